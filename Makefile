@@ -1,0 +1,29 @@
+# The two set-up commands: `make data` and `make test`. Both create .venv when needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: data test lint clean-venv
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
+	touch $(STAMP)
+
+## data: rebuild every derived file, validate the package, print rows per table
+data: $(STAMP)
+	$(PY) -m besa545 build
+	$(PY) -m besa545 validate
+	$(PY) -m besa545 info
+
+## test: run the whole test suite (what CI runs)
+test: $(STAMP)
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check src tests benchmarks scripts
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,81 @@
+"""besa545: BESA Center Perspectives Paper No. 545 as typed, validated tables.
+
+>>> import besa545
+>>> events = besa545.load("events")          # a typed pandas DataFrame
+>>> besa545.tables()                          # the table names
+
+Importing this module is cheap: pandas and pyarrow load on the first call that needs them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pandas as pd
+
+    from besa545.problems import Report
+
+__all__ = [
+    "__version__", "load", "load_all", "package_path", "schema", "tables", "text", "validate",
+]
+
+DEFAULT_DOCUMENT = "besa-pp-545"
+
+
+def tables() -> list[str]:
+    """Names of the dataset's tables, sorted."""
+    from besa545.schema import table_names
+
+    return table_names()
+
+
+def load(name: str, *, format: str = "parquet") -> pd.DataFrame:  # noqa: A002 - public API
+    """One table as a pandas DataFrame typed by its Table Schema.
+
+    Enumerated columns are categoricals (categories in schema order), text columns ``str``,
+    integers ``int64`` (``Int64`` where nullable), dates ``datetime64[ns]``; columns are in
+    schema order with a plain RangeIndex. ``format`` is ``"parquet"`` (default, fast) or
+    ``"csv"``; both give the same frame. Raises ``UnknownTableError`` (a ``KeyError``) for
+    a name that is not a table, listing the valid names.
+    """
+    from besa545.load import load_table
+
+    return load_table(name, format=format)
+
+
+def load_all(*, format: str = "parquet") -> dict[str, pd.DataFrame]:  # noqa: A002
+    """Every table, keyed by name, as :func:`load` returns it."""
+    return {name: load(name, format=format) for name in tables()}
+
+
+def schema(name: str) -> dict[str, Any]:
+    """The Table Schema of ``name`` as a dict (fields, keys, descriptions)."""
+    from besa545.schema import table_schema
+
+    return table_schema(name).descriptor
+
+
+def text(document_id: str = DEFAULT_DOCUMENT) -> str:
+    """The plain text of a paper: the basis of every ``char_start``/``char_end``."""
+    from besa545.load import document_text
+
+    return document_text(document_id)
+
+
+def package_path() -> Path:
+    """Directory holding ``datapackage.json``, ``schemas/``, ``data/`` and ``sources/``."""
+    from besa545.paths import package_path as locate
+
+    return locate()
+
+
+def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
+    """Check a data package; see :func:`besa545.validate.validate`."""
+    from besa545.validate import validate as run
+
+    return run(path, spec=spec)

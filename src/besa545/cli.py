@@ -1,0 +1,152 @@
+"""The ``besa545`` command line: build, validate, info, show.
+
+Exit status: 0 when all is well, 1 when problems were found, 2 for a usage error. User
+errors print one ``Error: ...`` line with a hint, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import sys
+from pathlib import Path
+
+from besa545 import __version__, metadata
+from besa545.paths import package_path
+from besa545.problems import ProblemsError
+
+OK, PROBLEMS, USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command was called wrongly; the message says how to call it."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    arguments = parser.parse_args(argv)
+    if not hasattr(arguments, "run"):
+        parser.print_help()
+        return USAGE
+    try:
+        return arguments.run(arguments)
+    except UsageError as error:
+        print(f"Error: {error}", file=sys.stderr)
+        return USAGE
+    except KeyboardInterrupt:
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="besa545", description="BESA Perspectives Paper 545 as a validated data package.")
+    parser.add_argument("--version", action="version", version=f"besa545 {__version__}")
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser("build", help="rebuild every derived file from data/*.csv",
+                                description="Fill computed columns, check, and write the "
+                                "CSVs, Parquet files, plain text and datapackage.json.")
+    build.add_argument("--root", type=Path, default=None,
+                       help="repository checkout to build (default: this package)")
+    build.set_defaults(run=run_build)
+
+    validate = commands.add_parser("validate", help="check a data package",
+                                   description="Check files, tables, content and the "
+                                   "Frictionless spec; report each problem with file, line, "
+                                   "column and a hint.")
+    validate.add_argument("path", nargs="?", type=Path, default=None,
+                          help="package directory or its datapackage.json (default: this package)")
+    validate.add_argument("--format", choices=("text", "json", "github"), default="text",
+                          help="text (default), json, or github (Actions annotations)")
+    validate.add_argument("--no-spec", action="store_true",
+                          help="skip `frictionless validate` (slow on very large packages)")
+    validate.set_defaults(run=run_validate)
+
+    info = commands.add_parser("info", help="version, tables with row counts, how to cite")
+    info.set_defaults(run=run_info)
+
+    show = commands.add_parser("show", help="a paragraph with every annotation inside it",
+                               description="Print paragraphs of the paper with the actors, "
+                               "events, quotations, links and stances annotated in them.")
+    target = show.add_mutually_exclusive_group(required=True)
+    target.add_argument("paragraph", nargs="?", help="position (e.g. 12) or paragraph_id")
+    target.add_argument("--all", action="store_true", help="walk the whole paper")
+    show.set_defaults(run=run_show)
+    return parser
+
+
+def run_build(arguments: argparse.Namespace) -> int:
+    from besa545.build import build
+
+    root = _existing_dir(arguments.root) if arguments.root else package_path()
+    try:
+        counts = build(root)
+    except ProblemsError as error:
+        from besa545.problems import Report
+
+        print(Report(error.problems).to_text(), file=sys.stderr)
+        print("build failed: nothing was written", file=sys.stderr)
+        return PROBLEMS
+    print(f"built {len(counts)} tables, {sum(counts.values())} rows, in {root}")
+    return OK
+
+
+def run_validate(arguments: argparse.Namespace) -> int:
+    from besa545.validate import validate
+
+    path = arguments.path
+    if path is not None and not path.exists():
+        raise UsageError(f"{path} does not exist; pass a package directory or its "
+                         "datapackage.json")
+    report = validate(path, spec=not arguments.no_spec)
+    output = {"text": report.to_text, "json": report.to_json,
+              "github": report.to_github}[arguments.format]()
+    if output:
+        print(output)
+    return OK if report.ok else PROBLEMS
+
+
+def run_info(arguments: argparse.Namespace) -> int:
+    from besa545.schema import table_names
+
+    root = package_path()
+    print(f"besa545 {__version__}: {metadata.TITLE}")
+    print(f"package: {root}")
+    print("tables (rows):")
+    for name in table_names():
+        print(f"  {name:<20} {count_rows(root / 'data' / f'{name}.csv'):>6}")
+    print(f"cite as: {citation()}")
+    return OK
+
+
+def count_rows(path: Path) -> int:
+    """Data rows of a CSV file (records, so multi-line values count once)."""
+    if not path.is_file():
+        return 0
+    with path.open(encoding="utf-8", newline="") as stream:
+        return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+
+
+def citation() -> str:
+    return (f"besa545 contributors ({metadata.YEAR}). {metadata.TITLE} (version {__version__}) "
+            f"[Data set]. {metadata.HOMEPAGE}")
+
+
+def run_show(arguments: argparse.Namespace) -> int:
+    from besa545.show import render_paragraphs
+
+    try:
+        print(render_paragraphs(None if arguments.all else arguments.paragraph))
+    except LookupError as error:
+        raise UsageError(str(error.args[0])) from None
+    return OK
+
+
+def _existing_dir(path: Path) -> Path:
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a directory")
+    return path.resolve()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

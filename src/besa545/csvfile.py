@@ -1,0 +1,232 @@
+"""Reading and writing the package's CSV files.
+
+Reading never raises for bad content: it returns the table it could read (every cell a
+string, null as NaN) together with the problems it met, each located at the line an
+editor shows. Writing produces the canonical form: UTF-8, LF, a header row, quotes only
+where needed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from besa545.problems import Problem
+from besa545.schema import TableSchema
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+MAX_CELL_BYTES = 1_000_000
+
+
+@dataclass
+class StringTable:
+    """A CSV file read as strings: ``frame`` holds the rows, ``lines`` their line numbers."""
+
+    name: str
+    file: str
+    frame: pd.DataFrame
+    lines: np.ndarray
+
+    def line(self, position: int) -> int:
+        return int(self.lines[position])
+
+
+def check_bytes(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
+    """Decode ``data`` as strict UTF-8 and report BOM, CR and NUL bytes."""
+    problems = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        problems.append(Problem(file, 1, None, "file-bom", "the file starts with a UTF-8 byte "
+                                "order mark", "save it as UTF-8 without BOM"))
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        problems.append(Problem(file, line, None, "file-nul-byte", "the file contains a NUL byte",
+                                "remove the NUL byte; the file is probably not a text file"))
+    if b"\r" in data:
+        line = data.count(b"\n", 0, data.index(b"\r")) + 1
+        problems.append(Problem(file, line, None, "file-line-ending", "the file has CR (Windows "
+                                "or old Mac) line endings", "save it with LF line endings"))
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        bad = data[error.start : error.start + 4]
+        problems.append(Problem(file, line, None, "file-encoding",
+                                f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}",
+                                "save the file as UTF-8"))
+        return None, problems
+    return text, problems
+
+
+def read_string_table(path: Path, file: str, schema: TableSchema, *,
+                      allow_missing_computed: bool = False) -> tuple[StringTable | None,
+                                                                     list[Problem]]:
+    """Read the CSV at ``path`` (reported as ``file``) against ``schema``.
+
+    Returns ``None`` as the table when the file cannot be read at all. With
+    ``allow_missing_computed``, columns that the build fills may be absent or out of order
+    (the build adds and reorders them); otherwise the header must equal the schema's.
+    """
+    if not path.is_file():
+        return None, [Problem(file, None, None, "file-missing", "the file does not exist",
+                              f"create it with the header row of schemas/{schema.name}.json")]
+    text, problems = check_bytes(path.read_bytes(), file)
+    if text is None:
+        return None, problems
+    if not text.strip():
+        return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty",
+                                         "write at least the header row")]
+    header = next(csv.reader([text.split("\n", 1)[0]]))
+    header_problems = _check_header(header, file, schema, allow_missing_computed)
+    problems += header_problems
+    if any(problem.code in ("header-duplicate", "header-blank") for problem in header_problems):
+        return None, problems
+    table, row_problems = _parse(text, header, file, schema.name)
+    problems += row_problems
+    if table is not None:
+        missing = [field for field in schema.field_names if field not in table.frame.columns]
+        for name in missing:
+            table.frame[name] = None
+        known = [name for name in schema.field_names if name in table.frame.columns]
+        table.frame = table.frame[known].astype("str")
+    return table, problems
+
+
+def _check_header(header: list[str], file: str, schema: TableSchema,
+                  allow_missing_computed: bool) -> list[Problem]:
+    expected = schema.field_names
+    problems = []
+    seen = set()
+    for label in header:
+        if not label.strip():
+            problems.append(Problem(file, 1, None, "header-blank", "the header has a blank "
+                                    "column name", f"use the names of schemas/{schema.name}.json"))
+        elif label in seen:
+            problems.append(Problem(file, 1, label, "header-duplicate",
+                                    f"column {label!r} appears twice in the header",
+                                    "remove the second one"))
+        seen.add(label)
+    for label in header:
+        if label.strip() and label not in expected:
+            close = [name for name in expected if name.lower() == label.strip().lower()]
+            hint = (f"did you mean {close[0]!r}?" if close else
+                    f"remove it, or add the column to schemas/{schema.name}.json first")
+            problems.append(Problem(file, 1, label, "header-unknown",
+                                    f"column {label!r} is not in the table schema", hint))
+    for field in schema.fields:
+        if field.name not in header and not (allow_missing_computed and field.is_computed):
+            problems.append(Problem(file, 1, field.name, "header-missing",
+                                    f"column {field.name!r} is missing from the header",
+                                    f"add it; the columns are: {', '.join(expected)}"))
+    if not problems and not allow_missing_computed and header != expected:
+        problems.append(Problem(file, 1, None, "header-order",
+                                f"the columns are out of order: {', '.join(header)}",
+                                f"use the schema's order: {', '.join(expected)}"))
+    return problems
+
+
+def _parse(text: str, header: list[str], file: str,
+           table: str) -> tuple[StringTable | None, list[Problem]]:
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    invalid = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(row)
+        return "skip"
+
+    try:
+        arrow = pacsv.read_csv(
+            io.BytesIO(text.encode("utf-8")),
+            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 26),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        return None, [Problem(file, None, None, "file-unparsable",
+                              f"the CSV cannot be parsed: {error}",
+                              "check quoting: every opening quote needs a closing one")]
+    frame = arrow.to_pandas()
+    frame = frame.mask(frame == "")
+    invalid_records = sorted(row.number for row in invalid if row.number is not None)
+    lines, newlines_before = _line_numbers(frame, invalid_records)
+    problems = []
+    for row in invalid:
+        line = None
+        if row.number is not None:
+            line = row.number + int(newlines_before(row.number))
+        quoted = row.text if len(row.text) <= 80 else row.text[:79] + "…"
+        hint = "add or remove commas so that the row has one value per column"
+        if row.text.count('"') % 2:
+            hint = "a quote is not closed: every opening quote needs a closing one"
+        problems.append(Problem(file, line, None, "row-field-count",
+                                f"the row has {row.actual_columns} values, the header "
+                                f"{row.expected_columns}: {quoted!r}", hint))
+    blank = frame.isna().all(axis=1).to_numpy() if len(frame.columns) else np.zeros(0, bool)
+    for position in np.flatnonzero(blank):
+        problems.append(Problem(file, int(lines[position]), None, "row-blank",
+                                "the row is blank", "delete the empty line"))
+    too_long = _oversized_cells(frame)
+    for position, column in too_long:
+        problems.append(Problem(file, int(lines[position]), column, "cell-too-long",
+                                f"the value is over {MAX_CELL_BYTES:,} bytes",
+                                "cells hold short passages; check for a missing quote"))
+    keep = ~blank
+    if too_long:
+        frame.loc[[position for position, _ in too_long], :] = None
+    return StringTable(table, file, frame[keep].reset_index(drop=True), lines[keep]), problems
+
+
+def _line_numbers(frame: pd.DataFrame, invalid: list[int]) -> tuple[np.ndarray, Callable]:
+    """Editor line of each parsed row, and of any record number.
+
+    Records are numbered from 2 (the header is 1); a value with newlines pushes every
+    later record down by as many lines.
+    """
+    import numpy as np
+
+    total = len(frame) + len(invalid)
+    numbers = np.setdiff1d(np.arange(2, total + 2, dtype=np.int64), np.asarray(invalid, np.int64))
+    newlines = np.zeros(len(frame), dtype=np.int64)
+    for column in frame.columns:
+        newlines += frame[column].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
+    cumulative = np.cumsum(newlines)
+    lines = numbers + cumulative - newlines
+
+    def newlines_before(record: int) -> int:
+        kept_before = int(np.searchsorted(numbers, record))
+        return int(cumulative[kept_before - 1]) if kept_before else 0
+
+    return lines, newlines_before
+
+
+def _oversized_cells(frame: pd.DataFrame) -> list[tuple[int, str]]:
+    import numpy as np
+
+    found = []
+    for column in frame.columns:
+        lengths = frame[column].str.len().fillna(0).to_numpy()
+        for position in np.flatnonzero(lengths > MAX_CELL_BYTES // 4):
+            if len(frame[column].iat[position].encode("utf-8")) > MAX_CELL_BYTES:
+                found.append((int(position), column))
+    return found
+
+
+def write_csv(frame: pd.DataFrame) -> bytes:
+    """The canonical CSV bytes of a string frame: nulls empty, quotes only where needed."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(frame.columns)
+    for row in frame.itertuples(index=False, name=None):
+        writer.writerow(["" if value is None or value != value else value for value in row])
+    return buffer.getvalue().encode("utf-8")

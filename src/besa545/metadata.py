@@ -1,0 +1,54 @@
+"""The human-written metadata of the data package, in one reviewed place.
+
+The build merges this with what it measures (resources, bytes, hashes) to write
+``datapackage.json``; the citation commands read it too. Facts about the paper itself
+(title, date, publisher) live in ``data/documents.csv``, not here.
+"""
+
+from __future__ import annotations
+
+NAME = "besa-perspectives-545"
+TITLE = "BESA Perspectives Paper 545, annotated: Sino-American Disagreements on North Korea"
+DESCRIPTION = (
+    "An annotated, machine-readable edition of BESA Center Perspectives Paper No. 545, "
+    "'Sino-American Disagreements on North Korea' by George N. Tzogopoulos (30 July 2017): "
+    "the paper's text with its actors, aliases and mentions, actor relations, events and "
+    "their participants, quotations, links, topics and stances. Every fact row carries the "
+    "exact passage of the text that supports it, located by character offsets."
+)
+KEYWORDS = [
+    "North Korea", "China", "United States", "international relations", "foreign policy",
+    "event data", "CAMEO", "quotations", "stance", "annotated text", "frictionless data",
+]
+HOMEPAGE = "https://example.org/besa545"
+LICENSES = [
+    {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "Creative Commons Attribution 4.0: the annotations (data/, schemas/)",
+    },
+    {
+        "name": "MIT",
+        "path": "https://opensource.org/license/mit",
+        "title": "MIT License: the code (src/, scripts/, tests/, benchmarks/)",
+    },
+    {
+        "name": "LicenseRef-publisher-copyright",
+        "title": (
+            "The source text (sources/) is copyright of its publisher, the Begin-Sadat Center "
+            "for Strategic Studies, and is redistributed only so that every annotation can be "
+            "checked against it"
+        ),
+    },
+]
+CONTRIBUTORS = [
+    {"title": "besa545 contributors", "roles": ["creator"]},
+]
+SOURCE = {
+    "title": (
+        "George N. Tzogopoulos, 'Sino-American Disagreements on North Korea', BESA Center "
+        "Perspectives Paper No. 545, The Begin-Sadat Center for Strategic Studies, 30 July 2017"
+    ),
+    "path": "sources/besa-pp-545.md",
+}
+YEAR = 2026

@@ -1,0 +1,99 @@
+"""Problems: what the build and the validator report, as values.
+
+A problem names the file, the line as an editor shows it, the column, a stable check
+code, a message quoting the offending value and a hint saying how to fix it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the package, located as precisely as possible."""
+
+    file: str
+    line: int | None
+    column: str | None
+    code: str
+    message: str
+    hint: str = ""
+
+    def location(self) -> str:
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}"
+        if self.column:
+            where += f" [{self.column}]"
+        return where
+
+    def as_text(self) -> str:
+        text = f"{self.location()}: {self.code}: {self.message}"
+        return f"{text}\n    hint: {self.hint}" if self.hint else text
+
+    def as_github(self) -> str:
+        params = [f"file={_escape_property(self.file)}"]
+        if self.line is not None:
+            params.append(f"line={self.line}")
+        title = f"{self.code}" + (f" [{self.column}]" if self.column else "")
+        params.append(f"title={_escape_property(title)}")
+        body = self.message + (f" Hint: {self.hint}" if self.hint else "")
+        return f"::error {','.join(params)}::{_escape_data(body)}"
+
+
+@dataclass
+class Report:
+    """The outcome of a validation: every problem found, in file and line order."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def sorted(self) -> list[Problem]:
+        return sorted(set(self.problems), key=_sort_key)
+
+    def codes(self) -> list[str]:
+        return [problem.code for problem in self.sorted()]
+
+    def to_json(self) -> str:
+        problems = [asdict(problem) for problem in self.sorted()]
+        return json.dumps({"ok": self.ok, "problems": problems}, indent=2, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        problems = self.sorted()
+        if not problems:
+            return "ok: no problems found"
+        lines = [problem.as_text() for problem in problems]
+        noun = "problem" if len(problems) == 1 else "problems"
+        lines.append(f"{len(problems)} {noun} found")
+        return "\n".join(lines)
+
+    def to_github(self) -> str:
+        return "\n".join(problem.as_github() for problem in self.sorted())
+
+
+class ProblemsError(Exception):
+    """Raised by the build when the package has problems; carries them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+def _sort_key(problem: Problem) -> tuple:
+    return (problem.file, problem.line or 0, problem.column or "", problem.code, problem.message)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")

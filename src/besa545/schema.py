@@ -1,0 +1,250 @@
+"""Table Schemas as the single definition of every column.
+
+Everything that needs to know a column's type asks this module: the pandas dtypes of the
+loader, the Arrow schema of the Parquet files, the pandera schema of the validator and
+the conversion of CSV strings into typed values. Nothing here names a column: it reads
+``schemas/<table>.json`` and maps Frictionless types through the small tables below.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache, partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from besa545.paths import schema_dir
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+    import pandera.pandas as pandera
+
+# How a Frictionless type becomes a pandas dtype, when required / when nullable.
+PANDAS_DTYPES: dict[str, tuple[str, str]] = {
+    "string": ("str", "str"),
+    "integer": ("int64", "Int64"),
+    "number": ("float64", "float64"),
+    "boolean": ("bool", "boolean"),
+    "date": ("datetime64[ns]", "datetime64[ns]"),
+}
+TRUE_VALUES = ("true",)
+FALSE_VALUES = ("false",)
+
+
+class UnknownTableError(KeyError):
+    """The table name is not one of the package's tables."""
+
+    def __init__(self, name: str, valid: list[str]) -> None:
+        super().__init__(name)
+        self.name = name
+        self.valid = valid
+
+    def __str__(self) -> str:
+        return f"unknown table {self.name!r}; valid tables: {', '.join(self.valid)}"
+
+
+@dataclass(frozen=True)
+class Field:
+    """One column of a Table Schema."""
+
+    name: str
+    type: str
+    description: str
+    constraints: dict[str, Any]
+    is_computed: bool
+    example: Any = None
+
+    @property
+    def is_required(self) -> bool:
+        return bool(self.constraints.get("required"))
+
+    @property
+    def enum(self) -> list[str] | None:
+        return self.constraints.get("enum")
+
+    @property
+    def pattern(self) -> str | None:
+        return self.constraints.get("pattern")
+
+    @property
+    def pandas_dtype(self) -> Any:
+        """The dtype of this column in a loaded DataFrame."""
+        if self.enum is not None:
+            import pandas as pd
+
+            return pd.CategoricalDtype(self.enum, ordered=False)
+        required, nullable = PANDAS_DTYPES[self.type]
+        return required if self.is_required else nullable
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    """A table's Table Schema, read from ``schemas/<name>.json``."""
+
+    name: str
+    title: str
+    description: str
+    fields: tuple[Field, ...]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[dict[str, Any], ...]
+    descriptor: dict[str, Any]
+
+    @property
+    def field_names(self) -> list[str]:
+        return [field.name for field in self.fields]
+
+    def field(self, name: str) -> Field:
+        return next(field for field in self.fields if field.name == name)
+
+    @property
+    def pandas_dtypes(self) -> dict[str, Any]:
+        return {field.name: field.pandas_dtype for field in self.fields}
+
+    def arrow_schema(self) -> pa.Schema:
+        """The Parquet schema: enums as dictionaries, dates as dates, descriptions kept."""
+        import pyarrow as pa
+
+        arrow_types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+                       "boolean": pa.bool_(), "date": pa.date32()}
+        fields = []
+        for field in self.fields:
+            arrow_type = arrow_types[field.type]
+            if field.enum is not None:
+                arrow_type = pa.dictionary(pa.int32(), pa.string())
+            fields.append(pa.field(field.name, arrow_type, nullable=not field.is_required,
+                                   metadata={"description": field.description}))
+        return pa.schema(fields, metadata={"table": self.name, "description": self.description})
+
+
+def table_names(root: Path | None = None) -> list[str]:
+    """Names of the tables of the package at ``root`` (default: this package), sorted."""
+    return sorted(path.stem for path in schema_dir(root).glob("*.json"))
+
+
+@cache
+def table_schema(name: str, root: Path | None = None) -> TableSchema:
+    """The Table Schema of ``name``; raises :class:`UnknownTableError` for other names."""
+    names = table_names(root)
+    if name not in names:
+        raise UnknownTableError(name, names)
+    path = schema_dir(root) / f"{name}.json"
+    return parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
+
+
+def parse_schema(name: str, descriptor: dict[str, Any]) -> TableSchema:
+    """Turn a Table Schema descriptor into a :class:`TableSchema`."""
+    fields = tuple(
+        Field(
+            name=field["name"],
+            type=field.get("type", "string"),
+            description=field.get("description", ""),
+            constraints=field.get("constraints", {}),
+            is_computed=bool(field.get("x-computed")),
+            example=field.get("example"),
+        )
+        for field in descriptor["fields"]
+    )
+    primary_key = descriptor.get("primaryKey", [])
+    return TableSchema(
+        name=name,
+        title=descriptor.get("title", name),
+        description=descriptor.get("description", ""),
+        fields=fields,
+        primary_key=tuple([primary_key] if isinstance(primary_key, str) else primary_key),
+        foreign_keys=tuple(descriptor.get("foreignKeys", [])),
+        descriptor=descriptor,
+    )
+
+
+def coerce(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
+    """Give ``frame`` the dtypes and column order of ``schema``.
+
+    ``frame`` may hold CSV strings (empty string or NaN meaning null) or values already
+    typed by Parquet; either way the result is the same. Raises ``ValueError`` when a
+    value cannot be converted (the validator reports such values before this is called).
+    """
+    import pandas as pd
+
+    columns = {}
+    for field in schema.fields:
+        column = frame[field.name]
+        dtype = field.pandas_dtype
+        if column.dtype != dtype:
+            column = _convert(column, field, dtype, pd)
+        columns[field.name] = column
+    return pd.DataFrame(columns).reset_index(drop=True)
+
+
+def _convert(column: pd.Series, field: Field, dtype: Any, pd: Any) -> pd.Series:
+    if field.type == "date":
+        if column.dtype.kind == "M":
+            return column.astype(dtype)
+        return pd.to_datetime(column, format="%Y-%m-%d").astype(dtype)
+    if field.type == "boolean" and column.dtype.kind not in "b":
+        mapping = {**dict.fromkeys(TRUE_VALUES, True), **dict.fromkeys(FALSE_VALUES, False)}
+        column = column.map(mapping, na_action="ignore")
+        return column.astype(dtype)
+    if field.type in ("integer", "number") and column.dtype.kind in "OUT":
+        column = pd.to_numeric(column)
+    return column.astype(dtype)
+
+
+# Patterns that a CSV string must fully match to be a value of each Frictionless type.
+TYPE_PATTERNS = {
+    "integer": r"[+-]?[0-9]+",
+    "number": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?",
+    "boolean": "|".join(TRUE_VALUES + FALSE_VALUES),
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+}
+
+
+def pandera_schema(schema: TableSchema) -> pandera.DataFrameSchema:
+    """A pandera schema that checks a frame of CSV strings against ``schema``.
+
+    Each check is named by the problem code it reports. Values stay strings, so a bad
+    value is reported as itself instead of being coerced away.
+    """
+    import pandera.pandas as pandera
+
+    columns = {field.name: pandera.Column(
+        "str", nullable=not field.is_required, unique=bool(field.constraints.get("unique")),
+        checks=_field_checks(field, pandera), coerce=False, required=True)
+        for field in schema.fields}
+    composite = list(schema.primary_key) if len(schema.primary_key) > 1 else None
+    return pandera.DataFrameSchema(columns, unique=composite, strict=False, coerce=False,
+                                   name=schema.name)
+
+
+def _field_checks(field: Field, pandera: Any) -> list[Any]:
+    import pandas as pd
+
+    checks = []
+    if field.type in TYPE_PATTERNS:
+        pattern = TYPE_PATTERNS[field.type]
+        checks.append(pandera.Check(lambda s, p=pattern: s.str.fullmatch(p),
+                                    name=f"type-{field.type}"))
+    if field.type == "date":
+        checks.append(pandera.Check(
+            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()
+            | ~s.str.fullmatch(TYPE_PATTERNS["date"]), name="type-date"))
+    if field.enum is not None:
+        checks.append(pandera.Check(lambda s, allowed=tuple(field.enum): s.isin(allowed),
+                                    name="enum"))
+    if field.pattern is not None:
+        checks.append(pandera.Check(lambda s, p=field.pattern: s.str.fullmatch(p),
+                                    name="pattern"))
+    for bound in ("minimum", "maximum"):
+        if bound in field.constraints:
+            checks.append(pandera.Check(
+                partial(_within, bound=bound, limit=field.constraints[bound]), name=bound))
+    return checks
+
+
+def _within(series: pd.Series, *, bound: str, limit: float) -> pd.Series:
+    """Numbers at or inside ``limit``; non-numbers pass (the type check reports them)."""
+    import pandas as pd
+
+    values = pd.to_numeric(series, errors="coerce").fillna(limit)
+    return values >= limit if bound == "minimum" else values <= limit

@@ -1,0 +1,122 @@
+"""The paper's text: derive the plain text from the raw file and locate passages in it.
+
+The raw file is Markdown-like: links are written ``[anchor](#)`` (their targets were
+lost) and one phrase is in ``*italics*``. The plain text, the basis of every offset in
+the dataset, is the raw text with
+
+1. every link ``[x](#)`` replaced by ``x``,
+2. every emphasis ``*x*`` replaced by ``x``,
+3. leading and trailing newlines removed (the text ends with its last character),
+
+and nothing else changed. While deriving, the positions of the link anchors and of the
+passages between double quotation marks are recorded, so that the build can check that
+every one of them is annotated.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+LINK = re.compile(r"\[([^\[\]\n]+)\]\(#\)")
+EMPHASIS = re.compile(r"\*([^*\n]+)\*")
+# A passage between straight double quotes, or between curly ones; neither spans a paragraph.
+QUOTED = re.compile(r'"([^"\n]+)"|“([^”\n]+)”')
+# Punctuation that closes the quoting sentence and is left out of `quotations.text`.
+CLOSING_PUNCTUATION = ".,;:!?"
+PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n+")
+WORD = re.compile(r"\S+")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open range ``[start, end)`` of the plain text and the text inside it."""
+
+    start: int
+    end: int
+    text: str
+
+
+def derive_plain_text(raw: str) -> tuple[str, list[Span]]:
+    """Return the plain text of ``raw`` and the spans of its link anchors in that text."""
+    body = raw.strip("\n")
+    pieces: list[str] = []
+    anchors: list[Span] = []
+    length = 0
+    cursor = 0
+    for match in LINK.finditer(body):
+        before = EMPHASIS.sub(r"\1", body[cursor : match.start()])
+        anchor = EMPHASIS.sub(r"\1", match.group(1))
+        pieces.append(before)
+        length += len(before)
+        anchors.append(Span(length, length + len(anchor), anchor))
+        pieces.append(anchor)
+        length += len(anchor)
+        cursor = match.end()
+    pieces.append(EMPHASIS.sub(r"\1", body[cursor:]))
+    return "".join(pieces), anchors
+
+
+def quoted_passages(text: str) -> list[Span]:
+    """Every passage between double quotation marks, without the marks."""
+    spans = []
+    for match in QUOTED.finditer(text):
+        group = 1 if match.group(1) is not None else 2
+        spans.append(Span(match.start(group), match.end(group), match.group(group)))
+    return spans
+
+
+def strip_closing_punctuation(span: Span) -> Span:
+    """The span without punctuation that closes the quoting sentence."""
+    stripped = span.text.rstrip(CLOSING_PUNCTUATION)
+    return Span(span.start, span.start + len(stripped), stripped)
+
+
+def paragraphs(text: str) -> list[Span]:
+    """The paragraphs of ``text``: blocks separated by blank lines, without their newlines."""
+    spans = []
+    start = 0
+    for match in PARAGRAPH_BREAK.finditer(text):
+        spans.append(Span(start, match.start(), text[start : match.start()]))
+        start = match.end()
+    tail = text[start:].rstrip("\n")
+    if tail:
+        spans.append(Span(start, start + len(tail), tail))
+    return [span for span in spans if span.text.strip()]
+
+
+def word_count(text: str) -> int:
+    """Number of whitespace-separated words."""
+    return len(WORD.findall(text))
+
+
+class LocateError(ValueError):
+    """A passage is absent from the text or occurs in it more than once."""
+
+
+def locate(text: str, passage: str, *, within: Span | None = None) -> Span:
+    """The one occurrence of ``passage`` in ``text`` (or inside ``within``).
+
+    Raises :class:`LocateError` when it is empty, absent or ambiguous.
+    """
+    if not passage:
+        raise LocateError("is empty")
+    offset = within.start if within else 0
+    haystack = within.text if within else text
+    first = haystack.find(passage)
+    if first < 0:
+        where = "inside `evidence`" if within else "in the text"
+        raise LocateError(f"{_short(passage)} does not occur {where}")
+    second = haystack.find(passage, first + 1)
+    if second >= 0:
+        count = haystack.count(passage)
+        where = "inside `evidence`" if within else "in the text"
+        raise LocateError(
+            f"{_short(passage)} occurs {count} times {where}; lengthen it until it is unique"
+        )
+    return Span(offset + first, offset + first + len(passage), passage)
+
+
+def _short(passage: str, limit: int = 60) -> str:
+    flat = passage.replace("\n", "\\n")
+    return repr(flat if len(flat) <= limit else flat[: limit - 1] + "…")

@@ -1,0 +1,589 @@
+"""The validator: every check on a package, each problem located and explained.
+
+Layers, in order: *files* (descriptor, paths, encodings, sizes and hashes, Parquet
+copies), *tables* (types, required, enum, pattern, ranges, keys, with pandera schemas
+generated from the Table Schemas, and foreign keys), *content* (evidence at its offsets,
+quotations and links complete, dates, text hygiene, derived tables fresh) and *spec*
+(``frictionless validate``). Validation only reads.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from besa545.csvfile import StringTable, check_bytes, read_string_table
+from besa545.paths import DESCRIPTOR, package_path
+from besa545.problems import Problem, ProblemsError, Report
+from besa545.schema import TableSchema, UnknownTableError, pandera_schema, parse_schema
+from besa545.text import quoted_passages, strip_closing_punctuation
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from besa545.build import Package
+
+PANDERA_CODES = {"not_nullable": "required", "field_uniqueness": "unique",
+                 "multiple_fields_uniqueness": "primary-key", "column_in_dataframe": None}
+HINTS = {
+    "required": "fill the cell; this column may not be empty",
+    "unique": "each value may appear only once in this column; change or remove the duplicate",
+    "primary-key": "two rows share the same primary key; merge them or change one",
+    "enum": "use one of the allowed values listed in the schema (see docs/annotation-guide.md)",
+    "pattern": "identifiers are lowercase slugs like `donald-trump`: a-z, 0-9 and single hyphens",
+    "type-integer": "write a whole number without decimals, e.g. 3",
+    "type-number": "write a number, e.g. -4 or 3.5",
+    "type-boolean": "write true or false",
+    "type-date": "write a real date as YYYY-MM-DD, e.g. 2017-04-30",
+    "minimum": "the value is below the smallest allowed",
+    "maximum": "the value is above the largest allowed",
+}
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
+    """Check the package at ``path`` (a directory or its ``datapackage.json``).
+
+    With no path, the installed or checked-out package is checked. ``spec=False`` skips
+    the ``frictionless validate`` layer, the slowest, for very large packages.
+    """
+    root = _root(path)
+    report = Report()
+    descriptor, problems = check_descriptor(root)
+    report.problems += problems
+    if descriptor is None:
+        return report
+    package, problems = read_package(root, descriptor)
+    report.problems += problems
+    report.problems += check_files(root, descriptor, package)
+    if package is not None:
+        report.problems += check_tables(package)
+        report.problems += check_content(package)
+        report.problems += check_derived(package)
+    if spec and not report.problems:
+        report.problems += check_spec(root)
+    return report
+
+
+def _root(path: str | Path | None) -> Path:
+    if path is None:
+        return package_path()
+    path = Path(path)
+    return path.parent if path.name == DESCRIPTOR or path.is_file() else path
+
+
+# --- files -----------------------------------------------------------------------------
+
+
+def check_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Parse ``datapackage.json`` and check that each resource path stays in the package."""
+    file = DESCRIPTOR
+    path = root / file
+    if not path.is_file():
+        return None, [Problem(file, None, None, "descriptor-missing",
+                              f"there is no {file} in {root}",
+                              "pass the package directory, or run `besa545 build`")]
+    text, problems = check_bytes(path.read_bytes(), file)
+    if text is None:
+        return None, problems
+    try:
+        descriptor = json.loads(text)
+    except json.JSONDecodeError as error:
+        return None, [Problem(file, error.lineno, None, "descriptor-json",
+                              f"invalid JSON: {error.msg} (column {error.colno})",
+                              "fix the JSON syntax, or regenerate it with `besa545 build`")]
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
+        return None, [Problem(file, None, "resources", "descriptor-resources",
+                              "the descriptor has no list of resources",
+                              "regenerate it with `besa545 build`")]
+    for resource in descriptor["resources"]:
+        for key, value in _resource_paths(resource):
+            problem = _unsafe_path(root, value)
+            if problem:
+                problems.append(Problem(file, None, f"{resource.get('name')}.{key}",
+                                        "path-unsafe", f"path {value!r} {problem}",
+                                        "use a relative path inside the package, "
+                                        "e.g. data/events.csv"))
+    return (None if problems else descriptor), problems
+
+
+def _resource_paths(resource: dict[str, Any]) -> list[tuple[str, Any]]:
+    paths = [("path", resource.get("path")), ("schema", resource.get("schema"))]
+    parquet = resource.get("parquet")
+    if isinstance(parquet, dict):
+        paths.append(("parquet.path", parquet.get("path")))
+    return paths
+
+
+def _unsafe_path(root: Path, value: Any) -> str | None:
+    if not isinstance(value, str) or not value:
+        return "is not a path"
+    if value.startswith(("/", "\\")) or ":" in value:
+        return "is absolute"
+    if ".." in Path(value).parts:
+        return "leaves the package with '..'"
+    if not (root / value).resolve().is_relative_to(root.resolve()):
+        return "leads outside the package through a symbolic link"
+    return None
+
+
+def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None, list[Problem]]:
+    """Read every resource's schema and CSV, and every document's text, as the build would."""
+    from besa545.build import Package, read_document
+
+    problems: list[Problem] = []
+    schemas: dict[str, TableSchema] = {}
+    tables: dict[str, StringTable] = {}
+    for resource in descriptor["resources"]:
+        name = resource.get("name")
+        schema, found = _read_schema(root, resource)
+        problems += found
+        if schema is None:
+            continue
+        schemas[name] = schema
+        table, found = read_string_table(root / resource["path"], resource["path"], schema)
+        problems += found
+        if table is not None:
+            tables[name] = table
+    missing = {"documents", "actors", "aliases", "paragraphs"} - set(tables)
+    if missing:
+        return None, problems
+    documents = {}
+    frame = tables["documents"].frame
+    for position in range(len(frame)):
+        document, found = read_document(root, frame.iloc[position],
+                                        tables["documents"].line(position))
+        problems += found
+        if document is not None:
+            documents[document.document_id] = document
+    return Package(root, schemas, tables, documents), problems
+
+
+def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | None,
+                                                                list[Problem]]:
+    file = str(resource.get("schema"))
+    path = root / file
+    if not path.is_file():
+        return None, [Problem(file, None, None, "schema-missing", "the schema file does not "
+                              "exist", "restore it from the repository")]
+    try:
+        return parse_schema(str(resource.get("name")), json.loads(path.read_text("utf-8"))), []
+    except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
+        return None, [Problem(file, None, None, "schema-invalid",
+                              f"the schema cannot be read: {error}",
+                              "restore it from the repository, or fix the JSON")]
+
+
+def check_files(root: Path, descriptor: dict[str, Any], package: Package | None) -> list[Problem]:
+    """Sizes and hashes as recorded, and Parquet copies holding the CSV's rows."""
+    problems = []
+    for resource in descriptor["resources"]:
+        entries = [(resource, f"data/{resource.get('name')}.csv")]
+        if isinstance(resource.get("parquet"), dict):
+            entries.append((resource["parquet"], ""))
+        for entry, _ in entries:
+            path = root / str(entry.get("path"))
+            if not path.is_file():
+                if entry is not resource:
+                    problems.append(Problem(str(entry.get("path")), None, None, "file-missing",
+                                            "the Parquet copy does not exist",
+                                            "run `besa545 build`"))
+                continue
+            data = path.read_bytes()
+            recorded = (entry.get("bytes"), entry.get("hash"))
+            actual = (len(data), "sha256:" + hashlib.sha256(data).hexdigest())
+            if recorded != actual:
+                problems.append(Problem(str(entry.get("path")), None, None, "file-hash",
+                                        f"the file has {actual[0]} bytes and hash {actual[1]}, "
+                                        f"the descriptor records {recorded[0]} and {recorded[1]}",
+                                        "run `besa545 build` to record the edited file"))
+        if package is not None and isinstance(resource.get("parquet"), dict):
+            problems += _check_parquet(root, resource, package)
+    return problems
+
+
+def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> list[Problem]:
+    from besa545.schema import coerce
+
+    name = resource["name"]
+    path = root / resource["parquet"]["path"]
+    if name not in package.tables or not path.is_file():
+        return []
+    import pyarrow.parquet as pq
+
+    file = resource["parquet"]["path"]
+    try:
+        from_parquet = coerce(pq.read_table(path).to_pandas(), package.schemas[name])
+        from_csv = coerce(package.tables[name].frame, package.schemas[name])
+    except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
+        return [Problem(file, None, None, "parquet-unreadable",
+                        f"the Parquet copy cannot be compared with the CSV: {error}",
+                        "fix the CSV's values, then run `besa545 build`")]
+    if not from_parquet.equals(from_csv):
+        return [Problem(file, None, None, "parquet-stale",
+                        f"the Parquet copy does not hold the same rows as {resource['path']}",
+                        "run `besa545 build`")]
+    return []
+
+
+# --- tables ----------------------------------------------------------------------------
+
+
+def check_tables(package: Package) -> list[Problem]:
+    """Types, required, enum, pattern, ranges and keys (pandera), then foreign keys."""
+    problems = []
+    for name, table in package.tables.items():
+        problems += _pandera_problems(table, package.schemas[name])
+    problems += check_foreign_keys(package)
+    return problems
+
+
+def _pandera_problems(table: StringTable, schema: TableSchema) -> list[Problem]:
+    import pandera.errors
+
+    try:
+        pandera_schema(schema).validate(table.frame, lazy=True)
+    except pandera.errors.SchemaErrors as errors:
+        return _failures_to_problems(errors.failure_cases, table, schema)
+    return []
+
+
+def _failures_to_problems(failures: pd.DataFrame, table: StringTable,
+                          schema: TableSchema) -> list[Problem]:
+    problems = []
+    key = ", ".join(schema.primary_key)
+    for failure in failures.itertuples(index=False):
+        code = PANDERA_CODES.get(failure.check, failure.check)
+        if code is None or failure.index is None or failure.index != failure.index:
+            continue
+        line = table.line(int(failure.index))
+        column = key if code == "primary-key" else failure.column
+        problems.append(Problem(table.file, line, column, code,
+                                _failure_message(code, failure, schema), _hint(code, failure,
+                                                                               schema)))
+    return problems
+
+
+def _failure_message(code: str, failure: Any, schema: TableSchema) -> str:
+    value = failure.failure_case
+    if code == "required":
+        return f"{failure.column} is empty"
+    if code == "primary-key":
+        return f"the primary key ({', '.join(schema.primary_key)}) is not unique"
+    if code == "unique":
+        return f"{value!r} appears more than once in {failure.column}"
+    return f"{_quote(value)} fails the {code} check of {failure.column}"
+
+
+def _hint(code: str, failure: Any, schema: TableSchema) -> str:
+    if code == "enum":
+        allowed = schema.field(failure.column).enum or []
+        return f"use one of: {', '.join(allowed)}"
+    if code == "pattern" and not schema.field(failure.column).pattern.startswith("[a-z0-9]+"):
+        return f"the value must match the pattern {schema.field(failure.column).pattern}"
+    if code in ("minimum", "maximum"):
+        limit = schema.field(failure.column).constraints[code]
+        return f"the {code} allowed is {limit}"
+    return HINTS.get(code, "")
+
+
+def check_foreign_keys(package: Package) -> list[Problem]:
+    """Every foreign key points at an existing row (vectorised with ``isin``)."""
+    import numpy as np
+
+    problems = []
+    for name, schema in package.schemas.items():
+        table = package.tables.get(name)
+        if table is None:
+            continue
+        for key in schema.foreign_keys:
+            column = key["fields"] if isinstance(key["fields"], str) else key["fields"][0]
+            target_name = key["reference"]["resource"]
+            target_column = key["reference"]["fields"]
+            target_column = target_column if isinstance(target_column, str) else target_column[0]
+            target = package.tables.get(target_name)
+            if target is None or column not in table.frame:
+                continue
+            values = table.frame[column]
+            missing = values.notna() & ~values.isin(target.frame[target_column])
+            for position in np.flatnonzero(missing.to_numpy()):
+                value = values.iat[position]
+                problems.append(Problem(
+                    table.file, table.line(int(position)), column, "foreign-key",
+                    f"{value!r} is not a {target_column} of {target_name}",
+                    f"use an existing {target_column} from data/{target_name}.csv, or add a "
+                    f"row there first"))
+    return problems
+
+
+# --- content ---------------------------------------------------------------------------
+
+
+def check_content(package: Package) -> list[Problem]:
+    """Rules that tie the rows to the text and to each other."""
+    return [
+        *check_offsets(package),
+        *check_quotations(package),
+        *check_links(package),
+        *check_dates(package),
+        *check_actors_mentioned(package),
+        *check_cells(package),
+    ]
+
+
+def check_offsets(package: Package) -> list[Problem]:
+    """Each located row's evidence is in the text once and its offsets point at it."""
+    from besa545.build import locate_row, span_column
+
+    problems = []
+    for name, table in package.tables.items():
+        column = span_column(package.schemas[name])
+        if column is None:
+            continue
+        records = table.frame.to_dict("records")
+        for position, row in enumerate(records):
+            span, problem = locate_row(package, table, position, row, column)
+            if problem is not None:
+                problems.append(problem)
+            elif span is not None and (_int(row["char_start"]), _int(row["char_end"])) != (
+                    span.start, span.end):
+                problems.append(Problem(
+                    table.file, table.line(position), "char_start", "offset-mismatch",
+                    f"char_start/char_end are {row['char_start']}/{row['char_end']} but "
+                    f"{column} is at {span.start}/{span.end}",
+                    "run `besa545 build`, which fills the offsets from the evidence"))
+    return problems
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _spans(table: StringTable, document_id: str) -> dict[tuple[int | None, int | None], int]:
+    frame = table.frame
+    rows = frame.index[frame["document_id"] == document_id]
+    return {(_int(frame.at[i, "char_start"]), _int(frame.at[i, "char_end"])): int(i)
+            for i in rows}
+
+
+def check_quotations(package: Package) -> list[Problem]:
+    """Every quoted passage has a row, and every row is a quoted passage."""
+    table = package.tables.get("quotations")
+    if table is None:
+        return []
+    problems = []
+    for document_id, document in package.documents.items():
+        rows = _spans(table, document_id)
+        passages = {}
+        for passage in quoted_passages(document.text):
+            stripped = strip_closing_punctuation(passage)
+            passages[(stripped.start, stripped.end)] = stripped
+        for span, passage in passages.items():
+            if span not in rows:
+                problems.append(Problem(
+                    table.file, None, "text", "quotation-missing",
+                    f"the quoted passage {_quote(passage.text)} at {span[0]}-{span[1]} of "
+                    f"{document.text_path} has no row",
+                    "add a row to data/quotations.csv with this text (without the closing "
+                    "punctuation) and an evidence passage around it"))
+        for span, position in rows.items():
+            if span not in passages and None not in span:
+                problems.append(Problem(
+                    table.file, table.line(position), "text", "quotation-not-quoted",
+                    f"{_quote(table.frame.at[position, 'text'])} is not a whole passage between "
+                    "quotation marks",
+                    "give the exact words between the marks, without the closing punctuation"))
+    return problems
+
+
+def check_links(package: Package) -> list[Problem]:
+    """Every ``[x](#)`` link has a row, and every row is a link."""
+    table = package.tables.get("links")
+    if table is None:
+        return []
+    problems = []
+    for document_id, document in package.documents.items():
+        rows = _spans(table, document_id)
+        anchors = {(anchor.start, anchor.end): anchor for anchor in document.anchors}
+        for span, anchor in anchors.items():
+            if span not in rows:
+                problems.append(Problem(
+                    table.file, None, "anchor_text", "link-missing",
+                    f"the link {_quote(anchor.text)} at {span[0]}-{span[1]} of "
+                    f"{document.text_path} has no row",
+                    "add a row to data/links.csv with this anchor_text"))
+        for span, position in rows.items():
+            if span not in anchors and None not in span:
+                problems.append(Problem(
+                    table.file, table.line(position), "anchor_text", "link-not-a-link",
+                    f"{_quote(table.frame.at[position, 'anchor_text'])} is not the anchor of a "
+                    "link in the raw text",
+                    "give the exact anchor text of a [anchor](#) link"))
+    return problems
+
+
+def check_dates(package: Package) -> list[Problem]:
+    """Date intervals are ordered and agree with their precision (vectorised)."""
+    import numpy as np
+    import pandas as pd
+
+    problems = []
+    for name, table in package.tables.items():
+        frame = table.frame
+        if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
+            continue
+        start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
+        end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
+        precision = frame["date_precision"]
+        both = start.notna() & end.notna()
+        rules = {
+            "date-order": (both & (start > end), "date_start is after date_end",
+                           "swap them, or correct the one that is wrong"),
+            "date-incomplete": (start.notna() != end.notna(),
+                                "only one of date_start and date_end is filled",
+                                "fill both bounds, or neither"),
+            "date-precision": (
+                (precision.isin(["day", "month", "year"]) & ~both)
+                | ((precision == "day") & both & (start != end))
+                | ((precision == "month") & both & ((start.dt.day != 1)
+                   | (end != start + pd.offsets.MonthEnd(0))))
+                | ((precision == "year") & both & ((start.dt.strftime("%m-%d") != "01-01")
+                   | (end.dt.strftime("%m-%d") != "12-31") | (start.dt.year != end.dt.year))),
+                "the interval does not agree with date_precision",
+                "day: start equals end; month: first to last day of one month; year: 1 January "
+                "to 31 December; otherwise use unknown"),
+            "date-basis": ((start.notna() & frame["date_basis"].isna())
+                           | (start.isna() & frame["date_basis"].notna()),
+                           "date_basis must be filled exactly when there is a date",
+                           "stated when the text gives the date, inferred when deduced"),
+        }
+        for code, (mask, message, hint) in rules.items():
+            for position in np.flatnonzero(mask.to_numpy(dtype=bool)):
+                values = f"{frame['date_start'].iat[position]}..{frame['date_end'].iat[position]}"
+                problems.append(Problem(table.file, table.line(int(position)), "date_start", code,
+                                        f"{message} ({values}, {precision.iat[position]})",
+                                        hint))
+    return problems
+
+
+def check_actors_mentioned(package: Package) -> list[Problem]:
+    """Every actor is mentioned at least once in the text."""
+    import numpy as np
+
+    actors, mentions = package.tables.get("actors"), package.tables.get("mentions")
+    if actors is None or mentions is None:
+        return []
+    unmentioned = ~actors.frame["actor_id"].isin(mentions.frame["actor_id"])
+    return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
+                    f"actor {actors.frame['actor_id'].iat[position]!r} is never mentioned",
+                    "add to data/aliases.csv a surface form that occurs in the text")
+            for position in np.flatnonzero(unmentioned.to_numpy())]
+
+
+def check_cells(package: Package) -> list[Problem]:
+    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column)."""
+    import numpy as np
+
+    problems = []
+    for name, table in package.tables.items():
+        for field in package.schemas[name].fields:
+            if field.type != "string" or field.name not in table.frame:
+                continue
+            values = table.frame[field.name]
+            present = values.notna()
+            checks = {
+                "cell-whitespace": (present & (values.str.strip() != values),
+                                    "has leading or trailing whitespace",
+                                    "remove the spaces or newlines at either end"),
+                "cell-formula": (present & values.str.startswith(FORMULA_START),
+                                 "starts with =, +, - or @, which spreadsheets run as a formula",
+                                 "reword the value so that it starts with another character"),
+            }
+            non_ascii = present & ~values.str.isascii()
+            if non_ascii.any():
+                denormal = values[non_ascii].map(lambda v: not unicodedata.is_normalized("NFC", v))
+                checks["cell-unicode"] = (non_ascii & denormal.reindex(values.index,
+                                                                       fill_value=False),
+                                          "is not in Unicode NFC form",
+                                          "normalise the text to NFC (compose accents)")
+            for code, (mask, message, hint) in checks.items():
+                for position in np.flatnonzero(mask.to_numpy(dtype=bool)):
+                    problems.append(Problem(table.file, table.line(int(position)), field.name,
+                                            code, f"{_quote(values.iat[position])} {message}",
+                                            hint))
+    return problems
+
+
+def check_derived(package: Package) -> list[Problem]:
+    """Derived files equal what the build would write now."""
+    from besa545.build import fill_documents, fill_mentions, fill_paragraphs
+
+    problems = []
+    for document in package.documents.values():
+        path = package.root / document.text_path
+        if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
+            problems.append(Problem(document.text_path, None, None, "text-stale",
+                                    "the plain text differs from the one derived from "
+                                    f"{document.raw_path}", "run `besa545 build`"))
+    documents = package.tables["documents"]
+    rebuilt = replace(package, tables={**package.tables,
+                                       "documents": replace(documents, frame=documents.frame.copy())})
+    try:
+        fill_documents(rebuilt)
+        fill_paragraphs(rebuilt)
+        fill_mentions(rebuilt)
+    except (KeyError, ValueError, ProblemsError):
+        return problems
+    for name in ("documents", "paragraphs", "mentions"):
+        expected = rebuilt.tables[name].frame.reset_index(drop=True)
+        actual = package.tables[name].frame.reset_index(drop=True)
+        if not _same_rows(expected, actual):
+            problems.append(Problem(f"data/{name}.csv", None, None, "derived-stale",
+                                    f"data/{name}.csv is not what the build derives from the "
+                                    "current data", "run `besa545 build`"))
+    return problems
+
+
+def _same_rows(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
+    columns = list(expected.columns)
+    if list(actual.columns) != columns or len(actual) != len(expected):
+        return False
+    left = expected.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
+    right = actual.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
+    return left.equals(right)
+
+
+# --- spec ------------------------------------------------------------------------------
+
+
+def check_spec(root: Path) -> list[Problem]:
+    """``frictionless validate`` of the descriptor and its CSVs."""
+    import frictionless
+
+    report = frictionless.validate(str(root / DESCRIPTOR))
+    problems = []
+    for task in report.tasks:
+        for error in task.errors:
+            problems.append(Problem(
+                task.place or DESCRIPTOR, getattr(error, "row_number", None),
+                getattr(error, "field_name", None), f"spec-{error.type}", error.message,
+                "frictionless rejects the package; fix the value it names"))
+    for error in report.errors:
+        problems.append(Problem(DESCRIPTOR, None, None, f"spec-{error.type}", error.message,
+                                "frictionless rejects the descriptor"))
+    return problems
+
+
+def _quote(value: Any, limit: int = 70) -> str:
+    text = str(value).replace("\n", "\\n")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
+
+
+__all__ = ["Problem", "Report", "UnknownTableError", "validate"]

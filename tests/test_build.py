@@ -1,0 +1,87 @@
+"""The build: deterministic, normalising, atomic, and precise when evidence is wrong."""
+
+from __future__ import annotations
+
+import csv
+import io
+import random
+
+from conftest import ROOT, run_cli, snapshot
+
+COMMITTED = None
+
+
+def committed() -> dict[str, bytes]:
+    global COMMITTED
+    if COMMITTED is None:
+        COMMITTED = snapshot(ROOT)
+    return COMMITTED
+
+
+def test_building_a_copy_reproduces_the_committed_files_byte_for_byte(package_copy):
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(package_copy) == committed()
+    again = run_cli("build", "--root", str(package_copy))
+    assert again.returncode == 0 and snapshot(package_copy) == committed()
+
+
+def test_build_normalises_order_quoting_and_computed_columns(package_copy):
+    path = package_copy / "data" / "events.csv"
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
+    header, body = rows[0], rows[1:]
+    random.Random(545).shuffle(body)
+    order = list(reversed(range(len(header))))
+    computed = {header.index("char_start"), header.index("char_end")}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    writer.writerow([header[i] for i in order if i not in computed])
+    for row in body:
+        writer.writerow([row[i] for i in order if i not in computed])
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 0, result.stderr
+    assert snapshot(package_copy) == committed()
+
+
+def test_nullable_integers_are_written_without_decimals():
+    for path in (ROOT / "data").glob("*.csv"):
+        text = path.read_text(encoding="utf-8")
+        for row in csv.DictReader(io.StringIO(text)):
+            for column in ("char_start", "char_end", "position", "series_number"):
+                assert "." not in (row.get(column) or ""), (path.name, column)
+
+
+def _replace_in(path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_missing_evidence_fails_with_file_line_and_nothing_is_written(package_copy):
+    path = package_copy / "data" / "authorships.csv"
+    _replace_in(path, "by George N. Tzogopoulos", "by George Tzogopoulos")
+    before = snapshot(package_copy)
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 1
+    assert "data/authorships.csv:2 [evidence]: evidence-not-found" in result.stderr
+    assert "'by George Tzogopoulos' does not occur in the text" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(package_copy) == before
+
+
+def test_ambiguous_evidence_fails_and_says_how_often_it_occurs(package_copy):
+    path = package_copy / "data" / "authorships.csv"
+    _replace_in(path, "by George N. Tzogopoulos", "George N. Tzogopoulos")
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 1
+    assert "data/authorships.csv:2 [evidence]: evidence-ambiguous" in result.stderr
+    assert "occurs 2 times in the text; lengthen it" in result.stderr
+
+
+def test_changed_source_text_fails_the_build(package_copy):
+    raw = package_copy / "sources" / "besa-pp-545.md"
+    raw.write_bytes(raw.read_bytes().replace(b"July 30, 2017", b"July 31, 2017"))
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 1
+    assert "data/documents.csv:2 [raw_sha256]: source-hash" in result.stderr

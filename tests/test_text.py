@@ -1,0 +1,86 @@
+"""The source text: kept byte for byte, and the plain text derived from it as documented."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from conftest import ROOT, SHARED_SOURCE
+
+from besa545.text import (
+    LocateError,
+    derive_plain_text,
+    locate,
+    paragraphs,
+    quoted_passages,
+    strip_closing_punctuation,
+)
+
+RAW = ROOT / "sources" / "besa-pp-545.md"
+# The hash DATA-MODEL.md records for the paper as received.
+RECORDED_SHA256 = "9c767465f7b34dba80c069edd6b36f315cab30214801083198c7c1088e9503dd"
+
+
+def test_raw_source_is_the_paper_as_received():
+    assert hashlib.sha256(RAW.read_bytes()).hexdigest() == RECORDED_SHA256
+
+
+def test_raw_source_equals_the_shared_copy_when_present():
+    shared = sorted(SHARED_SOURCE.glob("*.txt")) if SHARED_SOURCE.is_dir() else []
+    if shared:
+        assert RAW.read_bytes() == shared[0].read_bytes()
+    assert hashlib.sha256(RAW.read_bytes()).hexdigest() == RECORDED_SHA256
+
+
+def test_committed_plain_text_is_derived_from_the_raw_text():
+    text, _ = derive_plain_text(RAW.read_text(encoding="utf-8"))
+    assert (ROOT / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8") == text
+
+
+def test_plain_text_has_no_markup_left_and_loses_only_markup(plain_text):
+    assert "](#)" not in plain_text and "*" not in plain_text and "[" not in plain_text
+    raw = RAW.read_text(encoding="utf-8").strip("\n")
+    markup = len(re.findall(r"\]\(#\)", raw)) * 4 + raw.count("*")
+    assert len(raw) - len(plain_text) == markup
+    assert not plain_text.startswith("\n") and not plain_text.endswith("\n")
+
+
+def test_derivation_rules_on_a_small_example():
+    text, anchors = derive_plain_text("\n\nSee [the *big* deal](#) and *a priori* [x](#).\n\n")
+    assert text == "See the big deal and a priori x."
+    assert [(a.start, a.end, a.text) for a in anchors] == [(4, 16, "the big deal"),
+                                                          (30, 31, "x")]
+    assert [text[a.start:a.end] for a in anchors] == ["the big deal", "x"]
+
+
+def test_a_bracket_without_link_target_is_left_alone():
+    text, anchors = derive_plain_text("a [b] (c) [d](http://x)")
+    assert text == "a [b] (c) [d](http://x)" and anchors == []
+
+
+def test_paragraphs_split_on_blank_lines_and_keep_offsets():
+    text = "One.\n\nTwo\nlines.\n\n\nThree."
+    spans = paragraphs(text)
+    assert [s.text for s in spans] == ["One.", "Two\nlines.", "Three."]
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_quoted_passages_straight_and_curly():
+    text = 'He said "yes." and “no” but not it\'s.'
+    spans = quoted_passages(text)
+    assert [s.text for s in spans] == ["yes.", "no"]
+    assert strip_closing_punctuation(spans[0]).text == "yes"
+    assert all(text[s.start:s.end] == s.text for s in spans)
+
+
+def test_locate_finds_one_occurrence_and_refuses_others():
+    text = "abc abd abc"
+    assert locate(text, "abd").start == 4
+    for passage, expected in (("abc", "occurs 2 times"), ("xyz", "does not occur"),
+                              ("", "is empty")):
+        try:
+            locate(text, passage)
+        except LocateError as error:
+            assert expected in str(error)
+        else:
+            raise AssertionError(f"{passage!r} was located")

@@ -1,0 +1,55 @@
+"""The wheel carries the data: installed into an empty environment, every table loads."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import venv
+import zipfile
+
+import pytest
+from conftest import ROOT
+
+import besa545
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> object:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True)
+    (path,) = out.glob("besa545-*.whl")
+    return path
+
+
+def test_wheel_contains_the_package_files_in_the_same_layout(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    expected = {f"besa545/{path.relative_to(ROOT)}" for part in ("schemas", "data", "sources")
+                for path in (ROOT / part).rglob("*") if path.is_file()}
+    expected |= {"besa545/datapackage.json", "besa545/py.typed", "besa545/__init__.py"}
+    assert expected <= names, sorted(expected - names)
+
+
+def test_wheel_installed_in_a_fresh_environment_loads_every_table(wheel, tmp_path):
+    environment = tmp_path / "env"
+    venv.create(environment, with_pip=True)
+    python = environment / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-c",
+                    str(ROOT / "constraints.txt"), str(wheel)], check=True, capture_output=True)
+    code = ("import besa545, pathlib; "
+            "frames = besa545.load_all(); "
+            "assert 'site-packages' in str(besa545.package_path()); "
+            "print(besa545.package_path()); "
+            "print(' '.join(f'{k}={len(v)}' for k, v in sorted(frames.items()))); "
+            "print(besa545.load('documents').loc[0, 'title'])")
+    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True,
+                            cwd=tmp_path, check=False)
+    assert result.returncode == 0, result.stderr
+    counts = " ".join(f"{name}={len(besa545.load(name))}" for name in besa545.tables())
+    assert result.stdout.splitlines()[1] == counts
+    assert result.stdout.splitlines()[2] == "Sino-American Disagreements on North Korea"
+    validate = subprocess.run([str(environment / "bin" / "besa545"), "validate"],
+                              capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert validate.returncode == 0, validate.stdout + validate.stderr
