@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT
 
 import besa545
-from besa545.schema import UnknownTableError
+from besa545.tableschema import UnknownTableError
 
 NAMES = sorted(path.stem for path in (ROOT / "schemas").glob("*.json"))
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from conftest import ROOT
 
-from besa545.schema import table_names
+from besa545.tableschema import table_names
 
 SCHEMAS = {path.stem: json.loads(path.read_text(encoding="utf-8"))
            for path in sorted((ROOT / "schemas").glob("*.json"))}

@@ -7,7 +7,7 @@ import re
 
 from conftest import ROOT, SHARED_SOURCE
 
-from besa545.text import (
+from besa545.sourcetext import (
     LocateError,
     derive_plain_text,
     locate,
@@ -40,7 +40,7 @@ def test_committed_plain_text_is_derived_from_the_raw_text():
 def test_plain_text_has_no_markup_left_and_loses_only_markup(plain_text):
     assert "](#)" not in plain_text and "*" not in plain_text and "[" not in plain_text
     raw = RAW.read_text(encoding="utf-8").strip("\n")
-    markup = len(re.findall(r"\]\(#\)", raw)) * 4 + raw.count("*")
+    markup = len(re.findall(r"\]\(#\)", raw)) * 5 + raw.count("*")
     assert len(raw) - len(plain_text) == markup
     assert not plain_text.startswith("\n") and not plain_text.endswith("\n")
 

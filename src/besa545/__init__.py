@@ -29,7 +29,7 @@ DEFAULT_DOCUMENT = "besa-pp-545"
 
 def tables() -> list[str]:
     """Names of the dataset's tables, sorted."""
-    from besa545.schema import table_names
+    from besa545.tableschema import table_names
 
     return table_names()
 
@@ -43,7 +43,7 @@ def load(name: str, *, format: str = "parquet") -> pd.DataFrame:  # noqa: A002 -
     ``"csv"``; both give the same frame. Raises ``UnknownTableError`` (a ``KeyError``) for
     a name that is not a table, listing the valid names.
     """
-    from besa545.load import load_table
+    from besa545.loader import load_table
 
     return load_table(name, format=format)
 
@@ -55,14 +55,14 @@ def load_all(*, format: str = "parquet") -> dict[str, pd.DataFrame]:  # noqa: A0
 
 def schema(name: str) -> dict[str, Any]:
     """The Table Schema of ``name`` as a dict (fields, keys, descriptions)."""
-    from besa545.schema import table_schema
+    from besa545.tableschema import table_schema
 
     return table_schema(name).descriptor
 
 
 def text(document_id: str = DEFAULT_DOCUMENT) -> str:
     """The plain text of a paper: the basis of every ``char_start``/``char_end``."""
-    from besa545.load import document_text
+    from besa545.loader import document_text
 
     return document_text(document_id)
 
@@ -75,7 +75,7 @@ def package_path() -> Path:
 
 
 def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
-    """Check a data package; see :func:`besa545.validate.validate`."""
-    from besa545.validate import validate as run
+    """Check a data package; see :func:`besa545.validator.validate`."""
+    from besa545.validator import validate as run
 
     return run(path, spec=spec)

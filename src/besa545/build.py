@@ -22,8 +22,8 @@ from besa545 import __version__, metadata
 from besa545.csvfile import StringTable, read_string_table, write_csv
 from besa545.paths import DESCRIPTOR, csv_path, parquet_path
 from besa545.problems import Problem, ProblemsError
-from besa545.schema import TableSchema, coerce, table_names, table_schema
-from besa545.text import LocateError, Span, derive_plain_text, locate, paragraphs, word_count
+from besa545.tableschema import TableSchema, coerce, table_names, table_schema
+from besa545.sourcetext import LocateError, Span, derive_plain_text, locate, paragraphs, word_count
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +57,7 @@ class Package:
 
 def build(root: Path) -> dict[str, int]:
     """Rebuild every derived file of the package at ``root``; return rows per table."""
-    from besa545.validate import check_content, check_tables
+    from besa545.validator import check_content, check_tables
 
     package = compute(root)
     problems = check_tables(package) + check_content(package)
@@ -74,6 +74,8 @@ def compute(root: Path) -> Package:
     tables: dict[str, StringTable] = {}
     problems: list[Problem] = []
     for name, schema in schemas.items():
+        if is_derived(schema):
+            continue
         table, found = read_string_table(csv_path(name, root), f"data/{name}.csv", schema,
                                          allow_missing_computed=True)
         problems += found
@@ -97,6 +99,11 @@ def compute(root: Path) -> Package:
     if problems:
         raise ProblemsError(problems)
     return package
+
+
+def is_derived(schema: TableSchema) -> bool:
+    """A table whose every column the build computes (paragraphs, mentions): never read."""
+    return all(field.is_computed for field in schema.fields)
 
 
 def read_document(root: Path, row: pd.Series, line: int) -> tuple[Document | None, list[Problem]]:

@@ -92,7 +92,7 @@ def run_build(arguments: argparse.Namespace) -> int:
 
 
 def run_validate(arguments: argparse.Namespace) -> int:
-    from besa545.validate import validate
+    from besa545.validator import validate
 
     path = arguments.path
     if path is not None and not path.exists():
@@ -107,7 +107,7 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 
 def run_info(arguments: argparse.Namespace) -> int:
-    from besa545.schema import table_names
+    from besa545.tableschema import table_names
 
     root = package_path()
     print(f"besa545 {__version__}: {metadata.TITLE}")

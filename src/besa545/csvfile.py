@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from besa545.problems import Problem
-from besa545.schema import TableSchema
+from besa545.tableschema import TableSchema
 
 if TYPE_CHECKING:
     import numpy as np

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from besa545.csvfile import StringTable, check_bytes, read_string_table
 from besa545.paths import DESCRIPTOR, package_path
 from besa545.problems import Problem, ProblemsError, Report
-from besa545.schema import TableSchema, UnknownTableError, pandera_schema, parse_schema
-from besa545.text import quoted_passages, strip_closing_punctuation
+from besa545.tableschema import TableSchema, UnknownTableError, pandera_schema, parse_schema
+from besa545.sourcetext import quoted_passages, strip_closing_punctuation
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -207,7 +207,7 @@ def check_files(root: Path, descriptor: dict[str, Any], package: Package | None)
 
 
 def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> list[Problem]:
-    from besa545.schema import coerce
+    from besa545.tableschema import coerce
 
     name = resource["name"]
     path = root / resource["parquet"]["path"]
@@ -443,12 +443,10 @@ def check_dates(package: Package) -> list[Problem]:
         end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
         precision = frame["date_precision"]
         both = start.notna() & end.notna()
+        dated = start.notna() | end.notna()
         rules = {
             "date-order": (both & (start > end), "date_start is after date_end",
                            "swap them, or correct the one that is wrong"),
-            "date-incomplete": (start.notna() != end.notna(),
-                                "only one of date_start and date_end is filled",
-                                "fill both bounds, or neither"),
             "date-precision": (
                 (precision.isin(["day", "month", "year"]) & ~both)
                 | ((precision == "day") & both & (start != end))
@@ -459,8 +457,7 @@ def check_dates(package: Package) -> list[Problem]:
                 "the interval does not agree with date_precision",
                 "day: start equals end; month: first to last day of one month; year: 1 January "
                 "to 31 December; otherwise use unknown"),
-            "date-basis": ((start.notna() & frame["date_basis"].isna())
-                           | (start.isna() & frame["date_basis"].notna()),
+            "date-basis": (dated != frame["date_basis"].notna(),
                            "date_basis must be filled exactly when there is a date",
                            "stated when the text gives the date, inferred when deduced"),
         }

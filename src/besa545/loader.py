@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from besa545.paths import csv_path, package_path, parquet_path
-from besa545.schema import coerce, table_schema
+from besa545.tableschema import coerce, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
