@@ -12,6 +12,7 @@ import re
 
 import pandas as pd
 import pytest
+
 from conftest import REFERENCE, ROOT
 
 RAW = (ROOT / "sources" / "besa-pp-545.md").read_text(encoding="utf-8")

@@ -6,10 +6,10 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import ROOT
 
 import besa545
 from besa545.tableschema import UnknownTableError
+from conftest import ROOT
 
 NAMES = sorted(path.stem for path in (ROOT / "schemas").glob("*.json"))
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT
 
 from besa545.tableschema import table_names
+from conftest import ROOT
 
 SCHEMAS = {path.stem: json.loads(path.read_text(encoding="utf-8"))
            for path in sorted((ROOT / "schemas").glob("*.json"))}

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-from conftest import ROOT, SHARED_SOURCE
-
 from besa545.sourcetext import (
     LocateError,
     derive_plain_text,
@@ -15,6 +13,7 @@ from besa545.sourcetext import (
     quoted_passages,
     strip_closing_punctuation,
 )
+from conftest import ROOT, SHARED_SOURCE
 
 RAW = ROOT / "sources" / "besa-pp-545.md"
 # The hash DATA-MODEL.md records for the paper as received.

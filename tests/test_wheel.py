@@ -8,9 +8,9 @@ import venv
 import zipfile
 
 import pytest
-from conftest import ROOT
 
 import besa545
+from conftest import ROOT
 
 pytestmark = pytest.mark.slow
 

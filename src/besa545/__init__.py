@@ -34,7 +34,7 @@ def tables() -> list[str]:
     return table_names()
 
 
-def load(name: str, *, format: str = "parquet") -> pd.DataFrame:  # noqa: A002 - public API
+def load(name: str, *, format: str = "parquet") -> pd.DataFrame:
     """One table as a pandas DataFrame typed by its Table Schema.
 
     Enumerated columns are categoricals (categories in schema order), text columns ``str``,
@@ -48,7 +48,7 @@ def load(name: str, *, format: str = "parquet") -> pd.DataFrame:  # noqa: A002 -
     return load_table(name, format=format)
 
 
-def load_all(*, format: str = "parquet") -> dict[str, pd.DataFrame]:  # noqa: A002
+def load_all(*, format: str = "parquet") -> dict[str, pd.DataFrame]:
     """Every table, keyed by name, as :func:`load` returns it."""
     return {name: load(name, format=format) for name in tables()}
 

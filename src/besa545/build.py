@@ -20,10 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from besa545 import __version__, metadata
 from besa545.csvfile import StringTable, read_string_table, write_csv
-from besa545.paths import DESCRIPTOR, csv_path, parquet_path
+from besa545.docs import GUIDE, render_docs
+from besa545.paths import DESCRIPTOR, csv_path
 from besa545.problems import Problem, ProblemsError
-from besa545.tableschema import TableSchema, coerce, table_names, table_schema
 from besa545.sourcetext import LocateError, Span, derive_plain_text, locate, paragraphs, word_count
+from besa545.tableschema import TableSchema, coerce, table_names, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -255,8 +256,8 @@ def locate_row(package: Package, table: StringTable, position: int, row: dict[st
     try:
         return locate(document.text, inner, within=span), None
     except LocateError as error:
-        return None, Problem(table.file, line, column, f"{column.replace('_', '-')}-not-in-evidence",
-                             f"{column} {error}",
+        code = f"{column.replace('_', '-')}-not-in-evidence"
+        return None, Problem(table.file, line, column, code, f"{column} {error}",
                              f"make `evidence` a passage that contains `{column}` exactly once")
 
 
@@ -309,6 +310,10 @@ def render(package: Package) -> dict[str, bytes]:
         files[f"data/{name}.csv"] = write_csv(strings)
         files[f"data/parquet/{name}.parquet"] = parquet_bytes(typed, schema)
     files[DESCRIPTOR] = descriptor_bytes(package, files)
+    if (package.root / "docs").is_dir():  # a repository checkout, not an installed package
+        guide = package.root / GUIDE
+        files.update(render_docs(package, guide.read_text(encoding="utf-8")
+                                 if guide.is_file() else None))
     return files
 
 

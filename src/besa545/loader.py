@@ -13,7 +13,7 @@ if TYPE_CHECKING:
 FORMATS = ("parquet", "csv")
 
 
-def load_table(name: str, *, format: str = "parquet") -> pd.DataFrame:  # noqa: A002
+def load_table(name: str, *, format: str = "parquet") -> pd.DataFrame:
     """Read table ``name`` from Parquet or CSV and give it the schema's dtypes."""
     if format not in FORMATS:
         raise ValueError(f"unknown format {format!r}; use one of: {', '.join(FORMATS)}")
@@ -21,7 +21,7 @@ def load_table(name: str, *, format: str = "parquet") -> pd.DataFrame:  # noqa: 
     if format == "parquet":
         import pyarrow.parquet as pq
 
-        frame = pq.read_table(parquet_path(name)).to_pandas()
+        frame = pq.read_table(parquet_path(name)).to_pandas(date_as_object=False)
     else:
         import pandas as pd
 

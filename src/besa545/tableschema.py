@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import cache, partial
+from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +18,8 @@ from besa545.paths import schema_dir
 
 if TYPE_CHECKING:
     import pandas as pd
-    import pyarrow as pa
     import pandera.pandas as pandera
+    import pyarrow as pa
 
 # How a Frictionless type becomes a pandas dtype, when required / when nullable.
 PANDAS_DTYPES: dict[str, tuple[str, str]] = {
@@ -98,8 +98,9 @@ class TableSchema:
     def field(self, name: str) -> Field:
         return next(field for field in self.fields if field.name == name)
 
-    @property
+    @cached_property
     def pandas_dtypes(self) -> dict[str, Any]:
+        """Column name to pandas dtype, in schema order (computed once per schema)."""
         return {field.name: field.pandas_dtype for field in self.fields}
 
     def arrow_schema(self) -> pa.Schema:
@@ -167,14 +168,16 @@ def coerce(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     """
     import pandas as pd
 
-    columns = {}
-    for field in schema.fields:
-        column = frame[field.name]
-        dtype = field.pandas_dtype
-        if column.dtype != dtype:
-            column = _convert(column, field, dtype, pd)
-        columns[field.name] = column
-    return pd.DataFrame(columns).reset_index(drop=True)
+    fields = {field.name: field for field in schema.fields}
+    changed = {name: _convert(frame[name], fields[name], dtype, pd)
+               for name, dtype in schema.pandas_dtypes.items() if frame[name].dtype != dtype}
+    if changed:
+        frame = frame.assign(**changed)
+    if list(frame.columns) != schema.field_names:
+        frame = frame[schema.field_names]
+    if not isinstance(frame.index, pd.RangeIndex) or frame.index.start != 0:
+        frame = frame.reset_index(drop=True)
+    return frame
 
 
 def _convert(column: pd.Series, field: Field, dtype: Any, pd: Any) -> pd.Series:

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any
 from besa545.csvfile import StringTable, check_bytes, read_string_table
 from besa545.paths import DESCRIPTOR, package_path
 from besa545.problems import Problem, ProblemsError, Report
-from besa545.tableschema import TableSchema, UnknownTableError, pandera_schema, parse_schema
 from besa545.sourcetext import quoted_passages, strip_closing_punctuation
+from besa545.tableschema import TableSchema, UnknownTableError, pandera_schema, parse_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -219,7 +219,7 @@ def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> li
     try:
         from_parquet = coerce(pq.read_table(path).to_pandas(), package.schemas[name])
         from_csv = coerce(package.tables[name].frame, package.schemas[name])
-    except Exception as error:  # noqa: BLE001 - any unreadable file is a problem to report
+    except Exception as error:
         return [Problem(file, None, None, "parquet-unreadable",
                         f"the Parquet copy cannot be compared with the CSV: {error}",
                         "fix the CSV's values, then run `besa545 build`")]
@@ -435,7 +435,7 @@ def check_dates(package: Package) -> list[Problem]:
     import pandas as pd
 
     problems = []
-    for name, table in package.tables.items():
+    for table in package.tables.values():
         frame = table.frame
         if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
             continue
@@ -530,8 +530,8 @@ def check_derived(package: Package) -> list[Problem]:
                                     "the plain text differs from the one derived from "
                                     f"{document.raw_path}", "run `besa545 build`"))
     documents = package.tables["documents"]
-    rebuilt = replace(package, tables={**package.tables,
-                                       "documents": replace(documents, frame=documents.frame.copy())})
+    copied = replace(documents, frame=documents.frame.copy())
+    rebuilt = replace(package, tables={**package.tables, "documents": copied})
     try:
         fill_documents(rebuilt)
         fill_paragraphs(rebuilt)
