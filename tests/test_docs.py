@@ -1,0 +1,51 @@
+"""Generated documentation is fresh, and every vocabulary value is defined."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import ROOT
+
+from besa545.build import compute
+from besa545.docs import BEGIN, DICTIONARY, END, GUIDE, render_docs, value_definition
+from besa545.tableschema import table_names, table_schema
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    guide = (ROOT / GUIDE).read_text(encoding="utf-8")
+    return render_docs(compute(ROOT), guide)
+
+
+@pytest.mark.parametrize("path", [DICTIONARY, GUIDE])
+def test_generated_docs_are_up_to_date(rendered, path):
+    assert (ROOT / path).read_bytes() == rendered[path], f"{path} is stale: run `besa545 build`"
+
+
+def test_every_enum_value_is_defined_in_its_field_description():
+    undefined = [(name, field.name, value) for name in table_names()
+                 for field in table_schema(name).fields for value in field.enum or []
+                 if not value_definition(field.description, value)]
+    assert undefined == []
+
+
+def test_value_definition_reads_both_styles():
+    assert value_definition("`a` (first), `b` (second).", "b") == "second"
+    assert value_definition("Kinds: `a`: first one; `b`: second one.", "a") == "first one"
+    assert value_definition("`a`, `b` or `c`.", "b") == ""
+
+
+def test_guide_lists_every_event_type_and_every_topic(tables):
+    guide = (ROOT / GUIDE).read_text(encoding="utf-8")
+    block = guide[guide.index(BEGIN):guide.index(END)]
+    for value in table_schema("events").field("event_type").enum:
+        assert f"- `{value}`: " in block
+    for topic_id in tables["topics"]["topic_id"]:
+        assert f"- `{topic_id}` (" in block
+
+
+def test_dictionary_documents_every_column():
+    dictionary = (ROOT / DICTIONARY).read_text(encoding="utf-8")
+    for name in table_names():
+        assert f"\n## {name}\n" in dictionary
+        for field in table_schema(name).fields:
+            assert f"| `{field.name}` | {field.type} |" in dictionary
