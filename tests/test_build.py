@@ -85,3 +85,32 @@ def test_changed_source_text_fails_the_build(package_copy):
     result = run_cli("build", "--root", str(package_copy))
     assert result.returncode == 1
     assert "data/documents.csv:2 [raw_sha256]: source-hash" in result.stderr
+
+
+def _drop_line_containing(path, needle: str) -> None:
+    lines = path.read_text(encoding="utf-8").split("\n")
+    kept = [line for line in lines if needle not in line]
+    assert len(kept) == len(lines) - 1, needle
+    path.write_text("\n".join(kept), encoding="utf-8")
+
+
+def test_build_fails_when_a_quoted_passage_has_no_row(package_copy):
+    _drop_line_containing(package_copy / "data" / "quotations.csv", "sports-diplomacy,")
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 1
+    assert ("data/quotations.csv [text]: quotation-missing: the quoted passage "
+            "'sports diplomacy' at 2616-2632") in result.stderr
+
+
+def test_build_fails_when_a_link_has_no_row(package_copy):
+    _drop_line_containing(package_copy / "data" / "links.csv", "link-global-times-editorial,")
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 1
+    assert "link-missing: the link 'Global Times editorial' at 4551-4573" in result.stderr
+
+
+def test_build_fails_when_an_actor_is_never_mentioned(package_copy):
+    _drop_line_containing(package_copy / "data" / "aliases.csv", "nba,NBA")
+    result = run_cli("build", "--root", str(package_copy))
+    assert result.returncode == 1
+    assert "[actor_id]: actor-unmentioned: actor 'nba' is never mentioned" in result.stderr

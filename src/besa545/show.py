@@ -93,11 +93,12 @@ def _events(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
 
 
 def _date(row: object) -> str:
-    if row.date_start != row.date_start:  # NaT: no date
+    """The date interval as written in the row; an open bound shows as ``?``."""
+    start, end = (f"{value:%Y-%m-%d}" if value == value else "?"  # NaT != NaT
+                  for value in (row.date_start, row.date_end))
+    if start == end == "?":
         return "undated"
-    span = f"{row.date_start:%Y-%m-%d}"
-    if row.date_end != row.date_start:
-        span += f"..{row.date_end:%Y-%m-%d}"
+    span = start if start == end else f"{start}..{end}"
     written = f" {row.date_text!r}" if isinstance(row.date_text, str) else ""
     return f"{span} ({row.date_precision}, {row.date_basis}){written}"
 

@@ -1,0 +1,60 @@
+"""`besa545 show`: a paragraph with every annotation inside it."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import run_cli
+
+SPANNED = {"events": "event_id", "quotations": "quote_id", "links": "link_id",
+           "stances": "stance_id"}
+
+
+@pytest.fixture(scope="module")
+def walk() -> str:
+    result = run_cli("show", "--all")
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_show_all_walks_every_paragraph_and_every_annotation(walk, tables):
+    assert walk.count("\n¶ ") + walk.startswith("¶ ") == len(tables["paragraphs"])
+    for name, key in SPANNED.items():
+        for identifier in tables[name][key]:
+            assert identifier in walk, (name, identifier)
+    for row in tables["actor_relations"].itertuples():
+        assert f"{row.subject_actor_id} {row.relation} {row.object_actor_id}" in walk
+
+
+def test_show_one_paragraph_lists_exactly_its_annotations(tables):
+    paragraph = tables["paragraphs"].set_index("position").loc[15]
+    result = run_cli("show", "15")
+    assert result.returncode == 0
+    output = result.stdout
+    assert output.startswith("¶ 15  besa-pp-545-p15  (body")
+    assert "it was argued" in output
+    for name, key in SPANNED.items():
+        frame = tables[name]
+        inside = (frame["char_start"] < paragraph["char_end"]) & (
+            frame["char_end"] > paragraph["char_start"])
+        for identifier in frame.loc[inside, key]:
+            assert f"- {identifier}" in output, identifier
+        for identifier in frame.loc[~inside, key]:
+            assert f"- {identifier} " not in output and f"- {identifier}:" not in output
+    mentioned = tables["mentions"].query("paragraph_id == 'besa-pp-545-p15'")["actor_id"]
+    for actor_id in set(mentioned):
+        assert f"- {actor_id} (" in output
+
+
+def test_show_accepts_a_paragraph_id():
+    assert run_cli("show", "besa-pp-545-p03").stdout.startswith("¶ 3  besa-pp-545-p03  (title")
+
+
+@pytest.mark.parametrize("argument", ["99", "0", "p15", "besa-pp-545-p99"])
+def test_show_unknown_paragraph_is_a_usage_error(argument):
+    result = run_cli("show", argument)
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: no paragraph") and "Traceback" not in result.stderr
+
+
+def test_show_needs_a_paragraph_or_all():
+    assert run_cli("show").returncode == 2
