@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from conftest import ROOT
 
 from besa545.build import compute
 from besa545.docs import BEGIN, DICTIONARY, END, GUIDE, render_docs, value_definition
 from besa545.tableschema import table_names, table_schema
+from conftest import ROOT
 
 
 @pytest.fixture(scope="module")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from conftest import run_cli
 
 SPANNED = {"events": "event_id", "quotations": "quote_id", "links": "link_id",
