@@ -98,8 +98,8 @@ def test_build_fails_when_a_quoted_passage_has_no_row(package_copy):
     _drop_line_containing(package_copy / "data" / "quotations.csv", "sports-diplomacy,")
     result = run_cli("build", "--root", str(package_copy))
     assert result.returncode == 1
-    assert ("data/quotations.csv [text]: quotation-missing: the quoted passage "
-            "'sports diplomacy' at 2616-2632") in result.stderr
+    assert ("sources/besa-pp-545.txt:23: quotation-missing: the quoted passage "
+            "'sports diplomacy' at 2616-2632 has no row in data/quotations.csv") in result.stderr
 
 
 def test_build_fails_when_a_link_has_no_row(package_copy):

@@ -58,10 +58,10 @@ class Package:
 
 def build(root: Path) -> dict[str, int]:
     """Rebuild every derived file of the package at ``root``; return rows per table."""
-    from besa545.validator import check_content, check_tables
+    from besa545.validator import check_content, check_offsets, check_tables
 
     package = compute(root)
-    problems = check_tables(package) + check_content(package)
+    problems = check_tables(package) + check_offsets(package) + check_content(package)
     if problems:
         raise ProblemsError(problems)
     files = render(package)
@@ -130,6 +130,8 @@ def read_document(root: Path, row: pd.Series, line: int) -> tuple[Document | Non
 def fill_documents(package: Package) -> None:
     frame = package.tables["documents"].frame
     for position, document_id in enumerate(frame["document_id"]):
+        if document_id not in package.documents:
+            continue  # its raw text is missing or changed: reported where it is read
         text = package.documents[document_id].text
         summary = next((p.text for p in paragraphs(text) if p.text.startswith(SUMMARY_LABEL)), "")
         frame.loc[position, "executive_summary"] = summary[len(SUMMARY_LABEL):].strip() or None
@@ -270,7 +272,8 @@ def fill_mentions(package: Package) -> None:
     import numpy as np
     import pandas as pd
 
-    aliases = package.tables["aliases"].frame
+    aliases = package.tables["aliases"].frame.dropna(subset=["alias", "actor_id"])
+    aliases = aliases[~aliases["alias"].duplicated(keep=False)]  # ambiguous: reported, unused
     by_alias = dict(zip(aliases["alias"], aliases["actor_id"], strict=True))
     paragraph_frame = package.tables["paragraphs"].frame
     rows = []

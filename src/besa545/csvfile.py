@@ -33,6 +33,7 @@ class StringTable:
     file: str
     frame: pd.DataFrame
     lines: np.ndarray
+    absent: frozenset[str] = frozenset()  # schema columns missing from the header
 
     def line(self, position: int) -> int:
         return int(self.lines[position])
@@ -79,6 +80,7 @@ def read_string_table(path: Path, file: str, schema: TableSchema, *,
     text, problems = check_bytes(path.read_bytes(), file)
     if text is None:
         return None, problems
+    text = text.removeprefix("\ufeff")  # reported as file-bom; the rest still reads
     if not text.strip():
         return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty",
                                          "write at least the header row")]
@@ -93,8 +95,8 @@ def read_string_table(path: Path, file: str, schema: TableSchema, *,
         missing = [field for field in schema.field_names if field not in table.frame.columns]
         for name in missing:
             table.frame[name] = None
-        known = [name for name in schema.field_names if name in table.frame.columns]
-        table.frame = table.frame[known].astype("str")
+        table.frame = table.frame[schema.field_names].astype("str")
+        table.absent = frozenset(missing)
     return table, problems
 
 
@@ -183,8 +185,6 @@ def _parse(text: str, header: list[str], file: str,
                                 f"the value is over {MAX_CELL_BYTES:,} bytes",
                                 "cells hold short passages; check for a missing quote"))
     keep = ~blank
-    if too_long:
-        frame.loc[[position for position, _ in too_long], :] = None
     return StringTable(table, file, frame[keep].reset_index(drop=True), lines[keep]), problems
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from besa545.csvfile import StringTable, check_bytes, read_string_table
 from besa545.paths import DESCRIPTOR, package_path
-from besa545.problems import Problem, ProblemsError, Report
+from besa545.problems import Problem, Report
 from besa545.sourcetext import quoted_passages, strip_closing_punctuation
 from besa545.tableschema import TableSchema, UnknownTableError, pandera_schema, parse_schema
 
@@ -49,24 +49,50 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     """Check the package at ``path`` (a directory or its ``datapackage.json``).
 
     With no path, the installed or checked-out package is checked. ``spec=False`` skips
-    the ``frictionless validate`` layer, the slowest, for very large packages.
+    the ``frictionless validate`` layer, the slowest, for very large packages. Never
+    raises for bad input and never writes: every finding is a problem in the report.
     """
     root = _root(path)
     report = Report()
-    descriptor, problems = check_descriptor(root)
-    report.problems += problems
+    descriptor = _guarded(report, DESCRIPTOR, check_descriptor, root)
     if descriptor is None:
         return report
-    package, problems = read_package(root, descriptor)
-    report.problems += problems
-    report.problems += check_files(root, descriptor, package)
+    package = _guarded(report, DESCRIPTOR, read_package, root, descriptor)
+    report.problems += _guarded(report, DESCRIPTOR, check_hashes, root, descriptor) or []
     if package is not None:
-        report.problems += check_tables(package)
-        report.problems += check_content(package)
-        report.problems += check_derived(package)
+        report.problems += _guarded(report, DESCRIPTOR, check_tables, package) or []
+        report.problems += _guarded(report, DESCRIPTOR, check_offsets, package) or []
+        rebuilt = _guarded(report, DESCRIPTOR, rederive, package)
+        if rebuilt is not None:
+            report.problems += _guarded(report, DESCRIPTOR, check_content, rebuilt) or []
+            report.problems += _guarded(report, DESCRIPTOR, check_derived, package,
+                                        rebuilt) or []
+        with_problems = {problem.file for problem in report.problems}
+        report.problems += _guarded(report, DESCRIPTOR, check_parquet, root, descriptor,
+                                    package, with_problems) or []
     if spec and not report.problems:
-        report.problems += check_spec(root)
+        report.problems += _guarded(report, DESCRIPTOR, check_spec, root) or []
     return report
+
+
+def _guarded(report: Report, file: str, layer: Any, *arguments: Any) -> Any:
+    """Run one layer; a layer that returns ``(value, problems)`` has its problems recorded.
+
+    A crash inside a layer is a bug, reported as a problem rather than a traceback.
+    """
+    try:
+        result = layer(*arguments)
+    except Exception as error:  # the validator must never crash on input
+        report.problems.append(Problem(
+            file, None, None, "validator-crash",
+            f"{layer.__name__} failed on this input: {type(error).__name__}: {error}",
+            "this is a bug in besa545; please report it with the files that trigger it"))
+        return None
+    if isinstance(result, tuple):
+        value, problems = result
+        report.problems += problems
+        return value
+    return result
 
 
 def _root(path: str | Path | None) -> Path:
@@ -100,7 +126,12 @@ def check_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         return None, [Problem(file, None, "resources", "descriptor-resources",
                               "the descriptor has no list of resources",
                               "regenerate it with `besa545 build`")]
-    for resource in descriptor["resources"]:
+    names: set[str] = set()
+    for position, resource in enumerate(descriptor["resources"]):
+        problem = _resource_shape(resource, position, names)
+        if problem:
+            problems.append(problem)
+            continue
         for key, value in _resource_paths(resource):
             problem = _unsafe_path(root, value)
             if problem:
@@ -109,6 +140,26 @@ def check_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
                                         "use a relative path inside the package, "
                                         "e.g. data/events.csv"))
     return (None if problems else descriptor), problems
+
+
+def _resource_shape(resource: Any, position: int, names: set[str]) -> Problem | None:
+    """A resource must be an object with a unique name, a path and a schema path."""
+    where = f"resources[{position}]"
+    if not isinstance(resource, dict):
+        return Problem(DESCRIPTOR, None, where, "descriptor-resource",
+                       "the resource is not an object", "regenerate it with `besa545 build`")
+    for key in ("name", "path", "schema"):
+        if not isinstance(resource.get(key), str) or not resource[key]:
+            return Problem(DESCRIPTOR, None, where, "descriptor-resource",
+                           f"the resource has no {key}",
+                           "each resource needs a name, a path and a schema path; "
+                           "regenerate it with `besa545 build`")
+    if resource["name"] in names:
+        return Problem(DESCRIPTOR, None, where, "descriptor-resource",
+                       f"the resource name {resource['name']!r} is used twice",
+                       "give each table one resource")
+    names.add(resource["name"])
+    return None
 
 
 def _resource_paths(resource: dict[str, Any]) -> list[tuple[str, Any]]:
@@ -149,7 +200,8 @@ def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None
         problems += found
         if table is not None:
             tables[name] = table
-    missing = {"documents", "actors", "aliases", "paragraphs"} - set(tables)
+    missing = {"documents", "actors", "aliases", "authorships", "paragraphs", "mentions"} - set(
+        tables)
     if missing:
         return None, problems
     documents = {}
@@ -178,18 +230,19 @@ def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | No
                               "restore it from the repository, or fix the JSON")]
 
 
-def check_files(root: Path, descriptor: dict[str, Any], package: Package | None) -> list[Problem]:
-    """Sizes and hashes as recorded, and Parquet copies holding the CSV's rows."""
+def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
+    """Every file the descriptor lists exists and has the recorded size and hash."""
     problems = []
     for resource in descriptor["resources"]:
-        entries = [(resource, f"data/{resource.get('name')}.csv")]
+        entries = [resource]
         if isinstance(resource.get("parquet"), dict):
-            entries.append((resource["parquet"], ""))
-        for entry, _ in entries:
-            path = root / str(entry.get("path"))
+            entries.append(resource["parquet"])
+        for entry in entries:
+            file = str(entry.get("path"))
+            path = root / file
             if not path.is_file():
-                if entry is not resource:
-                    problems.append(Problem(str(entry.get("path")), None, None, "file-missing",
+                if entry is not resource:  # a missing CSV is reported when it is read
+                    problems.append(Problem(file, None, None, "file-missing",
                                             "the Parquet copy does not exist",
                                             "run `besa545 build`"))
                 continue
@@ -197,11 +250,20 @@ def check_files(root: Path, descriptor: dict[str, Any], package: Package | None)
             recorded = (entry.get("bytes"), entry.get("hash"))
             actual = (len(data), "sha256:" + hashlib.sha256(data).hexdigest())
             if recorded != actual:
-                problems.append(Problem(str(entry.get("path")), None, None, "file-hash",
+                problems.append(Problem(file, None, None, "file-hash",
                                         f"the file has {actual[0]} bytes and hash {actual[1]}, "
                                         f"the descriptor records {recorded[0]} and {recorded[1]}",
                                         "run `besa545 build` to record the edited file"))
-        if package is not None and isinstance(resource.get("parquet"), dict):
+    return problems
+
+
+def check_parquet(root: Path, descriptor: dict[str, Any], package: Package,
+                  files_with_problems: set[str]) -> list[Problem]:
+    """Each Parquet copy holds the rows of its CSV (skipped for CSVs with problems)."""
+    problems = []
+    for resource in descriptor["resources"]:
+        if isinstance(resource.get("parquet"), dict) and (
+                resource["path"] not in files_with_problems):
             problems += _check_parquet(root, resource, package)
     return problems
 
@@ -256,10 +318,13 @@ def _failures_to_problems(failures: pd.DataFrame, table: StringTable,
                           schema: TableSchema) -> list[Problem]:
     problems = []
     key = ", ".join(schema.primary_key)
+    key_absent = bool(table.absent & set(schema.primary_key))
     for failure in failures.itertuples(index=False):
         code = PANDERA_CODES.get(failure.check, failure.check)
         if code is None or failure.index is None or failure.index != failure.index:
             continue
+        if failure.column in table.absent or (code == "primary-key" and key_absent):
+            continue  # the missing column is reported once, as header-missing
         line = table.line(int(failure.index))
         column = key if code == "primary-key" else failure.column
         problems.append(Problem(table.file, line, column, code,
@@ -301,12 +366,17 @@ def check_foreign_keys(package: Package) -> list[Problem]:
         if table is None:
             continue
         for key in schema.foreign_keys:
-            column = key["fields"] if isinstance(key["fields"], str) else key["fields"][0]
+            column = _single(key["fields"])
             target_name = key["reference"]["resource"]
-            target_column = key["reference"]["fields"]
-            target_column = target_column if isinstance(target_column, str) else target_column[0]
+            target_column = _single(key["reference"]["fields"])
+            if column in table.absent:
+                continue
             target = package.tables.get(target_name)
-            if target is None or column not in table.frame:
+            if target is None or target_column in target.absent:
+                problems.append(Problem(
+                    table.file, None, column, "foreign-key-table",
+                    f"{column} cannot be checked: {target_name}.{target_column} could not be read",
+                    f"fix the problems reported for {target_name} first"))
                 continue
             values = table.frame[column]
             missing = values.notna() & ~values.isin(target.frame[target_column])
@@ -320,13 +390,17 @@ def check_foreign_keys(package: Package) -> list[Problem]:
     return problems
 
 
+def _single(fields: str | list[str]) -> str:
+    return fields if isinstance(fields, str) else fields[0]
+
+
 # --- content ---------------------------------------------------------------------------
 
 
 def check_content(package: Package) -> list[Problem]:
     """Rules that tie the rows to the text and to each other."""
     return [
-        *check_offsets(package),
+        *check_aliases(package),
         *check_quotations(package),
         *check_links(package),
         *check_dates(package),
@@ -385,12 +459,14 @@ def check_quotations(package: Package) -> list[Problem]:
         for passage in quoted_passages(document.text):
             stripped = strip_closing_punctuation(passage)
             passages[(stripped.start, stripped.end)] = stripped
+        unlocated = any(None in span for span in rows)  # reported by check_offsets
         for span, passage in passages.items():
-            if span not in rows:
+            if span not in rows and not unlocated:
                 problems.append(Problem(
-                    table.file, None, "text", "quotation-missing",
-                    f"the quoted passage {_quote(passage.text)} at {span[0]}-{span[1]} of "
-                    f"{document.text_path} has no row",
+                    document.text_path, _text_line(document.text, span[0]), None,
+                    "quotation-missing",
+                    f"the quoted passage {_quote(passage.text)} at {span[0]}-{span[1]} has no "
+                    f"row in {table.file}",
                     "add a row to data/quotations.csv with this text (without the closing "
                     "punctuation) and an evidence passage around it"))
         for span, position in rows.items():
@@ -403,6 +479,10 @@ def check_quotations(package: Package) -> list[Problem]:
     return problems
 
 
+def _text_line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
 def check_links(package: Package) -> list[Problem]:
     """Every ``[x](#)`` link has a row, and every row is a link."""
     table = package.tables.get("links")
@@ -412,12 +492,14 @@ def check_links(package: Package) -> list[Problem]:
     for document_id, document in package.documents.items():
         rows = _spans(table, document_id)
         anchors = {(anchor.start, anchor.end): anchor for anchor in document.anchors}
+        unlocated = any(None in span for span in rows)  # reported by check_offsets
         for span, anchor in anchors.items():
-            if span not in rows:
+            if span not in rows and not unlocated:
                 problems.append(Problem(
-                    table.file, None, "anchor_text", "link-missing",
-                    f"the link {_quote(anchor.text)} at {span[0]}-{span[1]} of "
-                    f"{document.text_path} has no row",
+                    document.text_path, _text_line(document.text, span[0]), None,
+                    "link-missing",
+                    f"the link {_quote(anchor.text)} at {span[0]}-{span[1]} has no row in "
+                    f"{table.file}",
                     "add a row to data/links.csv with this anchor_text"))
         for span, position in rows.items():
             if span not in anchors and None not in span:
@@ -442,6 +524,8 @@ def check_dates(package: Package) -> list[Problem]:
         start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
         end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
         precision = frame["date_precision"]
+        readable = ~((frame["date_start"].notna() & start.isna())
+                     | (frame["date_end"].notna() & end.isna()))  # bad dates: type-date
         both = start.notna() & end.notna()
         dated = start.notna() | end.notna()
         rules = {
@@ -462,11 +546,31 @@ def check_dates(package: Package) -> list[Problem]:
                            "stated when the text gives the date, inferred when deduced"),
         }
         for code, (mask, message, hint) in rules.items():
-            for position in np.flatnonzero(mask.to_numpy(dtype=bool)):
+            for position in np.flatnonzero((mask & readable).to_numpy(dtype=bool)):
                 values = f"{frame['date_start'].iat[position]}..{frame['date_end'].iat[position]}"
                 problems.append(Problem(table.file, table.line(int(position)), "date_start", code,
                                         f"{message} ({values}, {precision.iat[position]})",
                                         hint))
+    return problems
+
+
+def check_aliases(package: Package) -> list[Problem]:
+    """A surface form names one actor only, or mentions could not be derived."""
+    import numpy as np
+
+    aliases = package.tables.get("aliases")
+    if aliases is None:
+        return []
+    frame = aliases.frame
+    shared = frame["alias"].notna() & frame["alias"].duplicated(keep=False)
+    problems = []
+    for position in np.flatnonzero(shared.to_numpy()):
+        alias = frame["alias"].iat[position]
+        owners = sorted(frame.loc[frame["alias"] == alias, "actor_id"].dropna())
+        problems.append(Problem(aliases.file, aliases.line(int(position)), "alias",
+                                "alias-ambiguous",
+                                f"the alias {alias!r} is given to {', '.join(owners)}",
+                                "keep the alias for the one actor it always denotes"))
     return problems
 
 
@@ -475,7 +579,7 @@ def check_actors_mentioned(package: Package) -> list[Problem]:
     import numpy as np
 
     actors, mentions = package.tables.get("actors"), package.tables.get("mentions")
-    if actors is None or mentions is None:
+    if actors is None or mentions is None or _unread_documents(package):
         return []
     unmentioned = ~actors.frame["actor_id"].isin(mentions.frame["actor_id"])
     return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
@@ -518,10 +622,32 @@ def check_cells(package: Package) -> list[Problem]:
     return problems
 
 
-def check_derived(package: Package) -> list[Problem]:
-    """Derived files equal what the build would write now."""
-    from besa545.build import fill_documents, fill_mentions, fill_paragraphs
+def rederive(package: Package) -> Package:
+    """A copy of ``package`` whose derived tables are what the build would write now."""
+    from besa545.build import (
+        fill_documents,
+        fill_mentions,
+        fill_offsets,
+        fill_paragraphs,
+        span_column,
+    )
 
+    documents = package.tables["documents"]
+    copied = replace(documents, frame=documents.frame.copy())
+    tables = {**package.tables, "documents": copied}
+    for name, table in package.tables.items():
+        if span_column(package.schemas[name]):
+            tables[name] = replace(table, frame=table.frame.copy())
+    rebuilt = replace(package, tables=tables)
+    fill_documents(rebuilt)
+    fill_paragraphs(rebuilt)
+    fill_offsets(rebuilt)  # located afresh, so coverage does not trust stale offsets
+    fill_mentions(rebuilt)
+    return rebuilt
+
+
+def check_derived(package: Package, rebuilt: Package) -> list[Problem]:
+    """The plain text and the derived tables on disk equal what the build would write."""
     problems = []
     for document in package.documents.values():
         path = package.root / document.text_path
@@ -529,15 +655,8 @@ def check_derived(package: Package) -> list[Problem]:
             problems.append(Problem(document.text_path, None, None, "text-stale",
                                     "the plain text differs from the one derived from "
                                     f"{document.raw_path}", "run `besa545 build`"))
-    documents = package.tables["documents"]
-    copied = replace(documents, frame=documents.frame.copy())
-    rebuilt = replace(package, tables={**package.tables, "documents": copied})
-    try:
-        fill_documents(rebuilt)
-        fill_paragraphs(rebuilt)
-        fill_mentions(rebuilt)
-    except (KeyError, ValueError, ProblemsError):
-        return problems
+    if _unread_documents(package):
+        return problems  # a raw text could not be read: nothing to compare against
     for name in ("documents", "paragraphs", "mentions"):
         expected = rebuilt.tables[name].frame.reset_index(drop=True)
         actual = package.tables[name].frame.reset_index(drop=True)
@@ -546,6 +665,11 @@ def check_derived(package: Package) -> list[Problem]:
                                     f"data/{name}.csv is not what the build derives from the "
                                     "current data", "run `besa545 build`"))
     return problems
+
+
+def _unread_documents(package: Package) -> bool:
+    """Whether some document's raw text could not be read (reported where it was read)."""
+    return len(package.documents) < len(package.tables["documents"].frame)
 
 
 def _same_rows(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:

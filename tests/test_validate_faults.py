@@ -1,0 +1,422 @@
+"""Fault injection: each kind of corruption, applied to a copy of the real package, is
+reported with its exact check code and location, and nothing else is reported."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from besa545.validator import validate
+from conftest import copy_package, run_cli, snapshot
+
+Location = tuple[str, int | None, str | None, str]  # file, line, column, code
+
+
+# --- editing helpers -------------------------------------------------------------------
+
+
+def read_rows(root: Path, table: str) -> list[dict[str, str]]:
+    with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def write_rows(root: Path, table: str, rows: list[dict[str, str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (root / "data" / f"{table}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(table: str, key: str, column: str, value: str) -> Callable[[Path], None]:
+    """Set ``column`` of the row whose first cell is ``key``."""
+
+    def edit(root: Path) -> None:
+        rows = read_rows(root, table)
+        matches = [row for row in rows if next(iter(row.values())) == key]
+        assert len(matches) == 1, key
+        matches[0][column] = value
+        write_rows(root, table, rows)
+
+    return edit
+
+
+def drop_row(table: str, key: str, column: str | None = None) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        rows = read_rows(root, table)
+        kept = [row for row in rows if (row[column] if column else next(iter(row.values())))
+                != key]
+        assert len(kept) == len(rows) - 1, key
+        write_rows(root, table, kept)
+
+    return edit
+
+
+def replace_text(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) >= 1, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def replace_bytes(relative: str, old: bytes, new: bytes) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / relative
+        data = path.read_bytes()
+        assert old in data
+        path.write_bytes(data.replace(old, new, 1))
+
+    return edit
+
+
+def edit_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        change(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    return edit
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(entry for entry in descriptor["resources"] if entry["name"] == name)
+
+
+def reseal(root: Path) -> None:
+    """Record the current size and hash of every CSV, as if only the content were wrong."""
+    path = root / "datapackage.json"
+    try:
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    for entry in descriptor.get("resources", []):
+        file = root / str(entry.get("path"))
+        if isinstance(entry, dict) and file.is_file() and not file.is_symlink():
+            data = file.read_bytes()
+            entry["bytes"], entry["hash"] = len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+
+def line_of(root: Path, table: str, key: str) -> int:
+    """Editor line of the row whose first cell is ``key``, found by reading the file."""
+    text = (root / "data" / f"{table}.csv").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    matches = [number for number, line in enumerate(lines, start=1)
+               if line.startswith(f"{key},") or line.startswith(f'"{key}",')]
+    assert len(matches) == 1, key
+    return matches[0]
+
+
+# --- the faults ------------------------------------------------------------------------
+# Each case: an edit, whether to re-record hashes afterwards, and the exact problems
+# expected, given as a function of the pristine copy (so that lines are read, not typed).
+
+CASES: dict[str, tuple[Callable[[Path], None], bool, Callable[[Path], set[Location]]]] = {}
+
+
+def case(name: str, edit: Callable[[Path], None], expected: Callable[[Path], set[Location]],
+         *, reseal_after: bool = True) -> None:
+    CASES[name] = (edit, reseal_after, expected)
+
+
+E, A, Q = "data/events.csv", "data/actors.csv", "data/quotations.csv"
+
+# files
+case("descriptor-not-json", replace_text("datapackage.json", '"name"', "'name'"),
+     lambda r: {("datapackage.json", 3, None, "descriptor-json")}, reseal_after=False)
+case("descriptor-missing", lambda r: (r / "datapackage.json").unlink(),
+     lambda r: {("datapackage.json", None, None, "descriptor-missing")}, reseal_after=False)
+case("descriptor-resource-without-path",
+     edit_descriptor(lambda d: resource(d, "topics").pop("path")),
+     lambda r: {("datapackage.json", None, "resources[13]", "descriptor-resource")},
+     reseal_after=False)
+case("path-absolute", edit_descriptor(lambda d: resource(d, "topics").update(path="/etc/passwd")),
+     lambda r: {("datapackage.json", None, "topics.path", "path-unsafe")}, reseal_after=False)
+case("path-parent", edit_descriptor(
+    lambda d: resource(d, "topics").update(path="../outside/topics.csv")),
+     lambda r: {("datapackage.json", None, "topics.path", "path-unsafe")}, reseal_after=False)
+
+
+def _symlink_out(root: Path) -> None:
+    outside = root.parent / "elsewhere.csv"
+    outside.write_text((root / "data" / "topics.csv").read_text(encoding="utf-8"))
+    (root / "data" / "topics.csv").unlink()
+    os.symlink(outside, root / "data" / "topics.csv")
+
+
+case("path-symlink-outside", _symlink_out,
+     lambda r: {("datapackage.json", None, "topics.path", "path-unsafe")}, reseal_after=False)
+case("csv-missing", lambda r: (r / "data" / "topics.csv").unlink(),
+     lambda r: {("data/topics.csv", None, None, "file-missing"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("csv-empty", lambda r: (r / "data" / "topics.csv").write_text(""),
+     lambda r: {("data/topics.csv", 1, None, "file-empty"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("parquet-missing", lambda r: (r / "data" / "parquet" / "topics.parquet").unlink(),
+     lambda r: {("data/parquet/topics.parquet", None, None, "file-missing")},
+     reseal_after=False)
+case("csv-edited-without-build", replace_text("data/topics.csv", "Six Party", "Six-Party"),
+     lambda r: {("data/topics.csv", None, None, "file-hash")},
+     reseal_after=False)
+
+
+def _swap_parquet(root: Path) -> None:
+    folder = root / "data" / "parquet"
+    (folder / "topics.parquet").write_bytes((folder / "cameo_codes.parquet").read_bytes())
+    path = root / "datapackage.json"
+    descriptor = json.loads(path.read_text(encoding="utf-8"))
+    resource(descriptor, "topics")["parquet"].update(
+        {key: resource(descriptor, "cameo_codes")["parquet"][key] for key in ("bytes", "hash")})
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+
+
+case("parquet-of-another-table", _swap_parquet,
+     lambda r: {("data/parquet/topics.parquet", None, None, "parquet-unreadable")})
+case("bom", replace_bytes("data/topics.csv", b"topic_id", b"\xef\xbb\xbftopic_id"),
+     lambda r: {("data/topics.csv", 1, None, "file-bom")})
+case("crlf", replace_bytes("data/topics.csv", b"\n", b"\r\n"),
+     lambda r: {("data/topics.csv", 1, None, "file-line-ending")})
+case("nul-byte", replace_bytes("data/topics.csv", b"Six Party", b"Six\x00Party"),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None,
+                 "file-nul-byte")})
+case("invalid-utf8", replace_bytes("data/topics.csv", b"Six Party", b"Six \xff Party"),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None,
+                 "file-encoding"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("source-text-changed", replace_bytes("sources/besa-pp-545.md", b"July 30", b"July 31"),
+     lambda r: {("data/documents.csv", 2, "raw_sha256", "source-hash")})
+case("plain-text-changed", replace_text("sources/besa-pp-545.txt", "PERSPECTIVES", "Perspectives"),
+     lambda r: {("sources/besa-pp-545.txt", None, None, "text-stale")})
+case("schema-missing", lambda r: (r / "schemas" / "topics.json").unlink(),
+     lambda r: {("schemas/topics.json", None, None, "schema-missing"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("schema-not-json", lambda r: (r / "schemas" / "topics.json").write_text("{"),
+     lambda r: {("schemas/topics.json", None, None, "schema-invalid"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+
+# headers and rows
+case("header-unknown", replace_text("data/topics.csv", "topic_id,label", "topic_id,labels"),
+     lambda r: {("data/topics.csv", 1, "labels", "header-unknown"),
+                ("data/topics.csv", 1, "label", "header-missing")})
+def _swap_columns(root: Path) -> None:
+    rows = read_rows(root, "cameo_codes")
+    write_rows(root, "cameo_codes", [{"name": row["name"], "code": row["code"],
+                                      "goldstein": row["goldstein"],
+                                      "root_code": row["root_code"]} for row in rows])
+
+
+case("header-order", _swap_columns,
+     lambda r: {("data/cameo_codes.csv", 1, None, "header-order")})
+case("header-duplicate", replace_text("data/topics.csv", "topic_id,label", "topic_id,topic_id"),
+     lambda r: {("data/topics.csv", 1, "topic_id", "header-duplicate"),
+                ("data/topics.csv", 1, "label", "header-missing"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+P = "data/event_participants.csv"
+case("row-extra-field", replace_text(P, "warmbier-death,otto-warmbier,subject",
+                                     "warmbier-death,otto-warmbier,subject,x"),
+     lambda r: {(P, line_of(r, "event_participants", "warmbier-death"), None,
+                 "row-field-count")})
+case("row-unterminated-quote", replace_text(P, "warmbier-death,otto-warmbier,subject",
+                                            '"warmbier-death,otto-warmbier,subject'),
+     lambda r: {(P, line_of(r, "event_participants", "warmbier-death"), None,
+                 "row-field-count")})
+case("row-blank", replace_text("data/topics.csv", "\nsix-party-talks,", "\n\nsix-party-talks,"),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None, "row-blank")})
+case("cell-10-megabytes", set_cell("topics", "six-party-talks", "description", "x" * 10_000_000),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "description",
+                 "cell-too-long")})
+
+# types, constraints and keys, one table each
+case("required-empty", set_cell("topics", "six-party-talks", "label", ""),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
+                 "required")})
+case("enum-actor-type", set_cell("actors", "nba", "actor_type", "league"),
+     lambda r: {(A, line_of(r, "actors", "nba"), "actor_type", "enum")})
+case("pattern-iso3", set_cell("actors", "nba", "country_iso3", "usa"),
+     lambda r: {(A, line_of(r, "actors", "nba"), "country_iso3", "pattern")})
+case("integer-with-decimals", set_cell("authorships", "besa-pp-545", "position", "1.0"),
+     lambda r: {("data/authorships.csv", 2, "position", "type-integer")})
+case("date-impossible", set_cell("events", "mar-a-lago-agreement", "date_end", "2017-04-31"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_end", "type-date")})
+case("number-not-a-number", set_cell("cameo_codes", "042", "goldstein", "high"),
+     lambda r: {("data/cameo_codes.csv", line_of(r, "cameo_codes", "042"), "goldstein",
+                 "type-number")})
+case("number-above-maximum", set_cell("cameo_codes", "042", "goldstein", "11"),
+     lambda r: {("data/cameo_codes.csv", line_of(r, "cameo_codes", "042"), "goldstein",
+                 "maximum")})
+case("boolean-invalid", set_cell("actor_relations", "dennis-rodman", "is_former", "yes"),
+     lambda r: {("data/actor_relations.csv", line_of(r, "actor_relations", "dennis-rodman"),
+                 "is_former", "type-boolean")})
+case("unique-id-duplicated", set_cell("topics", "six-party-talks", "topic_id", "thaad-deployment"),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
+                 "unique"),
+                ("data/topics.csv", line_of(r, "topics", "thaad-deployment"), "topic_id",
+                 "unique"),
+                ("data/stances.csv", line_of(r, "stances", "china-supports-six-party-talks"),
+                 "topic_id", "foreign-key")})
+
+
+def _duplicate_participant(root: Path) -> None:
+    rows = read_rows(root, "event_participants")
+    rows.append(dict(rows[0]))
+    write_rows(root, "event_participants", rows)
+
+
+case("composite-key-duplicated", _duplicate_participant,
+     lambda r: {("data/event_participants.csv", 2, "event_id, actor_id, role", "primary-key"),
+                ("data/event_participants.csv",
+                 len(read_rows(r, "event_participants")) + 2, "event_id, actor_id, role",
+                 "primary-key")})
+case("foreign-key-broken", set_cell("stances", "china-opposes-war", "holder_actor_id", "chinaa"),
+     lambda r: {("data/stances.csv", line_of(r, "stances", "china-opposes-war"),
+                 "holder_actor_id", "foreign-key")})
+case("enum-participant-role", set_cell("event_participants", "warmbier-death", "role", "victim"),
+     lambda r: {("data/event_participants.csv", line_of(r, "event_participants",
+                                                        "warmbier-death"), "role", "enum")})
+
+# content
+case("evidence-not-in-text",
+     set_cell("events", "mar-a-lago-agreement", "evidence", "the agreement at Mar-a-Lago"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "evidence",
+                 "evidence-not-found")})
+case("evidence-shortened", set_cell("events", "mar-a-lago-agreement", "evidence", "Mar-a-Lago"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "char_start",
+                 "offset-mismatch")})
+case("evidence-occurs-twice", set_cell("events", "mar-a-lago-agreement", "evidence", "Beijing"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "evidence",
+                 "evidence-ambiguous")})
+case("offsets-shifted", set_cell("events", "mar-a-lago-agreement", "char_start", "1487"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "char_start",
+                 "offset-mismatch")})
+case("quotation-not-whole-passage",
+     set_cell("quotations", "sports-diplomacy", "text", "sports"),
+     lambda r: {(Q, line_of(r, "quotations", "sports-diplomacy"), "char_start",
+                 "offset-mismatch"),
+                (Q, line_of(r, "quotations", "sports-diplomacy"), "text",
+                 "quotation-not-quoted"),
+                ("sources/besa-pp-545.txt", 23, None, "quotation-missing")})
+case("quotation-row-missing", drop_row("quotations", "sports-diplomacy"),
+     lambda r: {("sources/besa-pp-545.txt", 23, None, "quotation-missing"),
+                ("data/parquet/quotations.parquet", None, None, "parquet-stale")})
+case("link-row-missing", drop_row("links", "link-global-times-editorial"),
+     lambda r: {("sources/besa-pp-545.txt", 31, None, "link-missing"),
+                ("data/parquet/links.parquet", None, None, "parquet-stale")})
+case("date-order", set_cell("events", "mar-a-lago-agreement", "date_start", "2017-05-01"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", code)
+                for code in ("date-order", "date-precision")})
+case("date-precision-month", set_cell("events", "mar-a-lago-agreement", "date_end",
+                                      "2017-04-29"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
+                 "date-precision")})
+case("date-basis-missing", set_cell("events", "mar-a-lago-agreement", "date_basis", ""),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
+                 "date-basis")})
+case("formula-injection", set_cell("topics", "six-party-talks", "label", "=HYPERLINK(1)"),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
+                 "cell-formula")})
+case("whitespace", set_cell("topics", "six-party-talks", "label", "Six Party Talks "),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
+                 "cell-whitespace")})
+case("not-nfc", set_cell("topics", "six-party-talks", "label", "Cafe\u0301 talks"),
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
+                 "cell-unicode")})
+case("actor-never-mentioned", drop_row("aliases", "nba", "actor_id"),
+     lambda r: {(A, line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned"),
+                ("data/mentions.csv", None, None, "derived-stale"),
+                ("data/parquet/aliases.parquet", None, None, "parquet-stale")})
+def _alias_for_two_actors(root: Path) -> None:
+    rows = read_rows(root, "aliases")
+    write_rows(root, "aliases", [*rows, {"actor_id": "cbs", "alias": "NBA"}])
+
+
+case("alias-for-two-actors", _alias_for_two_actors,
+     lambda r: {("data/aliases.csv", line_of(r, "aliases", "nba"), "alias", "alias-ambiguous"),
+                ("data/aliases.csv", len(read_rows(r, "aliases")) + 2, "alias",
+                 "alias-ambiguous"),
+                # an ambiguous alias yields no mention, so NBA is no longer mentioned
+                (A, line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned"),
+                ("data/mentions.csv", None, None, "derived-stale")})
+case("id-not-a-slug", set_cell("links", "link-global-times-editorial", "link_id", "Link GT"),
+     lambda r: {("data/links.csv", line_of(r, "links", "link-global-times-editorial"),
+                 "link_id", "pattern")})
+case("mentions-edited", drop_row("mentions", "besa-pp-545-m00107"),
+     lambda r: {("data/mentions.csv", None, None, "derived-stale")})
+case("derived-table-edited", set_cell("paragraphs", "besa-pp-545-p03", "kind", "body"),
+     lambda r: {("data/paragraphs.csv", None, None, "derived-stale")})
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_fault_is_reported_exactly(name, tmp_path):
+    edit, reseal_after, expected = CASES[name]
+    root = copy_package(tmp_path / "package")
+    wanted = expected(root)
+    edit(root)
+    if reseal_after:
+        reseal(root)
+    before = snapshot(root)
+    report = validate(root, spec=False)
+    found = {(p.file, p.line, p.column, p.code) for p in report.problems}
+    assert found == wanted, report.to_text()
+    assert all(problem.message and problem.hint for problem in report.problems)
+    assert snapshot(root) == before, "validation must not change the package"
+
+
+def test_faults_cover_thirty_checks_and_every_table():
+    from conftest import ROOT
+
+    expected = set().union(*(wanted(ROOT) for _, _, wanted in CASES.values()))
+    assert len(CASES) >= 30
+    assert len({code for _, _, _, code in expected}) >= 30
+    files = {file for file, _, _, _ in expected}
+    tables = {path.stem for path in (ROOT / "schemas").glob("*.json")}
+    assert {f"data/{table}.csv" for table in tables} <= files | {
+        "data/documents.csv"}, sorted({f"data/{t}.csv" for t in tables} - files)
+
+
+def test_clean_package_reports_nothing(tmp_path):
+    root = copy_package(tmp_path / "package")
+    report = validate(root)
+    assert report.problems == []
+    assert report.to_text() == "ok: no problems found"
+
+
+def test_problems_quote_the_offending_value(tmp_path):
+    root = copy_package(tmp_path / "package")
+    set_cell("actors", "nba", "actor_type", "league")(root)
+    reseal(root)
+    (problem,) = validate(root, spec=False).problems
+    assert "'league'" in problem.message
+    assert problem.hint.startswith("use one of: person, state,")
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_cli_formats_and_exit_status(tmp_path, fmt):
+    root = copy_package(tmp_path / "package")
+    set_cell("actors", "nba", "actor_type", "league")(root)
+    reseal(root)
+    result = run_cli("validate", str(root), "--format", fmt, "--no-spec")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = line_of(root, "actors", "nba")
+    if fmt == "json":
+        report = json.loads(result.stdout)
+        assert report["ok"] is False
+        assert report["problems"][0] | {"message": "", "hint": ""} == {
+            "file": A, "line": line, "column": "actor_type", "code": "enum",
+            "message": "", "hint": ""}
+    elif fmt == "github":
+        assert result.stdout.startswith(f"::error file=data/actors.csv,line={line},"
+                                        "title=enum [actor_type]::")
+    else:
+        assert result.stdout.startswith(f"data/actors.csv:{line} [actor_type]: enum: ")
+        assert result.stdout.rstrip().endswith("1 problem found")
