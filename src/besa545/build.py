@@ -9,6 +9,7 @@ CSVs, the Parquet copies, the plain text and ``datapackage.json``. A failed buil
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import os
@@ -58,10 +59,10 @@ class Package:
 
 def build(root: Path) -> dict[str, int]:
     """Rebuild every derived file of the package at ``root``; return rows per table."""
-    from besa545.validator import check_content, check_offsets, check_tables
+    from besa545.validator import check_content, check_tables
 
     package = compute(root)
-    problems = check_tables(package) + check_offsets(package) + check_content(package)
+    problems = check_tables(package) + check_content(package)
     if problems:
         raise ProblemsError(problems)
     files = render(package)
@@ -128,16 +129,25 @@ def read_document(root: Path, row: pd.Series, line: int) -> tuple[Document | Non
 
 
 def fill_documents(package: Package) -> None:
+    """Fill each document's summary, text hash and counts from its plain text."""
     frame = package.tables["documents"].frame
+    columns: dict[str, list[str | None]] = {
+        "executive_summary": [], "text_sha256": [], "char_count": [], "word_count": []}
     for position, document_id in enumerate(frame["document_id"]):
-        if document_id not in package.documents:
-            continue  # its raw text is missing or changed: reported where it is read
-        text = package.documents[document_id].text
+        document = package.documents.get(document_id)
+        if document is None:  # its raw text is missing or changed: reported where it is read
+            for name, values in columns.items():
+                values.append(frame[name].iat[position])
+            continue
+        text = document.text
         summary = next((p.text for p in paragraphs(text) if p.text.startswith(SUMMARY_LABEL)), "")
-        frame.loc[position, "executive_summary"] = summary[len(SUMMARY_LABEL):].strip() or None
-        frame.loc[position, "text_sha256"] = hashlib.sha256(text.encode("utf-8")).hexdigest()
-        frame.loc[position, "char_count"] = str(len(text))
-        frame.loc[position, "word_count"] = str(word_count(text))
+        columns["executive_summary"].append(summary[len(SUMMARY_LABEL):].strip() or None)
+        columns["text_sha256"].append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+        columns["char_count"].append(str(len(text)))
+        columns["word_count"].append(str(word_count(text)))
+    for name, values in columns.items():
+        frame[name] = values
+        frame[name] = frame[name].astype("str")
 
 
 def fill_paragraphs(package: Package) -> None:
@@ -221,22 +231,61 @@ def fill_offsets(package: Package) -> list[Problem]:
         column = span_column(package.schemas[name])
         if column is None:
             continue
-        frame = table.frame
-        starts, ends = [], []
-        for position, row in enumerate(frame.itertuples(index=False)):
-            span, problem = locate_row(package, table, position, row._asdict(), column)
-            problems += [problem] if problem else []
-            starts.append(str(span.start) if span else None)
-            ends.append(str(span.end) if span else None)
-        frame["char_start"] = starts
-        frame["char_end"] = ends
-        frame["char_start"] = frame["char_start"].astype("str")
-        frame["char_end"] = frame["char_end"].astype("str")
+        starts, ends, found = locate_column(package, table, column)
+        problems += found
+        table.frame["char_start"] = pd_strings(starts)
+        table.frame["char_end"] = pd_strings(ends)
     return problems
+
+
+def pd_strings(values: list[int | None]) -> Any:
+    """Integers (or None) as a text column, the form every CSV cell has in memory."""
+    import pandas as pd
+
+    return pd.Series([None if value is None else str(value) for value in values], dtype="str")
+
+
+def locate_column(package: Package, table: StringTable,
+                  column: str) -> tuple[list[int | None], list[int | None], list[Problem]]:
+    """Start and end of ``column`` in each row's text, and a problem for each failure.
+
+    The common case (evidence found once, the spanned text once inside it) is a tight loop
+    over plain lists; anything else goes through :func:`locate_row` for its message.
+    """
+    frame = table.frame
+    texts = {document_id: document.text for document_id, document in package.documents.items()}
+    inner_values = frame[column].tolist() if column != "evidence" else frame["evidence"].tolist()
+    starts: list[int | None] = []
+    ends: list[int | None] = []
+    problems = []
+    rows = zip(frame["document_id"].tolist(), frame["evidence"].tolist(), inner_values,
+               strict=True)
+    for position, (document_id, evidence, inner) in enumerate(rows):
+        text = texts.get(document_id)
+        if text is None or not isinstance(evidence, str) or not isinstance(inner, str):
+            starts.append(None)  # an unknown document or an empty cell is reported elsewhere
+            ends.append(None)
+            continue
+        first = text.find(evidence)
+        within = evidence.find(inner)
+        if (evidence and first >= 0 and text.find(evidence, first + 1) < 0 and inner
+                and within >= 0 and evidence.find(inner, within + 1) < 0):
+            starts.append(first + within)
+            ends.append(first + within + len(inner))
+            continue
+        span, problem = locate_row(package, table, position,
+                                   {"document_id": document_id, "evidence": evidence,
+                                    column: inner}, column)
+        starts.append(span.start if span else None)
+        ends.append(span.end if span else None)
+        if problem:
+            problems.append(problem)
+    return starts, ends, problems
 
 
 def locate_row(package: Package, table: StringTable, position: int, row: dict[str, Any],
                column: str) -> tuple[Span | None, Problem | None]:
+    """Locate one row's span, or say precisely why it cannot be located."""
     line = table.line(position)
     document = package.documents.get(row.get("document_id"))
     if document is None:
@@ -275,22 +324,31 @@ def fill_mentions(package: Package) -> None:
     aliases = package.tables["aliases"].frame.dropna(subset=["alias", "actor_id"])
     aliases = aliases[~aliases["alias"].duplicated(keep=False)]  # ambiguous: reported, unused
     by_alias = dict(zip(aliases["alias"], aliases["actor_id"], strict=True))
+    starts_by_document: dict[str, list[int]] = {}
+    ids_by_document: dict[str, list[str]] = {}
     paragraph_frame = package.tables["paragraphs"].frame
-    rows = []
+    for document_id, paragraph_id, start in zip(
+            paragraph_frame["document_id"].tolist(), paragraph_frame["paragraph_id"].tolist(),
+            paragraph_frame["char_start"].astype(int).tolist(), strict=True):
+        starts_by_document.setdefault(document_id, []).append(start)
+        ids_by_document.setdefault(document_id, []).append(paragraph_id)
+    schema = package.schemas["mentions"]
+    columns: dict[str, list[str]] = {name: [] for name in schema.field_names}
     if by_alias:
         pattern = alias_pattern(list(by_alias))
         for document_id, document in package.documents.items():
-            in_document = paragraph_frame[paragraph_frame["document_id"] == document_id]
-            starts = in_document["char_start"].astype(int).to_numpy()
-            ids = in_document["paragraph_id"].to_numpy()
+            starts = starts_by_document.get(document_id, [])
+            ids = ids_by_document.get(document_id, [])
             for match in pattern.finditer(document.text):
-                index = int(np.searchsorted(starts, match.start(), side="right")) - 1
-                rows.append({"mention_id": f"{document_id}-m{match.start():05d}",
-                             "document_id": document_id, "actor_id": by_alias[match.group()],
-                             "paragraph_id": ids[index], "surface": match.group(),
-                             "char_start": str(match.start()), "char_end": str(match.end())})
-    schema = package.schemas["mentions"]
-    frame = pd.DataFrame(rows, columns=schema.field_names, dtype="str")
+                start, surface = match.start(), match.group()
+                columns["mention_id"].append(f"{document_id}-m{start:05d}")
+                columns["document_id"].append(document_id)
+                columns["actor_id"].append(by_alias[surface])
+                columns["paragraph_id"].append(ids[bisect.bisect_right(starts, start) - 1])
+                columns["surface"].append(surface)
+                columns["char_start"].append(str(start))
+                columns["char_end"].append(str(match.end()))
+    frame = pd.DataFrame(columns, columns=schema.field_names, dtype="str")
     package.tables["mentions"] = StringTable("mentions", "data/mentions.csv", frame,
                                              np.zeros(len(frame), dtype=np.int64))
 

@@ -153,16 +153,16 @@ def _parse(text: str, header: list[str], file: str,
                                              invalid_row_handler=on_invalid),
             convert_options=pacsv.ConvertOptions(
                 column_types={name: pa.string() for name in header},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
+                strings_can_be_null=True, quoted_strings_can_be_null=True),
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         return None, [Problem(file, None, None, "file-unparsable",
                               f"the CSV cannot be parsed: {error}",
                               "check quoting: every opening quote needs a closing one")]
-    frame = arrow.to_pandas()
-    frame = frame.mask(frame == "")
+    frame = arrow.to_pandas()  # empty cells are already null
     invalid_records = sorted(row.number for row in invalid if row.number is not None)
-    lines, newlines_before = _line_numbers(frame, invalid_records)
+    multiline = text.count("\n") > len(frame) + len(invalid) + 1
+    lines, newlines_before = _line_numbers(frame, invalid_records, multiline)
     problems = []
     for row in invalid:
         line = None
@@ -188,7 +188,8 @@ def _parse(text: str, header: list[str], file: str,
     return StringTable(table, file, frame[keep].reset_index(drop=True), lines[keep]), problems
 
 
-def _line_numbers(frame: pd.DataFrame, invalid: list[int]) -> tuple[np.ndarray, Callable]:
+def _line_numbers(frame: pd.DataFrame, invalid: list[int],
+                  multiline: bool) -> tuple[np.ndarray, Callable]:
     """Editor line of each parsed row, and of any record number.
 
     Records are numbered from 2 (the header is 1); a value with newlines pushes every
@@ -199,7 +200,7 @@ def _line_numbers(frame: pd.DataFrame, invalid: list[int]) -> tuple[np.ndarray, 
     total = len(frame) + len(invalid)
     numbers = np.setdiff1d(np.arange(2, total + 2, dtype=np.int64), np.asarray(invalid, np.int64))
     newlines = np.zeros(len(frame), dtype=np.int64)
-    for column in frame.columns:
+    for column in frame.columns if multiline else ():  # only when some value spans lines
         newlines += frame[column].str.count("\n").fillna(0).to_numpy(dtype=np.int64)
     cumulative = np.cumsum(newlines)
     lines = numbers + cumulative - newlines

@@ -233,7 +233,7 @@ def _field_checks(field: Field, pandera: Any) -> list[Any]:
             lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()
             | ~s.str.fullmatch(TYPE_PATTERNS["date"]), name="type-date"))
     if field.enum is not None:
-        checks.append(pandera.Check(lambda s, allowed=tuple(field.enum): s.isin(allowed),
+        checks.append(pandera.Check(partial(_is_one_of, allowed=tuple(field.enum)),
                                     name="enum"))
     if field.pattern is not None:
         checks.append(pandera.Check(lambda s, p=field.pattern: s.str.fullmatch(p),
@@ -243,6 +243,14 @@ def _field_checks(field: Field, pandera: Any) -> list[Any]:
             checks.append(pandera.Check(
                 partial(_within, bound=bound, limit=field.constraints[bound]), name=bound))
     return checks
+
+
+def _is_one_of(series: pd.Series, *, allowed: tuple[str, ...]) -> pd.Series:
+    import pandas as pd
+
+    from besa545.vectors import isin
+
+    return pd.Series(isin(series, allowed) | series.isna().to_numpy(), index=series.index)
 
 
 def _within(series: pd.Series, *, bound: str, limit: float) -> pd.Series:
