@@ -9,7 +9,6 @@ CSVs, the Parquet copies, the plain text and ``datapackage.json``. A failed buil
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import os
@@ -333,22 +332,34 @@ def fill_mentions(package: Package) -> None:
         starts_by_document.setdefault(document_id, []).append(start)
         ids_by_document.setdefault(document_id, []).append(paragraph_id)
     schema = package.schemas["mentions"]
-    columns: dict[str, list[str]] = {name: [] for name in schema.field_names}
+    parts = []
     if by_alias:
         pattern = alias_pattern(list(by_alias))
         for document_id, document in package.documents.items():
-            starts = starts_by_document.get(document_id, [])
-            ids = ids_by_document.get(document_id, [])
-            for match in pattern.finditer(document.text):
-                start, surface = match.start(), match.group()
-                columns["mention_id"].append(f"{document_id}-m{start:05d}")
-                columns["document_id"].append(document_id)
-                columns["actor_id"].append(by_alias[surface])
-                columns["paragraph_id"].append(ids[bisect.bisect_right(starts, start) - 1])
-                columns["surface"].append(surface)
-                columns["char_start"].append(str(start))
-                columns["char_end"].append(str(match.end()))
-    frame = pd.DataFrame(columns, columns=schema.field_names, dtype="str")
+            found = [(match.start(), match.group()) for match in pattern.finditer(document.text)]
+            if not found:
+                continue
+            starts, surfaces = zip(*found, strict=True)
+            paragraph_starts = starts_by_document.get(document_id, [0])
+            index = np.searchsorted(paragraph_starts, starts, side="right") - 1
+            parts.append(pd.DataFrame({
+                "document_id": document_id, "start": starts, "surface": surfaces,
+                "paragraph_id": np.asarray(ids_by_document[document_id], dtype=object)[index],
+            }))
+    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
+        {"document_id": [], "start": [], "surface": [], "paragraph_id": []}).astype(
+        {"document_id": "str", "start": "int64", "surface": "str", "paragraph_id": "str"})
+    starts = found["start"].astype("int64").astype("str")
+    frame = pd.DataFrame({
+        "mention_id": found["document_id"] + "-m" + starts.str.zfill(5),
+        "document_id": found["document_id"],
+        "actor_id": found["surface"].map(by_alias),
+        "paragraph_id": found["paragraph_id"],
+        "surface": found["surface"],
+        "char_start": starts,
+        "char_end": (found["start"].astype("int64")
+                     + found["surface"].str.len().astype("int64")).astype("str"),
+    }, columns=schema.field_names).astype("str")
     package.tables["mentions"] = StringTable("mentions", "data/mentions.csv", frame,
                                              np.zeros(len(frame), dtype=np.int64))
 

@@ -443,11 +443,15 @@ def _int(value: Any) -> int | None:
         return None
 
 
-def _spans(table: StringTable, document_id: str) -> dict[tuple[int | None, int | None], int]:
-    frame = table.frame
-    rows = frame.index[frame["document_id"] == document_id]
-    return {(_int(frame.at[i, "char_start"]), _int(frame.at[i, "char_end"])): int(i)
-            for i in rows}
+def _spans_by_document(table: StringTable) -> dict[str, dict[tuple[int | None, int | None],
+                                                                int]]:
+    """For each document, the located span of each row and the row's position."""
+    spans: dict[str, dict[tuple[int | None, int | None], int]] = {}
+    columns = zip(table.frame["document_id"].tolist(), table.frame["char_start"].tolist(),
+                  table.frame["char_end"].tolist(), strict=True)
+    for position, (document_id, start, end) in enumerate(columns):
+        spans.setdefault(document_id, {})[(_int(start), _int(end))] = position
+    return spans
 
 
 def check_quotations(package: Package) -> list[Problem]:
@@ -456,8 +460,9 @@ def check_quotations(package: Package) -> list[Problem]:
     if table is None:
         return []
     problems = []
+    spans = _spans_by_document(table)
     for document_id, document in package.documents.items():
-        rows = _spans(table, document_id)
+        rows = spans.get(document_id, {})
         passages = {}
         for passage in quoted_passages(document.text):
             stripped = strip_closing_punctuation(passage)
@@ -476,7 +481,7 @@ def check_quotations(package: Package) -> list[Problem]:
             if span not in passages and None not in span:
                 problems.append(Problem(
                     table.file, table.line(position), "text", "quotation-not-quoted",
-                    f"{_quote(table.frame.at[position, 'text'])} is not a whole passage between "
+                    f"{_quote(table.frame['text'].iat[position])} is not a whole passage between "
                     "quotation marks",
                     "give the exact words between the marks, without the closing punctuation"))
     return problems
@@ -492,8 +497,9 @@ def check_links(package: Package) -> list[Problem]:
     if table is None:
         return []
     problems = []
+    spans = _spans_by_document(table)
     for document_id, document in package.documents.items():
-        rows = _spans(table, document_id)
+        rows = spans.get(document_id, {})
         anchors = {(anchor.start, anchor.end): anchor for anchor in document.anchors}
         unlocated = any(None in span for span in rows)  # reported by check_offsets
         for span, anchor in anchors.items():
@@ -508,7 +514,7 @@ def check_links(package: Package) -> list[Problem]:
             if span not in anchors and None not in span:
                 problems.append(Problem(
                     table.file, table.line(position), "anchor_text", "link-not-a-link",
-                    f"{_quote(table.frame.at[position, 'anchor_text'])} is not the anchor of a "
+                    f"{_quote(table.frame['anchor_text'].iat[position])} is not the anchor of a "
                     "link in the raw text",
                     "give the exact anchor text of a [anchor](#) link"))
     return problems
