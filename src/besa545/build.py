@@ -23,7 +23,15 @@ from besa545.csvfile import StringTable, read_string_table, write_csv
 from besa545.docs import GUIDE, render_docs
 from besa545.paths import DESCRIPTOR, csv_path
 from besa545.problems import Problem, ProblemsError
-from besa545.sourcetext import LocateError, Span, derive_plain_text, locate, paragraphs, word_count
+from besa545.sourcetext import (
+    PARAGRAPH_BREAK,
+    LocateError,
+    Span,
+    derive_plain_text,
+    locate,
+    paragraphs,
+    word_count,
+)
 from besa545.tableschema import TableSchema, coerce, table_names, table_schema
 
 if TYPE_CHECKING:
@@ -84,12 +92,8 @@ def compute(root: Path) -> Package:
             tables[name] = table
     if problems:
         raise ProblemsError(problems)
-    documents = {}
-    for position, row in tables["documents"].frame.iterrows():
-        document, found = read_document(root, row, tables["documents"].line(position))
-        problems += found
-        if document:
-            documents[document.document_id] = document
+    documents, found = read_documents(root, tables["documents"])
+    problems += found
     if problems:
         raise ProblemsError(problems)
     package = Package(root, schemas, tables, documents)
@@ -107,7 +111,19 @@ def is_derived(schema: TableSchema) -> bool:
     return all(field.is_computed for field in schema.fields)
 
 
-def read_document(root: Path, row: pd.Series, line: int) -> tuple[Document | None, list[Problem]]:
+def read_documents(root: Path, table: StringTable) -> tuple[dict[str, Document], list[Problem]]:
+    """Every document of ``table`` whose raw text is present and unchanged."""
+    documents, problems = {}, []
+    for position, row in enumerate(table.frame.to_dict("records")):
+        document, found = read_document(root, row, table.line(position))
+        problems += found
+        if document is not None:
+            documents[document.document_id] = document
+    return documents, problems
+
+
+def read_document(root: Path, row: dict[str, Any],
+                  line: int) -> tuple[Document | None, list[Problem]]:
     """Read a paper's raw file, check its recorded hash and derive its plain text."""
     file = "data/documents.csv"
     raw_file = root / str(row["raw_path"])
@@ -139,8 +155,7 @@ def fill_documents(package: Package) -> None:
                 values.append(frame[name].iat[position])
             continue
         text = document.text
-        summary = next((p.text for p in paragraphs(text) if p.text.startswith(SUMMARY_LABEL)), "")
-        columns["executive_summary"].append(summary[len(SUMMARY_LABEL):].strip() or None)
+        columns["executive_summary"].append(executive_summary(text))
         columns["text_sha256"].append(hashlib.sha256(text.encode("utf-8")).hexdigest())
         columns["char_count"].append(str(len(text)))
         columns["word_count"].append(str(word_count(text)))
@@ -149,25 +164,46 @@ def fill_documents(package: Package) -> None:
         frame[name] = frame[name].astype("str")
 
 
+def text_frame(columns: dict[str, list[str]]) -> pd.DataFrame:
+    """A frame of text columns from Python lists, built by pyarrow (much faster than pandas)."""
+    import pyarrow as pa
+
+    return pa.table({name: pa.array(values, type=pa.string())
+                     for name, values in columns.items()}).to_pandas()
+
+
+def executive_summary(text: str) -> str | None:
+    """The paragraph that starts with the summary label, without the label."""
+    at = text.find(SUMMARY_LABEL)
+    while at > 0 and text[at - 1] != "\n":  # the label must open a paragraph
+        at = text.find(SUMMARY_LABEL, at + 1)
+    if at < 0:
+        return None
+    end = PARAGRAPH_BREAK.search(text, at)
+    return text[at + len(SUMMARY_LABEL):end.start() if end else len(text)].strip() or None
+
+
 def fill_paragraphs(package: Package) -> None:
     """Derive ``paragraphs`` from each plain text, with the kind of each paragraph."""
     import numpy as np
-    import pandas as pd
 
     documents = package.tables["documents"].frame.set_index("document_id")
     authors = _author_names(package)
-    rows = []
+    titles = documents["title"].to_dict()
+    schema = package.schemas["paragraphs"]
+    columns: dict[str, list[str]] = {name: [] for name in schema.field_names}
     for document_id, document in package.documents.items():
         spans = paragraphs(document.text)
-        kinds = paragraph_kinds(spans, documents.loc[document_id, "title"],
-                                authors.get(document_id, []))
+        kinds = paragraph_kinds(spans, titles[document_id], authors.get(document_id, []))
         for position, (span, kind) in enumerate(zip(spans, kinds, strict=True), start=1):
-            rows.append({"paragraph_id": f"{document_id}-p{position:02d}",
-                         "document_id": document_id, "position": str(position), "kind": kind,
-                         "text": span.text, "char_start": str(span.start),
-                         "char_end": str(span.end)})
-    schema = package.schemas["paragraphs"]
-    frame = pd.DataFrame(rows, columns=schema.field_names, dtype="str")
+            columns["paragraph_id"].append(f"{document_id}-p{position:02d}")
+            columns["document_id"].append(document_id)
+            columns["position"].append(str(position))
+            columns["kind"].append(kind)
+            columns["text"].append(span.text)
+            columns["char_start"].append(str(span.start))
+            columns["char_end"].append(str(span.end))
+    frame = text_frame(columns)
     package.tables["paragraphs"] = StringTable("paragraphs", "data/paragraphs.csv", frame,
                                                np.zeros(len(frame), dtype=np.int64))
 
@@ -191,7 +227,7 @@ def paragraph_kinds(spans: list[Span], title: str, authors: list[str]) -> list[s
             kind = "acknowledgement"
         elif text.startswith("by "):
             kind = "byline"
-        elif SERIES_LINE.search(text) and len(text) < 200:
+        elif len(text) < 200 and SERIES_LINE.search(text):
             kind = "series_line"
         elif text.startswith(SUMMARY_LABEL):
             kind = "executive_summary"
@@ -332,28 +368,33 @@ def fill_mentions(package: Package) -> None:
         starts_by_document.setdefault(document_id, []).append(start)
         ids_by_document.setdefault(document_id, []).append(paragraph_id)
     schema = package.schemas["mentions"]
-    parts = []
+    document_ids: list[str] = []
+    starts_found: list[int] = []
+    surfaces: list[str] = []
+    paragraph_ids: list[str] = []
     if by_alias:
         pattern = alias_pattern(list(by_alias))
         for document_id, document in package.documents.items():
-            found = [(match.start(), match.group()) for match in pattern.finditer(document.text)]
-            if not found:
+            found_here = [(match.start(), match.group())
+                          for match in pattern.finditer(document.text)]
+            if not found_here:
                 continue
-            starts, surfaces = zip(*found, strict=True)
-            paragraph_starts = starts_by_document.get(document_id, [0])
-            index = np.searchsorted(paragraph_starts, starts, side="right") - 1
-            parts.append(pd.DataFrame({
-                "document_id": document_id, "start": starts, "surface": surfaces,
-                "paragraph_id": np.asarray(ids_by_document[document_id], dtype=object)[index],
-            }))
-    found = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(
-        {"document_id": [], "start": [], "surface": [], "paragraph_id": []}).astype(
-        {"document_id": "str", "start": "int64", "surface": "str", "paragraph_id": "str"})
+            starts_here, surfaces_here = zip(*found_here, strict=True)
+            index = np.searchsorted(starts_by_document[document_id], starts_here,
+                                    side="right") - 1
+            ids = ids_by_document[document_id]
+            paragraph_ids.extend(ids[position] for position in index.tolist())
+            document_ids.extend([document_id] * len(found_here))
+            starts_found.extend(starts_here)
+            surfaces.extend(surfaces_here)
+    found = text_frame({"document_id": document_ids, "surface": surfaces,
+                        "paragraph_id": paragraph_ids})
+    found["start"] = np.asarray(starts_found, dtype=np.int64)
     starts = found["start"].astype("int64").astype("str")
     frame = pd.DataFrame({
         "mention_id": found["document_id"] + "-m" + starts.str.zfill(5),
         "document_id": found["document_id"],
-        "actor_id": found["surface"].map(by_alias),
+        "actor_id": _lookup(found["surface"], by_alias),
         "paragraph_id": found["paragraph_id"],
         "surface": found["surface"],
         "char_start": starts,
@@ -362,6 +403,19 @@ def fill_mentions(package: Package) -> None:
     }, columns=schema.field_names).astype("str")
     package.tables["mentions"] = StringTable("mentions", "data/mentions.csv", frame,
                                              np.zeros(len(frame), dtype=np.int64))
+
+
+def _lookup(keys: pd.Series, mapping: dict[str, str]) -> pd.Series:
+    """``keys.map(mapping)`` for text columns, done by pyarrow."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from besa545.vectors import arrow_text
+
+    index = pc.index_in(arrow_text(keys), value_set=pa.array(list(mapping), type=pa.string()))
+    values = pa.array(list(mapping.values()), type=pa.string()).take(index.combine_chunks())
+    return pd.Series(values.to_pandas(), index=keys.index)
 
 
 def alias_pattern(aliases: list[str]) -> re.Pattern[str]:
@@ -393,6 +447,9 @@ def sorted_frames(frame: pd.DataFrame, schema: TableSchema) -> tuple[pd.DataFram
     """The string and typed frames in schema column order, rows sorted by primary key."""
     strings = frame[schema.field_names]
     typed = coerce(strings, schema)
+    integers = {field.name: typed[field.name].astype("Int64").astype("str").where(
+        typed[field.name].notna()) for field in schema.fields if field.type == "integer"}
+    strings = strings.assign(**integers)  # canonical: "07" and "7.0" are written "7"
     order = typed.sort_values(list(schema.primary_key), kind="stable").index
     return strings.iloc[order].reset_index(drop=True), typed.iloc[order].reset_index(drop=True)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -78,25 +79,30 @@ def read_string_table(path: Path, file: str, schema: TableSchema, *,
     if not path.is_file():
         return None, [Problem(file, None, None, "file-missing", "the file does not exist",
                               f"create it with the header row of schemas/{schema.name}.json")]
-    text, problems = check_bytes(path.read_bytes(), file)
+    data = path.read_bytes()
+    text, problems = check_bytes(data, file)
     if text is None:
         return None, problems
-    text = text.removeprefix("\ufeff")  # reported as file-bom; the rest still reads
-    if not text.strip():
+    del text  # decoded only to prove it is UTF-8; pyarrow reads the bytes
+    data = data.removeprefix(b"\xef\xbb\xbf")  # reported as file-bom; the rest still reads
+    if not re.search(rb"\S", data):
         return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty",
                                          "write at least the header row")]
-    header = next(csv.reader([text.split("\n", 1)[0]]))
+    first_line = data[: data.find(b"\n")] if b"\n" in data[:1_000_000] else data[:1_000_000]
+    header = next(csv.reader([first_line.decode("utf-8", errors="replace")]))
     header_problems = _check_header(header, file, schema, allow_missing_computed)
     problems += header_problems
     if any(problem.code in ("header-duplicate", "header-blank") for problem in header_problems):
         return None, problems
-    table, row_problems = _parse(text, header, file, schema.name)
+    table, row_problems = _parse(data, header, file, schema.name)
     problems += row_problems
     if table is not None:
         missing = [field for field in schema.field_names if field not in table.frame.columns]
         for name in missing:
             table.frame[name] = None
-        table.frame = table.frame[schema.field_names].astype("str")
+        if list(table.frame.columns) != schema.field_names:
+            table.frame = table.frame[schema.field_names]
+        table.frame = table.frame.astype("str")  # lazy under copy-on-write
         table.absent = frozenset(missing)
     return table, problems
 
@@ -134,35 +140,22 @@ def _check_header(header: list[str], file: str, schema: TableSchema,
     return problems
 
 
-def _parse(text: str, header: list[str], file: str,
+def _parse(data: bytes, header: list[str], file: str,
            table: str) -> tuple[StringTable | None, list[Problem]]:
     import numpy as np
     import pyarrow as pa
-    import pyarrow.csv as pacsv
-
-    invalid = []
-
-    def on_invalid(row: pacsv.InvalidRow) -> str:
-        invalid.append(row)
-        return "skip"
 
     try:
-        arrow = pacsv.read_csv(
-            io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(use_threads=False, block_size=1 << 26),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                strings_can_be_null=True, quoted_strings_can_be_null=True),
-        )
+        arrow, invalid = _read_arrow(data, header, threads=True)
+        if invalid:  # only a single-threaded read knows the record numbers of bad rows
+            arrow, invalid = _read_arrow(data, header, threads=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
         return None, [Problem(file, None, None, "file-unparsable",
                               f"the CSV cannot be parsed: {error}",
                               "check quoting: every opening quote needs a closing one")]
     frame = arrow.to_pandas()  # empty cells are already null
     invalid_records = sorted(row.number for row in invalid if row.number is not None)
-    multiline = text.count("\n") > len(frame) + len(invalid) + 1
+    multiline = data.count(b"\n") > len(frame) + len(invalid) + 1
     lines, newlines_before = _line_numbers(frame, invalid_records, multiline)
     problems = []
     for row in invalid:
@@ -176,7 +169,9 @@ def _parse(text: str, header: list[str], file: str,
         problems.append(Problem(file, line, None, "row-field-count",
                                 f"the row has {row.actual_columns} values, the header "
                                 f"{row.expected_columns}: {quoted!r}", hint))
-    blank = frame.isna().all(axis=1).to_numpy() if len(frame.columns) else np.zeros(0, bool)
+    blank = np.zeros(len(frame), dtype=bool)
+    if b"\n\n" in data or b"\n\r\n" in data:  # a blank line somewhere: find its row
+        blank = frame.isna().all(axis=1).to_numpy()
     for position in np.flatnonzero(blank):
         problems.append(Problem(file, int(lines[position]), None, "row-blank",
                                 "the row is blank", "delete the empty line"))
@@ -185,8 +180,32 @@ def _parse(text: str, header: list[str], file: str,
         problems.append(Problem(file, int(lines[position]), column, "cell-too-long",
                                 f"the value is over {MAX_CELL_BYTES:,} bytes",
                                 "cells hold short passages; check for a missing quote"))
-    keep = ~blank
-    return StringTable(table, file, frame[keep].reset_index(drop=True), lines[keep]), problems
+    if blank.any():
+        frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
+    return StringTable(table, file, frame, lines), problems
+
+
+def _read_arrow(data: bytes, header: list[str], *, threads: bool) -> tuple[pa.Table, list]:
+    """Read CSV bytes as text columns (empty cells null), collecting rows of wrong width."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    invalid: list[pacsv.InvalidRow] = []
+
+    def on_invalid(row: pacsv.InvalidRow) -> str:
+        invalid.append(row)
+        return "skip"
+
+    arrow = pacsv.read_csv(
+        pa.py_buffer(data),
+        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                         invalid_row_handler=on_invalid),
+        convert_options=pacsv.ConvertOptions(
+            column_types={name: pa.string() for name in header},
+            strings_can_be_null=True, quoted_strings_can_be_null=True),
+    )
+    return arrow, invalid
 
 
 def _line_numbers(frame: pd.DataFrame, invalid: list[int],
@@ -199,7 +218,9 @@ def _line_numbers(frame: pd.DataFrame, invalid: list[int],
     import numpy as np
 
     total = len(frame) + len(invalid)
-    numbers = np.setdiff1d(np.arange(2, total + 2, dtype=np.int64), np.asarray(invalid, np.int64))
+    numbers = np.arange(2, total + 2, dtype=np.int64)
+    if invalid:  # np.delete keeps the order and costs nothing when there is nothing to drop
+        numbers = np.delete(numbers, np.asarray(invalid, np.int64) - 2)
     newlines = np.zeros(len(frame), dtype=np.int64)
     for column in frame.columns if multiline else ():  # only when some value spans lines
         newlines += frame[column].str.count("\n").fillna(0).to_numpy(dtype=np.int64)

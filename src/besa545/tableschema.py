@@ -255,7 +255,11 @@ def _is_one_of(series: pd.Series, *, allowed: tuple[str, ...]) -> pd.Series:
 
 def _within(series: pd.Series, *, bound: str, limit: float) -> pd.Series:
     """Numbers at or inside ``limit``; non-numbers pass (the type check reports them)."""
+    import numpy as np
     import pandas as pd
 
-    values = pd.to_numeric(series, errors="coerce").fillna(limit)
-    return values >= limit if bound == "minimum" else values <= limit
+    from besa545.vectors import numbers
+
+    values = np.nan_to_num(numbers(series), nan=limit)
+    return pd.Series(values >= limit if bound == "minimum" else values <= limit,
+                     index=series.index)

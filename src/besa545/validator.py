@@ -24,6 +24,7 @@ from besa545.tableschema import TableSchema, UnknownTableError, pandera_schema, 
 from besa545.vectors import isin
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from besa545.build import Package
@@ -69,6 +70,7 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
             report.problems += _guarded(report, DESCRIPTOR, check_content, rebuilt) or []
             report.problems += _guarded(report, DESCRIPTOR, check_derived, package,
                                         rebuilt) or []
+            del rebuilt  # the recomputed tables are large; free them before reading Parquet
         with_problems = {problem.file for problem in report.problems}
         report.problems += _guarded(report, DESCRIPTOR, check_parquet, root, descriptor,
                                     package, with_problems) or []
@@ -186,7 +188,7 @@ def _unsafe_path(root: Path, value: Any) -> str | None:
 
 def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None, list[Problem]]:
     """Read every resource's schema and CSV, and every document's text, as the build would."""
-    from besa545.build import Package, read_document
+    from besa545.build import Package, read_documents
 
     problems: list[Problem] = []
     schemas: dict[str, TableSchema] = {}
@@ -206,14 +208,8 @@ def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None
         tables)
     if missing:
         return None, problems
-    documents = {}
-    frame = tables["documents"].frame
-    for position in range(len(frame)):
-        document, found = read_document(root, frame.iloc[position],
-                                        tables["documents"].line(position))
-        problems += found
-        if document is not None:
-            documents[document.document_id] = document
+    documents, found = read_documents(root, tables["documents"])
+    problems += found
     return Package(root, schemas, tables, documents), problems
 
 
@@ -271,27 +267,54 @@ def check_parquet(root: Path, descriptor: dict[str, Any], package: Package,
 
 
 def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> list[Problem]:
-    from besa545.tableschema import coerce
+    """Compare the Parquet copy with the CSV column by column, in Arrow.
+
+    Each Parquet column is rendered as the CSV writes it (integers and booleans as text,
+    dates as ISO dates, enums as their values); numbers are compared as numbers.
+    """
+    import pyarrow.parquet as pq
 
     name = resource["name"]
     path = root / resource["parquet"]["path"]
     if name not in package.tables or not path.is_file():
         return []
-    import pyarrow.parquet as pq
-
     file = resource["parquet"]["path"]
+    schema, frame = package.schemas[name], package.tables[name].frame
     try:
-        from_parquet = coerce(pq.read_table(path).to_pandas(), package.schemas[name])
-        from_csv = coerce(package.tables[name].frame, package.schemas[name])
-    except Exception as error:
+        parquet = pq.read_table(path)
+        same = parquet.num_rows == len(frame) and all(
+            _same_column(parquet[field.name], frame[field.name], field.type)
+            for field in schema.fields)
+    except Exception as error:  # any unreadable file is a problem to report
         return [Problem(file, None, None, "parquet-unreadable",
                         f"the Parquet copy cannot be compared with the CSV: {error}",
                         "fix the CSV's values, then run `besa545 build`")]
-    if not from_parquet.equals(from_csv):
+    if not same:
         return [Problem(file, None, None, "parquet-stale",
                         f"the Parquet copy does not hold the same rows as {resource['path']}",
                         "run `besa545 build`")]
     return []
+
+
+def _same_column(stored: Any, text: pd.Series, kind: str) -> bool:
+    """Whether a Parquet column holds, row by row, the values of a CSV text column."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from besa545.vectors import arrow_text, numbers
+
+    if kind == "number":
+        left = stored.to_numpy()
+        right = numbers(text)
+        return bool(np.array_equal(left.astype(float), right, equal_nan=True))
+    if kind == "date":
+        stored = pc.strftime(stored, format="%Y-%m-%d")
+    stored = pc.cast(stored, pa.string())
+    csv_text = arrow_text(text)
+    equal = pc.fill_null(pc.equal(stored, csv_text), False)
+    both_null = pc.and_(pc.is_null(stored), pc.is_null(csv_text))
+    return bool(pc.all(pc.or_(equal, both_null)).as_py())
 
 
 # --- tables ----------------------------------------------------------------------------
@@ -545,8 +568,8 @@ def check_dates(package: Package) -> list[Problem]:
                 | ((precision == "day") & both & (start != end))
                 | ((precision == "month") & both & ((start.dt.day != 1)
                    | (end != start + pd.offsets.MonthEnd(0))))
-                | ((precision == "year") & both & ((start.dt.strftime("%m-%d") != "01-01")
-                   | (end.dt.strftime("%m-%d") != "12-31") | (start.dt.year != end.dt.year))),
+                | ((precision == "year") & both & ((start.dt.month != 1) | (start.dt.day != 1)
+                   | (end.dt.month != 12) | (end.dt.day != 31) | (start.dt.year != end.dt.year))),
                 "the interval does not agree with date_precision",
                 "day: start equals end; month: first to last day of one month; year: 1 January "
                 "to 31 December; otherwise use unknown"),
@@ -590,7 +613,7 @@ def check_actors_mentioned(package: Package) -> list[Problem]:
     actors, mentions = package.tables.get("actors"), package.tables.get("mentions")
     if actors is None or mentions is None or _unread_documents(package):
         return []
-    unmentioned = ~isin(actors.frame["actor_id"], mentions.frame["actor_id"].unique())
+    unmentioned = ~isin(actors.frame["actor_id"], mentions.frame["actor_id"].drop_duplicates())
     return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
                     f"actor {actors.frame['actor_id'].iat[position]!r} is never mentioned",
                     "add to data/aliases.csv a surface form that occurs in the text")
@@ -599,36 +622,50 @@ def check_actors_mentioned(package: Package) -> list[Problem]:
 
 def check_cells(package: Package) -> list[Problem]:
     """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column)."""
-    import numpy as np
 
     problems = []
     for name, table in package.tables.items():
         for field in package.schemas[name].fields:
-            if field.type != "string" or field.name not in table.frame:
-                continue
+            if field.type != "string" or field.enum or field.pattern:
+                continue  # a pattern or enum already rules out stray characters
             values = table.frame[field.name]
-            present = values.notna()
-            checks = {
-                "cell-whitespace": (present & (values.str.strip() != values),
-                                    "has leading or trailing whitespace",
-                                    "remove the spaces or newlines at either end"),
-                "cell-formula": (present & values.str.startswith(FORMULA_START),
-                                 "starts with =, +, - or @, which spreadsheets run as a formula",
-                                 "reword the value so that it starts with another character"),
-            }
-            non_ascii = present & ~values.str.isascii()
-            if non_ascii.any():
-                denormal = values[non_ascii].map(lambda v: not unicodedata.is_normalized("NFC", v))
-                checks["cell-unicode"] = (non_ascii & denormal.reindex(values.index,
-                                                                       fill_value=False),
-                                          "is not in Unicode NFC form",
-                                          "normalise the text to NFC (compose accents)")
-            for code, (mask, message, hint) in checks.items():
-                for position in np.flatnonzero(mask.to_numpy(dtype=bool)):
+            for position in _suspect_cells(values):
+                value = values.iat[position]
+                for code, message, hint in _cell_problems(value):
                     problems.append(Problem(table.file, table.line(int(position)), field.name,
-                                            code, f"{_quote(values.iat[position])} {message}",
-                                            hint))
+                                            code, f"{_quote(value)} {message}", hint))
     return problems
+
+
+# One pass per column finds the few cells worth a closer look: leading or trailing
+# whitespace, a formula's first character, or any non-ASCII character (NFC is checked
+# only for those, in Python).
+SUSPECT = r"^[\s=+\-@]|\s$|[^\x00-\x7f]"
+
+
+def _suspect_cells(values: pd.Series) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from besa545.vectors import arrow_text
+
+    matches = pc.match_substring_regex(arrow_text(values), SUSPECT)
+    return np.flatnonzero(pc.fill_null(matches, False).to_numpy(zero_copy_only=False))
+
+
+def _cell_problems(value: str) -> list[tuple[str, str, str]]:
+    found = []
+    if value != value.strip():
+        found.append(("cell-whitespace", "has leading or trailing whitespace",
+                      "remove the spaces or newlines at either end"))
+    if value.startswith(FORMULA_START):
+        found.append(("cell-formula",
+                      "starts with =, +, - or @, which spreadsheets run as a formula",
+                      "reword the value so that it starts with another character"))
+    if not unicodedata.is_normalized("NFC", value):
+        found.append(("cell-unicode", "is not in Unicode NFC form",
+                      "normalise the text to NFC (compose accents)"))
+    return found
 
 
 def rederive(package: Package) -> tuple[Package, list[Problem]]:

@@ -12,15 +12,44 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+    import pyarrow as pa
+
+
+def arrow_text(series: pd.Series) -> pa.ChunkedArray:
+    """The text column as an Arrow string array, without copying when pandas holds Arrow."""
+    import pyarrow as pa
+
+    try:
+        array = pa.array(series.array)  # Arrow-backed strings hand over their buffers
+    except (TypeError, pa.ArrowInvalid):
+        array = pa.array(series, type=pa.string(), from_pandas=True)
+    if isinstance(array, pa.Array):
+        array = pa.chunked_array([array])
+    return array if array.type == pa.string() else array.cast(pa.string())
 
 
 def isin(series: pd.Series, values: pd.Series | Iterable[str]) -> np.ndarray:
     """Boolean mask: which values of ``series`` are in ``values`` (nulls never are)."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    value_set = pa.array(values if not hasattr(values, "dropna") else values.dropna(),
-                         type=pa.string())
-    mask = pc.is_in(pa.array(series, type=pa.string(), from_pandas=True), value_set=value_set,
-                    skip_nulls=True)
+    value_set = (arrow_text(values.dropna()).combine_chunks() if isinstance(values, pd.Series)
+                 else pa.array(list(values), type=pa.string()))
+    mask = pc.is_in(arrow_text(series), value_set=value_set, skip_nulls=True)
     return mask.fill_null(False).to_numpy(zero_copy_only=False)
+
+
+# Plain decimal numbers that pyarrow's cast reads exactly as Python does.
+PLAIN_NUMBER = r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+
+
+def numbers(series: pd.Series) -> np.ndarray:
+    """The text column as float64; NaN where the value is empty or not a plain number."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = arrow_text(series)
+    plain = pc.match_substring_regex(text, PLAIN_NUMBER)
+    kept = pc.if_else(plain, text, pa.scalar(None, pa.string()))
+    return pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False)
