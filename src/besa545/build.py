@@ -289,12 +289,13 @@ def locate_column(package: Package, table: StringTable,
     """
     frame = table.frame
     texts = {document_id: document.text for document_id, document in package.documents.items()}
-    inner_values = frame[column].tolist() if column != "evidence" else frame["evidence"].tolist()
+    evidences = frame["evidence"].tolist()
+    spans_evidence = column == "evidence"
+    inner_values = evidences if spans_evidence else frame[column].tolist()
     starts: list[int | None] = []
     ends: list[int | None] = []
     problems = []
-    rows = zip(frame["document_id"].tolist(), frame["evidence"].tolist(), inner_values,
-               strict=True)
+    rows = zip(frame["document_id"].tolist(), evidences, inner_values, strict=True)
     for position, (document_id, evidence, inner) in enumerate(rows):
         text = texts.get(document_id)
         if text is None or not isinstance(evidence, str) or not isinstance(inner, str):
@@ -302,12 +303,13 @@ def locate_column(package: Package, table: StringTable,
             ends.append(None)
             continue
         first = text.find(evidence)
-        within = evidence.find(inner)
-        if (evidence and first >= 0 and text.find(evidence, first + 1) < 0 and inner
-                and within >= 0 and evidence.find(inner, within + 1) < 0):
-            starts.append(first + within)
-            ends.append(first + within + len(inner))
-            continue
+        if evidence and first >= 0 and text.find(evidence, first + 1) < 0:
+            within = 0 if spans_evidence else evidence.find(inner)
+            if spans_evidence or (inner and within >= 0
+                                  and evidence.find(inner, within + 1) < 0):
+                starts.append(first + within)
+                ends.append(first + within + len(inner))
+                continue
         span, problem = locate_row(package, table, position,
                                    {"document_id": document_id, "evidence": evidence,
                                     column: inner}, column)
