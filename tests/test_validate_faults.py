@@ -347,6 +347,19 @@ case("alias-for-two-actors", _alias_for_two_actors,
                 # an ambiguous alias yields no mention, so NBA is no longer mentioned
                 (A, line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned"),
                 ("data/mentions.csv", None, None, "derived-stale")})
+def _case_twin(root: Path) -> None:
+    rows = read_rows(root, "topics")
+    twin = dict(next(row for row in rows if row["topic_id"] == "six-party-talks"))
+    twin["topic_id"] = "Six-Party-Talks"
+    write_rows(root, "topics", [*rows, twin])
+
+
+case("id-differs-only-by-case", _case_twin,
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
+                 "id-case-duplicate"),
+                ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id",
+                 "id-case-duplicate"),
+                ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id", "pattern")})
 case("id-not-a-slug", set_cell("links", "link-global-times-editorial", "link_id", "Link GT"),
      lambda r: {("data/links.csv", line_of(r, "links", "link-global-times-editorial"),
                  "link_id", "pattern")})

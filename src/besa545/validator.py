@@ -338,6 +338,32 @@ def check_tables(package: Package, settled: set[str] | frozenset[str] = frozense
         if name not in settled:
             problems += _pandera_problems(table, package.schemas[name])
     problems += check_foreign_keys(package, settled)
+    problems += check_case_duplicates(package, settled)
+    return problems
+
+
+def check_case_duplicates(package: Package, settled: set[str] | frozenset[str] = frozenset()
+                          ) -> list[Problem]:
+    """No two identifiers differ only by case (`China` and `china` would collide on a
+    case-insensitive file system, in a spreadsheet lookup or in a careless join)."""
+    import numpy as np
+
+    problems = []
+    for name, table in package.tables.items():
+        key = package.schemas[name].primary_key
+        if name in settled or len(key) != 1 or key[0] in table.absent:
+            continue
+        values = table.frame[key[0]]
+        folded = values.str.lower()
+        clash = (folded.duplicated(keep=False) & ~values.duplicated(keep=False)).to_numpy()
+        for position in np.flatnonzero(clash):
+            value = values.iat[position]
+            others = ", ".join(map(repr, sorted(set(values[folded == folded.iat[position]])
+                                                - {value})))
+            problems.append(Problem(
+                table.file, table.line(int(position)), key[0], "id-case-duplicate",
+                f"{value!r} differs only by case from {others}",
+                "identifiers are lowercase; merge the rows or choose a distinct id"))
     return problems
 
 
