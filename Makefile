@@ -12,9 +12,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PY) -m pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
 
-## data: rebuild every derived file, validate the package, print rows per table
+## data: rebuild every derived file and figure, validate the package, print rows per table
 data: $(STAMP)
 	$(PY) -m besa545 build
+	$(PY) scripts/figures.py
 	$(PY) -m besa545 validate
 	$(PY) -m besa545 info
 

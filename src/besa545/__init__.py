@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from besa545.problems import Report
 
 __all__ = [
-    "__version__", "load", "load_all", "package_path", "schema", "tables", "text", "validate",
+    "__version__", "connect", "load", "load_all", "package_path", "schema", "tables", "text",
+    "validate",
 ]
 
 DEFAULT_DOCUMENT = "besa-pp-545"
@@ -72,6 +73,19 @@ def package_path() -> Path:
     from besa545.paths import package_path as locate
 
     return locate()
+
+
+def connect() -> Any:
+    """An in-memory DuckDB connection with one view per table, over the Parquet files.
+
+    Needs the optional extra: ``pip install 'besa545[sql]'``.
+
+    >>> con = besa545.connect()
+    >>> con.sql("SELECT event_type, count(*) FROM events GROUP BY 1").df()
+    """
+    from besa545.sql import connect as open_connection
+
+    return open_connection()
 
 
 def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:

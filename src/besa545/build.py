@@ -437,12 +437,36 @@ def render(package: Package) -> dict[str, bytes]:
         strings, typed = sorted_frames(table.frame, schema)
         files[f"data/{name}.csv"] = write_csv(strings)
         files[f"data/parquet/{name}.parquet"] = parquet_bytes(typed, schema)
-    files[DESCRIPTOR] = descriptor_bytes(package, files)
-    if (package.root / "docs").is_dir():  # a repository checkout, not an installed package
-        guide = package.root / GUIDE
-        files.update(render_docs(package, guide.read_text(encoding="utf-8")
-                                 if guide.is_file() else None))
+    descriptor = package_descriptor(package, files)
+    files[DESCRIPTOR] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
+    if (package.root / "pyproject.toml").is_file():  # a repository, not an installed package
+        files.update(render_repository_files(package, descriptor))
     return files
+
+
+def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dict[str, bytes]:
+    """Documentation and citation metadata, generated from the schemas and the metadata."""
+    from besa545 import citation
+
+    guide = package.root / GUIDE
+    files = render_docs(package, guide.read_text(encoding="utf-8") if guide.is_file() else None)
+    paper = encoded_paper(package)
+    files["CITATION.cff"] = citation.cff(paper).encode("utf-8")
+    files[".zenodo.json"] = citation.zenodo(paper).encode("utf-8")
+    files["croissant.json"] = citation.croissant(descriptor, package.schemas, paper).encode()
+    return files
+
+
+def encoded_paper(package: Package) -> Any:
+    """The first document's bibliographic facts, with its first author's name."""
+    from besa545.citation import paper_from_rows
+
+    document = package.tables["documents"].frame.iloc[0].to_dict()
+    authorships = package.tables["authorships"].frame
+    first = authorships[authorships["document_id"] == document["document_id"]].sort_values(
+        "position", key=lambda column: column.astype(int))["actor_id"].iat[0]
+    actors = package.tables["actors"].frame.set_index("actor_id")
+    return paper_from_rows(document, actors.loc[first, "name"])
 
 
 def sorted_frames(frame: pd.DataFrame, schema: TableSchema) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -468,7 +492,7 @@ def parquet_bytes(typed: pd.DataFrame, schema: TableSchema) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def descriptor_bytes(package: Package, files: dict[str, bytes]) -> bytes:
+def package_descriptor(package: Package, files: dict[str, bytes]) -> dict[str, Any]:
     """``datapackage.json``: the reviewed metadata plus each resource's size and hash."""
     resources = []
     for name, schema in package.schemas.items():
@@ -505,7 +529,7 @@ def descriptor_bytes(package: Package, files: dict[str, bytes]) -> bytes:
         "keywords": metadata.KEYWORDS,
         "resources": resources,
     }
-    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return descriptor
 
 
 def sha256(data: bytes) -> str:

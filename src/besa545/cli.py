@@ -65,6 +65,13 @@ def make_parser() -> argparse.ArgumentParser:
     info = commands.add_parser("info", help="version, tables with row counts, how to cite")
     info.set_defaults(run=run_info)
 
+    cite = commands.add_parser("cite", help="how to cite the dataset and the paper",
+                               description="Print the citation of the dataset and of the "
+                               "paper it encodes.")
+    cite.add_argument("--format", choices=("apa", "bibtex", "cff"), default="apa",
+                      help="apa (default), bibtex, or cff (CITATION.cff)")
+    cite.set_defaults(run=run_cite)
+
     show = commands.add_parser("show", help="a paragraph with every annotation inside it",
                                description="Print paragraphs of the paper with the actors, "
                                "events, quotations, links and stances annotated in them.")
@@ -115,7 +122,18 @@ def run_info(arguments: argparse.Namespace) -> int:
     print("tables (rows):")
     for name in table_names():
         print(f"  {name:<20} {count_rows(root / 'data' / f'{name}.csv'):>6}")
-    print(f"cite as: {citation()}")
+    from besa545.citation import render_citation
+
+    print("cite as:")
+    print(render_citation("apa").rstrip())
+    print("(besa545 cite --format bibtex|apa|cff for other formats)")
+    return OK
+
+
+def run_cite(arguments: argparse.Namespace) -> int:
+    from besa545.citation import render_citation
+
+    print(render_citation(arguments.format), end="")
     return OK
 
 
@@ -125,11 +143,6 @@ def count_rows(path: Path) -> int:
         return 0
     with path.open(encoding="utf-8", newline="") as stream:
         return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
-
-
-def citation() -> str:
-    return (f"besa545 contributors ({metadata.YEAR}). {metadata.TITLE} (version {__version__}) "
-            f"[Data set]. {metadata.HOMEPAGE}")
 
 
 def run_show(arguments: argparse.Namespace) -> int:

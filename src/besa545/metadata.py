@@ -44,6 +44,8 @@ LICENSES = [
 CONTRIBUTORS = [
     {"title": "besa545 contributors", "roles": ["creator"]},
 ]
+# SPDX identifiers of the open licences (annotations, code), for citation formats.
+LICENSE_IDS = [entry["name"] for entry in LICENSES if not entry["name"].startswith("LicenseRef")]
 SOURCE = {
     "title": (
         "George N. Tzogopoulos, 'Sino-American Disagreements on North Korea', BESA Center "
@@ -51,4 +53,7 @@ SOURCE = {
     ),
     "path": "sources/besa-pp-545.md",
 }
-YEAR = 2026
+RELEASE_DATE = "2026-11-28"  # of the version in besa545.__version__; update both together
+YEAR = int(RELEASE_DATE[:4])
+AUTHOR = "besa545 contributors"
+CITATION_KEY = "besa545"

@@ -29,6 +29,9 @@ PANDAS_DTYPES: dict[str, tuple[str, str]] = {
     "boolean": ("bool", "boolean"),
     "date": ("datetime64[ns]", "datetime64[ns]"),
 }
+# How a Frictionless type becomes a Croissant (schema.org) data type.
+CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float",
+                   "boolean": "sc:Boolean", "date": "sc:Date"}
 TRUE_VALUES = ("true",)
 FALSE_VALUES = ("false",)
 

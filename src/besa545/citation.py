@@ -1,0 +1,234 @@
+"""How to cite the dataset, in every format, from one place.
+
+The dataset's own metadata comes from :mod:`besa545.metadata` and ``__version__``; the
+paper's comes from the ``documents``, ``authorships`` and ``actors`` rows. From these
+the build writes ``CITATION.cff``, ``.zenodo.json`` and ``croissant.json``, and
+``besa545 cite`` prints BibTeX, APA or CFF.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from besa545 import __version__, metadata
+
+CITE_FORMATS = ("bibtex", "apa", "cff")
+
+
+@dataclass(frozen=True)
+class Paper:
+    """The bibliographic facts of the encoded paper, as the data records them."""
+
+    title: str
+    author: str
+    series: str
+    number: int
+    publisher: str
+    date: str  # ISO 8601
+
+    @property
+    def family_name(self) -> str:
+        return self.author.split()[-1]
+
+    @property
+    def given_names(self) -> str:
+        return " ".join(self.author.split()[:-1])
+
+
+def paper_from_rows(document: dict[str, str], author: str) -> Paper:
+    return Paper(title=document["title"], author=author, series=document["series"],
+                 number=int(document["series_number"]), publisher=document["publisher"],
+                 date=document["publication_date"])
+
+
+def installed_paper(document_id: str = "besa-pp-545") -> Paper:
+    """The paper as the installed package's CSVs record it (read without pandas)."""
+    import csv
+
+    from besa545.paths import csv_path
+
+    def rows(table: str) -> list[dict[str, str]]:
+        with csv_path(table).open(encoding="utf-8", newline="") as stream:
+            return list(csv.DictReader(stream))
+
+    document = next(row for row in rows("documents") if row["document_id"] == document_id)
+    authors = sorted((row for row in rows("authorships") if row["document_id"] == document_id),
+                     key=lambda row: int(row["position"]))
+    names = {row["actor_id"]: row["name"] for row in rows("actors")}
+    return paper_from_rows(document, names[authors[0]["actor_id"]])
+
+
+def render_citation(format: str) -> str:
+    """The citation of the dataset and its paper in ``format`` (one of CITE_FORMATS)."""
+    paper = installed_paper()
+    return {"bibtex": bibtex, "apa": apa, "cff": cff}[format](paper)
+
+
+def cff(paper: Paper) -> str:
+    """``CITATION.cff`` (Citation File Format 1.2.0) for the dataset and the paper."""
+    import yaml
+
+    document = {
+        "cff-version": "1.2.0",
+        "message": "If you use this dataset, please cite it as below, and cite the paper it "
+                   "encodes (listed under references).",
+        "type": "dataset",
+        "title": metadata.TITLE,
+        "abstract": metadata.DESCRIPTION,
+        "version": __version__,
+        "date-released": metadata.RELEASE_DATE,
+        "authors": [{"name": metadata.AUTHOR}],
+        "license": metadata.LICENSE_IDS,
+        "url": metadata.HOMEPAGE,
+        "keywords": metadata.KEYWORDS,
+        "references": [{
+            "type": "report",
+            "title": paper.title,
+            "authors": [{"family-names": paper.family_name, "given-names": paper.given_names}],
+            "collection-title": paper.series,
+            "number": str(paper.number),
+            "publisher": {"name": paper.publisher},
+            "date-published": paper.date,
+            "year": int(paper.date[:4]),
+        }],
+    }
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+
+
+def zenodo(paper: Paper) -> str:
+    """``.zenodo.json``: the deposit metadata Zenodo reads from a GitHub release."""
+    document = {
+        "upload_type": "dataset",
+        "title": metadata.TITLE,
+        "description": metadata.DESCRIPTION,
+        "version": __version__,
+        "publication_date": metadata.RELEASE_DATE,
+        "creators": [{"name": metadata.AUTHOR}],
+        "license": metadata.LICENSE_IDS[0],
+        "keywords": metadata.KEYWORDS,
+        "notes": f"Encodes: {apa_paper(paper)} Code under {metadata.LICENSE_IDS[1]}.",
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def bibtex(paper: Paper) -> str:
+    return (
+        f"@misc{{{metadata.CITATION_KEY},\n"
+        f"  author = {{{{{metadata.AUTHOR}}}}},\n"
+        f"  title = {{{metadata.TITLE}}},\n"
+        f"  year = {{{metadata.YEAR}}},\n"
+        f"  version = {{{__version__}}},\n"
+        f"  howpublished = {{\\url{{{metadata.HOMEPAGE}}}}},\n"
+        f"  note = {{Data set, annotations under {metadata.LICENSE_IDS[0]}}}\n"
+        "}\n\n"
+        f"@techreport{{{paper.family_name.lower()}{paper.date[:4]},\n"
+        f"  author = {{{paper.family_name}, {paper.given_names}}},\n"
+        f"  title = {{{paper.title}}},\n"
+        f"  institution = {{{paper.publisher}}},\n"
+        f"  type = {{{paper.series}}},\n"
+        f"  number = {{{paper.number}}},\n"
+        f"  year = {{{paper.date[:4]}}},\n"
+        f"  date = {{{paper.date}}}\n"
+        "}\n"
+    )
+
+
+def apa_paper(paper: Paper) -> str:
+    import datetime
+
+    date = datetime.date.fromisoformat(paper.date)
+    initials = " ".join(f"{part[0]}." for part in paper.given_names.replace(".", "").split())
+    return (f"{paper.family_name}, {initials} ({date.year}, {date:%B} {date.day}). "
+            f"{paper.title} ({paper.series} No. {paper.number}). {paper.publisher}.")
+
+
+def apa(paper: Paper) -> str:
+    return (f"{metadata.AUTHOR}. ({metadata.YEAR}). {metadata.TITLE} (Version {__version__}) "
+            f"[Data set]. {metadata.HOMEPAGE}\n\n{apa_paper(paper)}\n")
+
+
+def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper) -> str:
+    """``croissant.json`` (MLCommons Croissant 1.0): each table a RecordSet of typed fields."""
+    from besa545.tableschema import CROISSANT_TYPES
+
+    files = []
+    record_sets = []
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        file_id = resource["path"]
+        files.append({
+            "@type": "cr:FileObject", "@id": file_id, "name": file_id,
+            "description": f"The {name} table as CSV.", "contentUrl": file_id,
+            "encodingFormat": "text/csv", "sha256": resource["hash"].removeprefix("sha256:"),
+        })
+        record_sets.append({
+            "@type": "cr:RecordSet", "@id": name, "name": name,
+            "description": resource["description"],
+            "key": [{"@id": f"{name}/{key}"} for key in schemas[name].primary_key],
+            "field": [{
+                "@type": "cr:Field", "@id": f"{name}/{field.name}", "name": field.name,
+                "description": field.description,
+                "dataType": CROISSANT_TYPES[field.type],
+                "source": {"fileObject": {"@id": file_id}, "extract": {"column": field.name}},
+            } for field in schemas[name].fields],
+        })
+    document = {
+        "@context": CROISSANT_CONTEXT,
+        "@type": "sc:Dataset",
+        "conformsTo": "http://mlcommons.org/croissant/1.0",
+        "name": descriptor["name"],
+        "description": descriptor["description"],
+        "version": descriptor["version"],
+        "datePublished": metadata.RELEASE_DATE,
+        "url": metadata.HOMEPAGE,
+        "license": [entry["path"] for entry in metadata.LICENSES if "path" in entry],
+        "creator": {"@type": "sc:Organization", "name": metadata.AUTHOR},
+        "keywords": metadata.KEYWORDS,
+        "citeAs": bibtex(paper).split("\n\n")[0],
+        "distribution": files,
+        "recordSet": record_sets,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+# The JSON-LD context recommended by the Croissant 1.0 specification (its Appendix 1).
+CROISSANT_CONTEXT: dict[str, Any] = {
+    "@language": "en",
+    "@vocab": "https://schema.org/",
+    "citeAs": "cr:citeAs",
+    "column": "cr:column",
+    "conformsTo": "dct:conformsTo",
+    "cr": "http://mlcommons.org/croissant/",
+    "rai": "http://mlcommons.org/croissant/RAI/",
+    "data": {"@id": "cr:data", "@type": "@json"},
+    "dataType": {"@id": "cr:dataType", "@type": "@vocab"},
+    "dct": "http://purl.org/dc/terms/",
+    "equivalentProperty": "cr:equivalentProperty",
+    "examples": {"@id": "cr:examples", "@type": "@json"},
+    "extract": "cr:extract",
+    "field": "cr:field",
+    "fileProperty": "cr:fileProperty",
+    "fileObject": "cr:fileObject",
+    "fileSet": "cr:fileSet",
+    "format": "cr:format",
+    "includes": "cr:includes",
+    "isLiveDataset": "cr:isLiveDataset",
+    "jsonPath": "cr:jsonPath",
+    "key": "cr:key",
+    "md5": "cr:md5",
+    "parentField": "cr:parentField",
+    "path": "cr:path",
+    "recordSet": "cr:recordSet",
+    "references": "cr:references",
+    "regex": "cr:regex",
+    "repeated": "cr:repeated",
+    "replace": "cr:replace",
+    "samplingRate": "cr:samplingRate",
+    "sc": "https://schema.org/",
+    "separator": "cr:separator",
+    "source": "cr:source",
+    "subField": "cr:subField",
+    "transform": "cr:transform",
+}

@@ -1,0 +1,30 @@
+"""SQL access: an in-memory DuckDB database with one view per table over the Parquet files."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from besa545.paths import parquet_path
+from besa545.tableschema import table_names
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is not installed; the message says how to install it."""
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection with a view per table (``SELECT * FROM events``)."""
+    try:
+        import duckdb
+    except ImportError as error:
+        raise MissingExtraError(
+            "besa545.connect() needs DuckDB, an optional extra: pip install 'besa545[sql]'"
+        ) from error
+    connection = duckdb.connect(":memory:")
+    for name in table_names():
+        path = str(parquet_path(name)).replace("'", "''")
+        connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet(\'{path}\')')
+    return connection
