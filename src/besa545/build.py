@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from besa545 import __version__, metadata
 from besa545.csvfile import StringTable, read_string_table, write_csv
-from besa545.docs import GUIDE, render_docs
+from besa545.docs import GUIDE, README, refresh_block, render_docs
 from besa545.paths import DESCRIPTOR, csv_path
 from besa545.problems import Problem, ProblemsError
 from besa545.sourcetext import (
@@ -448,9 +448,14 @@ def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dic
     """Documentation and citation metadata, generated from the schemas and the metadata."""
     from besa545 import citation
 
-    guide = package.root / GUIDE
-    files = render_docs(package, guide.read_text(encoding="utf-8") if guide.is_file() else None)
+    texts = [package.root / GUIDE, package.root / README]
+    files = render_docs(package, *(path.read_text(encoding="utf-8") if path.is_file() else None
+                                   for path in texts))
     paper = encoded_paper(package)
+    if README in files:
+        quoted = "\n".join(f"> {line}" if line else "" for line in
+                           citation.apa(paper).rstrip().split("\n"))
+        files[README] = refresh_block(files[README].decode(), "citation", quoted).encode()
     files["CITATION.cff"] = citation.cff(paper).encode("utf-8")
     files[".zenodo.json"] = citation.zenodo(paper).encode("utf-8")
     files["croissant.json"] = citation.croissant(descriptor, package.schemas, paper).encode()

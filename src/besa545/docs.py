@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 DICTIONARY = "docs/data-dictionary.md"
 GUIDE = "docs/annotation-guide.md"
+README = "README.md"
 BEGIN = "<!-- BEGIN GENERATED: vocabularies (edit schemas/*.json, then run `besa545 build`) -->"
 END = "<!-- END GENERATED: vocabularies -->"
 # The enumerated columns a contributor chooses values for, in the order the guide explains.
@@ -35,12 +36,37 @@ def value_definition(description: str, value: str) -> str:
     return (match.group(1) or match.group(2) or "").strip() if match else ""
 
 
-def render_docs(package: Package, guide_text: str | None) -> dict[str, bytes]:
+def render_docs(package: Package, guide_text: str | None,
+                readme_text: str | None = None) -> dict[str, bytes]:
     """The generated documentation files, keyed by path relative to the root."""
     files = {DICTIONARY: data_dictionary(package).encode("utf-8")}
     if guide_text is not None:
         files[GUIDE] = refresh_guide(guide_text, package).encode("utf-8")
+    if readme_text is not None:
+        files[README] = refresh_block(readme_text, "tables", readme_tables(package)).encode()
     return files
+
+
+def readme_tables(package: Package) -> str:
+    """The README's table of tables: one line each, with its row count."""
+    lines = ["| table | one row per | rows |", "|---|---|---|"]
+    for name, schema in package.schemas.items():
+        summary = re.split(r"(?<!e\.g)\. ", schema.description)[0]
+        summary = summary.removeprefix("One row per ").rstrip(".")
+        rows = len(package.tables[name].frame)
+        lines.append(f"| [`{name}`](docs/data-dictionary.md#{name}) | {summary} | {rows} |")
+    return "\n".join(lines)
+
+
+def refresh_block(text: str, name: str, body: str) -> str:
+    """``text`` with the block between its ``name`` markers replaced by ``body``."""
+    begin = f"<!-- BEGIN GENERATED: {name} (run `besa545 build`) -->"
+    end = f"<!-- END GENERATED: {name} -->"
+    if begin not in text or end not in text:
+        return text
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return f"{head}{begin}\n{body}\n{end}{tail}"
 
 
 def data_dictionary(package: Package) -> str:

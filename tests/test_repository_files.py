@@ -1,0 +1,54 @@
+"""Every generated file of the repository is what the build and the figures script make
+now: documentation, README blocks, citation metadata, figures."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from besa545.build import compute, package_descriptor, render, render_repository_files
+from conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, bytes]:
+    package = compute(ROOT)
+    files = render(package)
+    return render_repository_files(package, package_descriptor(package, files))
+
+
+@pytest.mark.parametrize("path", ["docs/data-dictionary.md", "docs/annotation-guide.md",
+                                  "README.md", "CITATION.cff", ".zenodo.json",
+                                  "croissant.json"])
+def test_generated_file_is_up_to_date(rendered, path):
+    assert path in rendered
+    assert (ROOT / path).read_bytes() == rendered[path], f"{path} is stale: run `make data`"
+
+
+@pytest.mark.slow
+def test_figures_are_up_to_date_and_deterministic(tmp_path):
+    for attempt in ("first", "second"):
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "figures.py"), "--out",
+                        str(tmp_path / attempt)], check=True, capture_output=True)
+    for name in ("timeline.png", "network.png"):
+        first = (tmp_path / "first" / name).read_bytes()
+        assert first == (tmp_path / "second" / name).read_bytes(), f"{name} is not deterministic"
+        assert first == (ROOT / "docs" / "figures" / name).read_bytes(), f"{name} is stale"
+        assert first.startswith(b"\x89PNG") and len(first) > 20_000
+
+
+def test_readme_lists_every_table_with_its_row_count(tables):
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, frame in tables.items():
+        assert f"| [`{name}`](docs/data-dictionary.md#{name}) |" in readme
+        row = next(line for line in readme.splitlines() if f"[`{name}`]" in line)
+        assert row.endswith(f"| {len(frame)} |"), row
+
+
+def test_readme_shows_figures_sql_and_the_two_commands():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for needle in ("docs/figures/timeline.png", "docs/figures/network.png", "besa545.connect()",
+                   "JOIN actors", "make data", "make test", "pip install"):
+        assert needle in readme, needle
