@@ -16,7 +16,7 @@ def test_version_and_help():
 
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("build", "validate", "info", "show"):
+    for command in ("build", "validate", "info", "show", "cite"):
         assert f"besa545 {command}" in readme, command
 
 
