@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -516,70 +516,73 @@ def _spans_by_document(table: StringTable) -> dict[str, dict[tuple[int | None, i
     return spans
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """A kind of marked passage in the text that must be, one to one, a row of a table."""
+
+    table: str
+    column: str
+    missing_code: str
+    missing: str  # "{text}" and "{span}" are filled in
+    missing_hint: str
+    extra_code: str
+    extra: str
+    extra_hint: str
+
+
+QUOTATIONS = Coverage(
+    "quotations", "text", "quotation-missing", "the quoted passage {text} at {span}",
+    "add a row to data/quotations.csv with this text (without the closing punctuation) and "
+    "an evidence passage around it",
+    "quotation-not-quoted", "{text} is not a whole passage between quotation marks",
+    "give the exact words between the marks, without the closing punctuation")
+LINKS = Coverage(
+    "links", "anchor_text", "link-missing", "the link {text} at {span}",
+    "add a row to data/links.csv with this anchor_text",
+    "link-not-a-link", "{text} is not the anchor of a link in the raw text",
+    "give the exact anchor text of a [anchor](#) link")
+
+
 def check_quotations(package: Package) -> list[Problem]:
     """Every quoted passage has a row, and every row is a quoted passage."""
-    table = package.tables.get("quotations")
+    return _check_coverage(package, QUOTATIONS, lambda document: [
+        strip_closing_punctuation(passage) for passage in quoted_passages(document.text)])
+
+
+def check_links(package: Package) -> list[Problem]:
+    """Every ``[x](#)`` link has a row, and every row is a link."""
+    return _check_coverage(package, LINKS, lambda document: document.anchors)
+
+
+def _check_coverage(package: Package, coverage: Coverage, marked: Any) -> list[Problem]:
+    table = package.tables.get(coverage.table)
     if table is None:
         return []
     problems = []
     spans = _spans_by_document(table)
     for document_id, document in package.documents.items():
         rows = spans.get(document_id, {})
-        passages = {}
-        for passage in quoted_passages(document.text):
-            stripped = strip_closing_punctuation(passage)
-            passages[(stripped.start, stripped.end)] = stripped
+        passages = {(span.start, span.end): span for span in marked(document)}
         unlocated = any(None in span for span in rows)  # reported by check_offsets
         for span, passage in passages.items():
             if span not in rows and not unlocated:
                 problems.append(Problem(
                     document.text_path, _text_line(document.text, span[0]), None,
-                    "quotation-missing",
-                    f"the quoted passage {_quote(passage.text)} at {span[0]}-{span[1]} has no "
-                    f"row in {table.file}",
-                    "add a row to data/quotations.csv with this text (without the closing "
-                    "punctuation) and an evidence passage around it"))
+                    coverage.missing_code,
+                    coverage.missing.format(text=_quote(passage.text),
+                                            span=f"{span[0]}-{span[1]}")
+                    + f" has no row in {table.file}", coverage.missing_hint))
         for span, position in rows.items():
             if span not in passages and None not in span:
-                problems.append(Problem(
-                    table.file, table.line(position), "text", "quotation-not-quoted",
-                    f"{_quote(table.frame['text'].iat[position])} is not a whole passage between "
-                    "quotation marks",
-                    "give the exact words between the marks, without the closing punctuation"))
+                value = _quote(table.frame[coverage.column].iat[position])
+                problems.append(Problem(table.file, table.line(position), coverage.column,
+                                        coverage.extra_code, coverage.extra.format(text=value),
+                                        coverage.extra_hint))
     return problems
 
 
 def _text_line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
-
-
-def check_links(package: Package) -> list[Problem]:
-    """Every ``[x](#)`` link has a row, and every row is a link."""
-    table = package.tables.get("links")
-    if table is None:
-        return []
-    problems = []
-    spans = _spans_by_document(table)
-    for document_id, document in package.documents.items():
-        rows = spans.get(document_id, {})
-        anchors = {(anchor.start, anchor.end): anchor for anchor in document.anchors}
-        unlocated = any(None in span for span in rows)  # reported by check_offsets
-        for span, anchor in anchors.items():
-            if span not in rows and not unlocated:
-                problems.append(Problem(
-                    document.text_path, _text_line(document.text, span[0]), None,
-                    "link-missing",
-                    f"the link {_quote(anchor.text)} at {span[0]}-{span[1]} has no row in "
-                    f"{table.file}",
-                    "add a row to data/links.csv with this anchor_text"))
-        for span, position in rows.items():
-            if span not in anchors and None not in span:
-                problems.append(Problem(
-                    table.file, table.line(position), "anchor_text", "link-not-a-link",
-                    f"{_quote(table.frame['anchor_text'].iat[position])} is not the anchor of a "
-                    "link in the raw text",
-                    "give the exact anchor text of a [anchor](#) link"))
-    return problems
 
 
 def check_dates(package: Package) -> list[Problem]:
