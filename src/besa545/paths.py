@@ -29,10 +29,6 @@ def schema_dir(root: Path | None = None) -> Path:
     return (root or package_path()) / "schemas"
 
 
-def schema_path(table: str, root: Path | None = None) -> Path:
-    return schema_dir(root) / f"{table}.json"
-
-
 def csv_path(table: str, root: Path | None = None) -> Path:
     return (root or package_path()) / "data" / f"{table}.csv"
 

@@ -9,7 +9,6 @@ quotations and links complete, dates, text hygiene, derived tables fresh) and *s
 
 from __future__ import annotations
 
-import hashlib
 import json
 import unicodedata
 from dataclasses import dataclass, replace
@@ -236,6 +235,8 @@ def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | No
 
 def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
     """Every file the descriptor lists exists and has the recorded size and hash."""
+    from besa545.build import sha256
+
     problems = []
     for resource in descriptor["resources"]:
         entries = [resource]
@@ -252,7 +253,7 @@ def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
                 continue
             data = path.read_bytes()
             recorded = (entry.get("bytes"), entry.get("hash"))
-            actual = (len(data), "sha256:" + hashlib.sha256(data).hexdigest())
+            actual = (len(data), sha256(data))
             if recorded != actual:
                 problems.append(Problem(file, None, None, "file-hash",
                                         f"the file has {actual[0]} bytes and hash {actual[1]}, "
