@@ -205,6 +205,14 @@ case("schema-not-json", lambda r: (r / "schemas" / "topics.json").write_text("{"
      lambda r: {("schemas/topics.json", None, None, "schema-invalid"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 
+case("schema-unknown-type", replace_text("schemas/topics.json", '"type": "string"',
+                                          '"type": "geopoint"'),
+     lambda r: {("schemas/topics.json", None, "topic_id", "schema-invalid"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("raw-path-outside", set_cell("documents", "besa-pp-545", "raw_path", "/etc/passwd"),
+     lambda r: {("data/documents.csv", 2, "raw_path", "path-unsafe"),
+                ("data/documents.csv", 2, "raw_path", "pattern")})
+
 # headers and rows
 case("header-unknown", replace_text("data/topics.csv", "topic_id,label", "topic_id,labels"),
      lambda r: {("data/topics.csv", 1, "labels", "header-unknown"),

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from besa545 import __version__, metadata
 from besa545.csvfile import StringTable, read_string_table, write_csv
 from besa545.docs import GUIDE, README, refresh_block, render_docs
-from besa545.paths import DESCRIPTOR, csv_path
+from besa545.paths import DESCRIPTOR, csv_path, unsafe_path
 from besa545.problems import Problem, ProblemsError
 from besa545.sourcetext import (
     PARAGRAPH_BREAK,
@@ -126,6 +126,12 @@ def read_document(root: Path, row: dict[str, Any],
                   line: int) -> tuple[Document | None, list[Problem]]:
     """Read a paper's raw file, check its recorded hash and derive its plain text."""
     file = "data/documents.csv"
+    for column in ("raw_path", "text_path"):
+        reason = unsafe_path(root, row[column])
+        if reason:
+            return None, [Problem(file, line, column, "path-unsafe",
+                                  f"{column} {row[column]!r} {reason}",
+                                  "give a relative path inside the package, under sources/")]
     raw_file = root / str(row["raw_path"])
     if not raw_file.is_file():
         return None, [Problem(file, line, "raw_path", "source-missing",

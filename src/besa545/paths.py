@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 DESCRIPTOR = "datapackage.json"
@@ -35,3 +36,16 @@ def csv_path(table: str, root: Path | None = None) -> Path:
 
 def parquet_path(table: str, root: Path | None = None) -> Path:
     return (root or package_path()) / "data" / "parquet" / f"{table}.parquet"
+
+
+def unsafe_path(root: Path, value: Any) -> str | None:
+    """Why ``value`` is not a safe relative path inside ``root``, or None when it is."""
+    if not isinstance(value, str) or not value:
+        return "is not a path"
+    if value.startswith(("/", "\\")) or ":" in value:
+        return "is absolute"
+    if ".." in Path(value).parts:
+        return "leaves the package with '..'"
+    if not (root / value).resolve().is_relative_to(root.resolve()):
+        return "leads outside the package through a symbolic link"
+    return None

@@ -162,6 +162,29 @@ def parse_schema(name: str, descriptor: dict[str, Any]) -> TableSchema:
     )
 
 
+def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
+    """What makes a Table Schema unusable: (field name, message) for each fault."""
+    import re
+
+    faults: list[tuple[str | None, str]] = []
+    names = [field.name for field in schema.fields]
+    if len(set(names)) != len(names):
+        faults.append((None, "a field name is used twice"))
+    for field in schema.fields:
+        if field.type not in PANDAS_DTYPES:
+            faults.append((field.name, f"unknown type {field.type!r}; use one of "
+                                       f"{', '.join(PANDAS_DTYPES)}"))
+        if field.pattern is not None:
+            try:
+                re.compile(field.pattern)
+            except re.error as error:
+                faults.append((field.name, f"pattern {field.pattern!r} is not a regular "
+                                           f"expression: {error}"))
+    faults += [(key, f"primary key field {key!r} is not a field")
+               for key in schema.primary_key if key not in names]
+    return faults
+
+
 def coerce(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
     """Give ``frame`` the dtypes and column order of ``schema``.
 

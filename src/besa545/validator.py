@@ -16,10 +16,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from besa545.csvfile import StringTable, check_bytes, read_string_table
-from besa545.paths import DESCRIPTOR, package_path
+from besa545.paths import DESCRIPTOR, package_path, unsafe_path
 from besa545.problems import Problem, Report
 from besa545.sourcetext import quoted_passages, strip_closing_punctuation
-from besa545.tableschema import TableSchema, UnknownTableError, pandera_schema, parse_schema
+from besa545.tableschema import (
+    TableSchema,
+    UnknownTableError,
+    lint_schema,
+    pandera_schema,
+    parse_schema,
+)
 from besa545.vectors import isin
 
 if TYPE_CHECKING:
@@ -142,7 +148,7 @@ def check_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
             problems.append(problem)
             continue
         for key, value in _resource_paths(resource):
-            problem = _unsafe_path(root, value)
+            problem = unsafe_path(root, value)
             if problem:
                 problems.append(Problem(file, None, f"{resource.get('name')}.{key}",
                                         "path-unsafe", f"path {value!r} {problem}",
@@ -177,18 +183,6 @@ def _resource_paths(resource: dict[str, Any]) -> list[tuple[str, Any]]:
     if isinstance(parquet, dict):
         paths.append(("parquet.path", parquet.get("path")))
     return paths
-
-
-def _unsafe_path(root: Path, value: Any) -> str | None:
-    if not isinstance(value, str) or not value:
-        return "is not a path"
-    if value.startswith(("/", "\\")) or ":" in value:
-        return "is absolute"
-    if ".." in Path(value).parts:
-        return "leaves the package with '..'"
-    if not (root / value).resolve().is_relative_to(root.resolve()):
-        return "leads outside the package through a symbolic link"
-    return None
 
 
 def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None, list[Problem]]:
@@ -226,11 +220,15 @@ def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | No
         return None, [Problem(file, None, None, "schema-missing", "the schema file does not "
                               "exist", "restore it from the repository")]
     try:
-        return parse_schema(str(resource.get("name")), json.loads(path.read_text("utf-8"))), []
+        schema = parse_schema(str(resource.get("name")), json.loads(path.read_text("utf-8")))
     except (json.JSONDecodeError, UnicodeDecodeError, KeyError, TypeError) as error:
         return None, [Problem(file, None, None, "schema-invalid",
                               f"the schema cannot be read: {error}",
                               "restore it from the repository, or fix the JSON")]
+    problems = [Problem(file, None, field, "schema-invalid", message,
+                        "restore the schema from the repository")
+                for field, message in lint_schema(schema)]
+    return (None if problems else schema), problems
 
 
 def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
