@@ -57,3 +57,14 @@ def test_python_m_and_console_script_agree():
     direct = subprocess.run([str(script), "--version"], capture_output=True, text=True,
                             check=False)
     assert direct.stdout == run_cli("--version").stdout
+
+
+def test_build_outside_a_package_is_a_usage_error(tmp_path):
+    result = run_cli("build", "--root", str(tmp_path))
+    assert result.returncode == 2
+    assert result.stderr.startswith("Error: ") and "is not a besa545 package" in result.stderr
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "data").mkdir()
+    result = run_cli("build", "--root", str(tmp_path))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "schemas/documents.json: schema-missing" in result.stderr

@@ -90,6 +90,10 @@ def compute(root: Path) -> Package:
         problems += found
         if table is not None:
             tables[name] = table
+    required = {"documents", "actors", "aliases", "authorships", "paragraphs", "mentions"}
+    problems += [Problem(f"schemas/{name}.json", None, None, "schema-missing",
+                         f"the {name} table has no schema", "restore it from the repository")
+                 for name in sorted(required - set(schemas))]
     if problems:
         raise ProblemsError(problems)
     documents, found = read_documents(root, tables["documents"])

@@ -86,6 +86,9 @@ def run_build(arguments: argparse.Namespace) -> int:
     from besa545.build import build
 
     root = _existing_dir(arguments.root) if arguments.root else package_path()
+    if not (root / "schemas").is_dir() or not (root / "data").is_dir():
+        raise UsageError(f"{root} is not a besa545 package (it needs schemas/ and data/); "
+                         "pass --root with a repository checkout")
     try:
         counts = build(root)
     except ProblemsError as error:
