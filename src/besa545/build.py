@@ -32,7 +32,7 @@ from besa545.sourcetext import (
     paragraphs,
     word_count,
 )
-from besa545.tableschema import TableSchema, coerce, table_names, table_schema
+from besa545.tableschema import TableSchema, coerce, lint_schema, parse_schema, table_names
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -79,9 +79,8 @@ def build(root: Path) -> dict[str, int]:
 
 def compute(root: Path) -> Package:
     """Read the CSVs and the raw paper and fill every computed column, in memory."""
-    schemas = {name: table_schema(name, root) for name in table_names(root)}
+    schemas, problems = load_schemas(root)
     tables: dict[str, StringTable] = {}
-    problems: list[Problem] = []
     for name, schema in schemas.items():
         if is_derived(schema):
             continue
@@ -108,6 +107,27 @@ def compute(root: Path) -> Package:
     if problems:
         raise ProblemsError(problems)
     return package
+
+
+def load_schemas(root: Path) -> tuple[dict[str, TableSchema], list[Problem]]:
+    """Every ``schemas/*.json`` that parses and passes the schema lint, and the problems."""
+    schemas, problems = {}, []
+    for name in table_names(root):
+        file = f"schemas/{name}.json"
+        try:
+            schema = parse_schema(name, json.loads((root / file).read_text(encoding="utf-8")))
+        except (ValueError, KeyError, TypeError) as error:
+            problems.append(Problem(file, None, None, "schema-invalid",
+                                    f"the schema cannot be read: {error}",
+                                    "restore it from the repository, or fix the JSON"))
+            continue
+        faults = lint_schema(schema)
+        problems += [Problem(file, None, field, "schema-invalid", message,
+                             "restore the schema from the repository")
+                     for field, message in faults]
+        if not faults:
+            schemas[name] = schema
+    return schemas, problems
 
 
 def is_derived(schema: TableSchema) -> bool:
