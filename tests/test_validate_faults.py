@@ -257,6 +257,8 @@ case("integer-with-decimals", set_cell("authorships", "besa-pp-545", "position",
      lambda r: {("data/authorships.csv", 2, "position", "type-integer")})
 case("date-impossible", set_cell("events", "mar-a-lago-agreement", "date_end", "2017-04-31"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_end", "type-date")})
+case("date-written-null", set_cell("events", "mar-a-lago-agreement", "date_end", "null"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_end", "type-date")})
 case("number-not-a-number", set_cell("cameo_codes", "042", "goldstein", "high"),
      lambda r: {("data/cameo_codes.csv", line_of(r, "cameo_codes", "042"), "goldstein",
                  "type-number")})
@@ -441,3 +443,18 @@ def test_cli_formats_and_exit_status(tmp_path, fmt):
     else:
         assert result.stdout.startswith(f"data/actors.csv:{line} [actor_type]: enum: ")
         assert result.stdout.rstrip().endswith("1 problem found")
+
+
+def test_words_that_look_like_nulls_are_text(tmp_path):
+    """Only an empty cell is null: "NA", "null" or "NaN" in a CSV are values, kept as written."""
+    from besa545.csvfile import read_string_table
+    from besa545.tableschema import parse_schema
+
+    path = tmp_path / "t.csv"
+    path.write_text('name,note\nNA,null\nNaN,""\n,x\n', encoding="utf-8")
+    schema = parse_schema("t", {"fields": [{"name": "name"}, {"name": "note"}]})
+    table, problems = read_string_table(path, "t.csv", schema)
+    assert problems == []
+    assert table.frame["name"].tolist()[:2] == ["NA", "NaN"]
+    assert table.frame["note"].tolist()[0] == "null"
+    assert table.frame.isna().sum().to_dict() == {"name": 1, "note": 1}

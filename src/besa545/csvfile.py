@@ -203,7 +203,7 @@ def _read_arrow(data: bytes, header: list[str], *, threads: bool) -> tuple[pa.Ta
                                          invalid_row_handler=on_invalid),
         convert_options=pacsv.ConvertOptions(
             column_types={name: pa.string() for name in header},
-            strings_can_be_null=True, quoted_strings_can_be_null=True),
+            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
     )
     return arrow, invalid
 

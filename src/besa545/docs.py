@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from besa545.tableschema import Field, TableSchema
 
 if TYPE_CHECKING:
-    from besa545.build import Package
+    from besa545.derive import Package
 
 DICTIONARY = "docs/data-dictionary.md"
 GUIDE = "docs/annotation-guide.md"

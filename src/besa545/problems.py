@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 
 @dataclass(frozen=True, order=True)
@@ -97,3 +98,8 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def quote(value: Any, limit: int = 70) -> str:
+    text = str(value).replace("\n", "\\n")
+    return repr(text if len(text) <= limit else text[: limit - 1] + "…")

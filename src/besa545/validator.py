@@ -10,46 +10,26 @@ quotations and links complete, dates, text hygiene, derived tables fresh) and *s
 from __future__ import annotations
 
 import json
-import unicodedata
-from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from besa545.contentchecks import check_content, check_derived, check_offsets, rederive
 from besa545.csvfile import StringTable, check_bytes, read_string_table
+from besa545.derive import Package
 from besa545.paths import DESCRIPTOR, package_path, unsafe_path
 from besa545.problems import Problem, Report
-from besa545.sourcetext import quoted_passages, strip_closing_punctuation
+from besa545.tablechecks import check_tables
 from besa545.tableschema import (
     TableSchema,
     UnknownTableError,
     lint_schema,
-    pandera_schema,
     parse_schema,
 )
-from besa545.vectors import isin
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
-    from besa545.build import Package
 
-PANDERA_CODES = {"not_nullable": "required", "field_uniqueness": "unique",
-                 "multiple_fields_uniqueness": "primary-key", "column_in_dataframe": None}
-HINTS = {
-    "required": "fill the cell; this column may not be empty",
-    "unique": "each value may appear only once in this column; change or remove the duplicate",
-    "primary-key": "two rows share the same primary key; merge them or change one",
-    "enum": "use one of the allowed values listed in the schema (see docs/annotation-guide.md)",
-    "pattern": "identifiers are lowercase slugs like `donald-trump`: a-z, 0-9 and single hyphens",
-    "type-integer": "write a whole number without decimals, e.g. 3",
-    "type-number": "write a number, e.g. -4 or 3.5",
-    "type-boolean": "write true or false",
-    "type-date": "write a real date as YYYY-MM-DD, e.g. 2017-04-30",
-    "minimum": "the value is below the smallest allowed",
-    "maximum": "the value is above the largest allowed",
-}
-FORMULA_START = ("=", "+", "-", "@")
 DERIVED = ("paragraphs", "mentions")  # tables the build derives whole
 
 
@@ -115,9 +95,6 @@ def _root(path: str | Path | None) -> Path:
         return package_path()
     path = Path(path)
     return path.parent if path.name == DESCRIPTOR or path.is_file() else path
-
-
-# --- files -----------------------------------------------------------------------------
 
 
 def check_descriptor(root: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
@@ -187,7 +164,7 @@ def _resource_paths(resource: dict[str, Any]) -> list[tuple[str, Any]]:
 
 def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None, list[Problem]]:
     """Read every resource's schema and CSV, and every document's text, as the build would."""
-    from besa545.build import Package, read_documents
+    from besa545.derive import Package, read_documents
 
     problems: list[Problem] = []
     schemas: dict[str, TableSchema] = {}
@@ -322,456 +299,6 @@ def _same_column(stored: Any, text: pd.Series, kind: str) -> bool:
     return bool(pc.all(pc.or_(equal, both_null)).as_py())
 
 
-# --- tables ----------------------------------------------------------------------------
-
-
-def check_tables(package: Package, settled: set[str] | frozenset[str] = frozenset()
-                 ) -> list[Problem]:
-    """Types, required, enum, pattern, ranges and keys (pandera), then foreign keys.
-
-    Tables in ``settled`` (derived tables equal to what the build derives now) are
-    skipped: their rows come from already checked tables.
-    """
-    problems = []
-    for name, table in package.tables.items():
-        if name not in settled:
-            problems += _pandera_problems(table, package.schemas[name])
-    problems += check_foreign_keys(package, settled)
-    problems += check_case_duplicates(package, settled)
-    return problems
-
-
-def check_case_duplicates(package: Package, settled: set[str] | frozenset[str] = frozenset()
-                          ) -> list[Problem]:
-    """No two identifiers differ only by case (`China` and `china` would collide on a
-    case-insensitive file system, in a spreadsheet lookup or in a careless join)."""
-    import numpy as np
-
-    problems = []
-    for name, table in package.tables.items():
-        key = package.schemas[name].primary_key
-        if name in settled or len(key) != 1 or key[0] in table.absent:
-            continue
-        values = table.frame[key[0]]
-        folded = values.str.lower()
-        clash = (folded.duplicated(keep=False) & ~values.duplicated(keep=False)).to_numpy()
-        for position in np.flatnonzero(clash):
-            value = values.iat[position]
-            others = ", ".join(map(repr, sorted(set(values[folded == folded.iat[position]])
-                                                - {value})))
-            problems.append(Problem(
-                table.file, table.line(int(position)), key[0], "id-case-duplicate",
-                f"{value!r} differs only by case from {others}",
-                "identifiers are lowercase; merge the rows or choose a distinct id"))
-    return problems
-
-
-def _pandera_problems(table: StringTable, schema: TableSchema) -> list[Problem]:
-    import pandera.errors
-
-    try:
-        pandera_schema(schema).validate(table.frame, lazy=True)
-    except pandera.errors.SchemaErrors as errors:
-        return _failures_to_problems(errors.failure_cases, table, schema)
-    return []
-
-
-def _failures_to_problems(failures: pd.DataFrame, table: StringTable,
-                          schema: TableSchema) -> list[Problem]:
-    problems = []
-    key = ", ".join(schema.primary_key)
-    key_absent = bool(table.absent & set(schema.primary_key))
-    for failure in failures.itertuples(index=False):
-        code = PANDERA_CODES.get(failure.check, failure.check)
-        if code is None or failure.index is None or failure.index != failure.index:
-            continue
-        if failure.column in table.absent or (code == "primary-key" and key_absent):
-            continue  # the missing column is reported once, as header-missing
-        line = table.line(int(failure.index))
-        column = key if code == "primary-key" else failure.column
-        problems.append(Problem(table.file, line, column, code,
-                                _failure_message(code, failure, schema), _hint(code, failure,
-                                                                               schema)))
-    return problems
-
-
-def _failure_message(code: str, failure: Any, schema: TableSchema) -> str:
-    value = failure.failure_case
-    if code == "required":
-        return f"{failure.column} is empty"
-    if code == "primary-key":
-        return f"the primary key ({', '.join(schema.primary_key)}) is not unique"
-    if code == "unique":
-        return f"{value!r} appears more than once in {failure.column}"
-    return f"{_quote(value)} fails the {code} check of {failure.column}"
-
-
-def _hint(code: str, failure: Any, schema: TableSchema) -> str:
-    if code == "enum":
-        allowed = schema.field(failure.column).enum or []
-        return f"use one of: {', '.join(allowed)}"
-    if code == "pattern" and not schema.field(failure.column).pattern.startswith("[a-z0-9]+"):
-        return f"the value must match the pattern {schema.field(failure.column).pattern}"
-    if code in ("minimum", "maximum"):
-        limit = schema.field(failure.column).constraints[code]
-        return f"the {code} allowed is {limit}"
-    return HINTS.get(code, "")
-
-
-def check_foreign_keys(package: Package, settled: set[str] | frozenset[str] = frozenset()
-                       ) -> list[Problem]:
-    """Every foreign key points at an existing row (vectorised with ``isin``)."""
-    import numpy as np
-
-    problems = []
-    for name, schema in package.schemas.items():
-        table = package.tables.get(name)
-        if table is None or name in settled:
-            continue
-        for key in schema.foreign_keys:
-            column = _single(key["fields"])
-            target_name = key["reference"]["resource"]
-            target_column = _single(key["reference"]["fields"])
-            if column in table.absent:
-                continue
-            target = package.tables.get(target_name)
-            if target is None or target_column in target.absent:
-                problems.append(Problem(
-                    table.file, None, column, "foreign-key-table",
-                    f"{column} cannot be checked: {target_name}.{target_column} could not be read",
-                    f"fix the problems reported for {target_name} first"))
-                continue
-            values = table.frame[column]
-            missing = values.notna().to_numpy() & ~isin(values, target.frame[target_column])
-            for position in np.flatnonzero(missing):
-                value = values.iat[position]
-                problems.append(Problem(
-                    table.file, table.line(int(position)), column, "foreign-key",
-                    f"{value!r} is not in {target_name}.{target_column}",
-                    f"use an existing {target_column} from data/{target_name}.csv, or add a "
-                    f"row there first"))
-    return problems
-
-
-def _single(fields: str | list[str]) -> str:
-    return fields if isinstance(fields, str) else fields[0]
-
-
-# --- content ---------------------------------------------------------------------------
-
-
-def check_content(package: Package) -> list[Problem]:
-    """Rules that tie the rows to the text and to each other."""
-    return [
-        *check_aliases(package),
-        *check_quotations(package),
-        *check_links(package),
-        *check_dates(package),
-        *check_actors_mentioned(package),
-        *check_cells(package),
-    ]
-
-
-def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
-    """The recorded offsets are where the build locates each row's span (vectorised)."""
-    import numpy as np
-
-    from besa545.build import span_column
-
-    problems = []
-    for name, table in package.tables.items():
-        column = span_column(package.schemas[name])
-        if column is None:
-            continue
-        recorded, located = table.frame, rebuilt.tables[name].frame
-        differs = located["char_start"].notna() & (
-            (recorded["char_start"] != located["char_start"]).fillna(True)
-            | (recorded["char_end"] != located["char_end"]).fillna(True))
-        for position in np.flatnonzero(differs.to_numpy(dtype=bool)):
-            problems.append(Problem(
-                table.file, table.line(int(position)), "char_start", "offset-mismatch",
-                f"char_start/char_end are {recorded['char_start'].iat[position]}/"
-                f"{recorded['char_end'].iat[position]} but {column} is at "
-                f"{located['char_start'].iat[position]}/{located['char_end'].iat[position]}",
-                "run `besa545 build`, which fills the offsets from the evidence"))
-    return problems
-
-
-def _int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-def _spans_by_document(table: StringTable) -> dict[str, dict[tuple[int | None, int | None],
-                                                                int]]:
-    """For each document, the located span of each row and the row's position."""
-    spans: dict[str, dict[tuple[int | None, int | None], int]] = {}
-    columns = zip(table.frame["document_id"].tolist(), table.frame["char_start"].tolist(),
-                  table.frame["char_end"].tolist(), strict=True)
-    for position, (document_id, start, end) in enumerate(columns):
-        spans.setdefault(document_id, {})[(_int(start), _int(end))] = position
-    return spans
-
-
-@dataclass(frozen=True)
-class Coverage:
-    """A kind of marked passage in the text that must be, one to one, a row of a table."""
-
-    table: str
-    column: str
-    missing_code: str
-    missing: str  # "{text}" and "{span}" are filled in
-    missing_hint: str
-    extra_code: str
-    extra: str
-    extra_hint: str
-
-
-QUOTATIONS = Coverage(
-    "quotations", "text", "quotation-missing", "the quoted passage {text} at {span}",
-    "add a row to data/quotations.csv with this text (without the closing punctuation) and "
-    "an evidence passage around it",
-    "quotation-not-quoted", "{text} is not a whole passage between quotation marks",
-    "give the exact words between the marks, without the closing punctuation")
-LINKS = Coverage(
-    "links", "anchor_text", "link-missing", "the link {text} at {span}",
-    "add a row to data/links.csv with this anchor_text",
-    "link-not-a-link", "{text} is not the anchor of a link in the raw text",
-    "give the exact anchor text of a [anchor](#) link")
-
-
-def check_quotations(package: Package) -> list[Problem]:
-    """Every quoted passage has a row, and every row is a quoted passage."""
-    return _check_coverage(package, QUOTATIONS, lambda document: [
-        strip_closing_punctuation(passage) for passage in quoted_passages(document.text)])
-
-
-def check_links(package: Package) -> list[Problem]:
-    """Every ``[x](#)`` link has a row, and every row is a link."""
-    return _check_coverage(package, LINKS, lambda document: document.anchors)
-
-
-def _check_coverage(package: Package, coverage: Coverage, marked: Any) -> list[Problem]:
-    table = package.tables.get(coverage.table)
-    if table is None:
-        return []
-    problems = []
-    spans = _spans_by_document(table)
-    for document_id, document in package.documents.items():
-        rows = spans.get(document_id, {})
-        passages = {(span.start, span.end): span for span in marked(document)}
-        unlocated = any(None in span for span in rows)  # reported by check_offsets
-        for span, passage in passages.items():
-            if span not in rows and not unlocated:
-                problems.append(Problem(
-                    document.text_path, _text_line(document.text, span[0]), None,
-                    coverage.missing_code,
-                    coverage.missing.format(text=_quote(passage.text),
-                                            span=f"{span[0]}-{span[1]}")
-                    + f" has no row in {table.file}", coverage.missing_hint))
-        for span, position in rows.items():
-            if span not in passages and None not in span:
-                value = _quote(table.frame[coverage.column].iat[position])
-                problems.append(Problem(table.file, table.line(position), coverage.column,
-                                        coverage.extra_code, coverage.extra.format(text=value),
-                                        coverage.extra_hint))
-    return problems
-
-
-def _text_line(text: str, offset: int) -> int:
-    return text.count("\n", 0, offset) + 1
-
-
-def check_dates(package: Package) -> list[Problem]:
-    """Date intervals are ordered and agree with their precision (vectorised)."""
-    import numpy as np
-    import pandas as pd
-
-    problems = []
-    for table in package.tables.values():
-        frame = table.frame
-        if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
-            continue
-        start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
-        end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
-        precision = frame["date_precision"]
-        readable = ~((frame["date_start"].notna() & start.isna())
-                     | (frame["date_end"].notna() & end.isna()))  # bad dates: type-date
-        both = start.notna() & end.notna()
-        dated = start.notna() | end.notna()
-        rules = {
-            "date-order": (both & (start > end), "date_start is after date_end",
-                           "swap them, or correct the one that is wrong"),
-            "date-precision": (
-                (precision.isin(["day", "month", "year"]) & ~both)
-                | ((precision == "day") & both & (start != end))
-                | ((precision == "month") & both & ((start.dt.day != 1)
-                   | (end != start + pd.offsets.MonthEnd(0))))
-                | ((precision == "year") & both & ((start.dt.month != 1) | (start.dt.day != 1)
-                   | (end.dt.month != 12) | (end.dt.day != 31) | (start.dt.year != end.dt.year))),
-                "the interval does not agree with date_precision",
-                "day: start equals end; month: first to last day of one month; year: 1 January "
-                "to 31 December; otherwise use unknown"),
-            "date-basis": (dated != frame["date_basis"].notna(),
-                           "date_basis must be filled exactly when there is a date",
-                           "stated when the text gives the date, inferred when deduced"),
-        }
-        for code, (mask, message, hint) in rules.items():
-            for position in np.flatnonzero((mask & readable).to_numpy(dtype=bool)):
-                values = f"{frame['date_start'].iat[position]}..{frame['date_end'].iat[position]}"
-                problems.append(Problem(table.file, table.line(int(position)), "date_start", code,
-                                        f"{message} ({values}, {precision.iat[position]})",
-                                        hint))
-    return problems
-
-
-def check_aliases(package: Package) -> list[Problem]:
-    """A surface form names one actor only, or mentions could not be derived."""
-    import numpy as np
-
-    aliases = package.tables.get("aliases")
-    if aliases is None:
-        return []
-    frame = aliases.frame
-    shared = frame["alias"].notna() & frame["alias"].duplicated(keep=False)
-    problems = []
-    for position in np.flatnonzero(shared.to_numpy()):
-        alias = frame["alias"].iat[position]
-        owners = sorted(frame.loc[frame["alias"] == alias, "actor_id"].dropna())
-        problems.append(Problem(aliases.file, aliases.line(int(position)), "alias",
-                                "alias-ambiguous",
-                                f"the alias {alias!r} is given to {', '.join(owners)}",
-                                "keep the alias for the one actor it always denotes"))
-    return problems
-
-
-def check_actors_mentioned(package: Package) -> list[Problem]:
-    """Every actor is mentioned at least once in the text."""
-    import numpy as np
-
-    actors, mentions = package.tables.get("actors"), package.tables.get("mentions")
-    if actors is None or mentions is None or _unread_documents(package):
-        return []
-    unmentioned = ~isin(actors.frame["actor_id"], mentions.frame["actor_id"].drop_duplicates())
-    return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
-                    f"actor {actors.frame['actor_id'].iat[position]!r} is never mentioned",
-                    "add to data/aliases.csv a surface form that occurs in the text")
-            for position in np.flatnonzero(unmentioned)]
-
-
-def check_cells(package: Package) -> list[Problem]:
-    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column)."""
-
-    problems = []
-    for name, table in package.tables.items():
-        for field in package.schemas[name].fields:
-            if field.type != "string" or field.enum or field.pattern:
-                continue  # a pattern or enum already rules out stray characters
-            values = table.frame[field.name]
-            for position in _suspect_cells(values):
-                value = values.iat[position]
-                for code, message, hint in _cell_problems(value):
-                    problems.append(Problem(table.file, table.line(int(position)), field.name,
-                                            code, f"{_quote(value)} {message}", hint))
-    return problems
-
-
-# One pass per column finds the few cells worth a closer look: leading or trailing
-# whitespace, a formula's first character, or any non-ASCII character (NFC is checked
-# only for those, in Python).
-SUSPECT = r"^[\s=+\-@]|\s$|[^\x00-\x7f]"
-
-
-def _suspect_cells(values: pd.Series) -> np.ndarray:
-    import numpy as np
-    import pyarrow.compute as pc
-
-    from besa545.vectors import arrow_text
-
-    matches = pc.match_substring_regex(arrow_text(values), SUSPECT)
-    return np.flatnonzero(pc.fill_null(matches, False).to_numpy(zero_copy_only=False))
-
-
-def _cell_problems(value: str) -> list[tuple[str, str, str]]:
-    found = []
-    if value != value.strip():
-        found.append(("cell-whitespace", "has leading or trailing whitespace",
-                      "remove the spaces or newlines at either end"))
-    if value.startswith(FORMULA_START):
-        found.append(("cell-formula",
-                      "starts with =, +, - or @, which spreadsheets run as a formula",
-                      "reword the value so that it starts with another character"))
-    if not unicodedata.is_normalized("NFC", value):
-        found.append(("cell-unicode", "is not in Unicode NFC form",
-                      "normalise the text to NFC (compose accents)"))
-    return found
-
-
-def rederive(package: Package) -> tuple[Package, list[Problem]]:
-    """A copy of ``package`` whose computed columns and derived tables are what the build
-    would write now, and the problems met locating each row's evidence."""
-    from besa545.build import (
-        fill_documents,
-        fill_mentions,
-        fill_offsets,
-        fill_paragraphs,
-        span_column,
-    )
-
-    tables = dict(package.tables)
-    for name, table in package.tables.items():
-        if name == "documents" or span_column(package.schemas[name]):
-            tables[name] = replace(table, frame=table.frame.copy())
-    rebuilt = replace(package, tables=tables)
-    fill_documents(rebuilt)
-    fill_paragraphs(rebuilt)
-    problems = fill_offsets(rebuilt)  # located afresh, so coverage does not trust stale offsets
-    fill_mentions(rebuilt)
-    return rebuilt, problems
-
-
-def check_derived(package: Package, rebuilt: Package) -> list[Problem]:
-    """The plain text and the derived tables on disk equal what the build would write."""
-    problems = []
-    for document in package.documents.values():
-        path = package.root / document.text_path
-        if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
-            problems.append(Problem(document.text_path, None, None, "text-stale",
-                                    "the plain text differs from the one derived from "
-                                    f"{document.raw_path}", "run `besa545 build`"))
-    if _unread_documents(package):
-        return problems  # a raw text could not be read: nothing to compare against
-    for name in ("documents", "paragraphs", "mentions"):
-        expected = rebuilt.tables[name].frame.reset_index(drop=True)
-        actual = package.tables[name].frame.reset_index(drop=True)
-        if not _same_rows(expected, actual):
-            problems.append(Problem(f"data/{name}.csv", None, None, "derived-stale",
-                                    f"data/{name}.csv is not what the build derives from the "
-                                    "current data", "run `besa545 build`"))
-    return problems
-
-
-def _unread_documents(package: Package) -> bool:
-    """Whether some document's raw text could not be read (reported where it was read)."""
-    return len(package.documents) < len(package.tables["documents"].frame)
-
-
-def _same_rows(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
-    columns = list(expected.columns)
-    if list(actual.columns) != columns or len(actual) != len(expected):
-        return False
-    if expected.equals(actual):  # the build writes rows in this order: the usual case
-        return True
-    left = expected.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
-    right = actual.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
-    return left.equals(right)
-
-
-# --- spec ------------------------------------------------------------------------------
-
-
 def check_spec(root: Path) -> list[Problem]:
     """``frictionless validate`` of the descriptor and its CSVs."""
     import frictionless
@@ -788,11 +315,5 @@ def check_spec(root: Path) -> list[Problem]:
         problems.append(Problem(DESCRIPTOR, None, None, f"spec-{error.type}", error.message,
                                 "frictionless rejects the descriptor"))
     return problems
-
-
-def _quote(value: Any, limit: int = 70) -> str:
-    text = str(value).replace("\n", "\\n")
-    return repr(text if len(text) <= limit else text[: limit - 1] + "…")
-
 
 __all__ = ["Problem", "Report", "UnknownTableError", "validate"]

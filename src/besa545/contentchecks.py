@@ -1,0 +1,339 @@
+"""The content layer of the validator: rules that tie rows to the text and to each other.
+
+Evidence at its offsets, every quoted passage and link covered, dates that agree with
+their precision, aliases that name one actor, every actor mentioned, clean cells, and
+derived tables equal to what the build would derive now.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from besa545.csvfile import StringTable
+from besa545.derive import Package
+from besa545.problems import Problem, quote
+from besa545.sourcetext import (
+    quoted_passages,
+    strip_closing_punctuation,
+)
+from besa545.vectors import isin
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def check_content(package: Package) -> list[Problem]:
+    """Rules that tie the rows to the text and to each other."""
+    return [
+        *check_aliases(package),
+        *check_quotations(package),
+        *check_links(package),
+        *check_dates(package),
+        *check_actors_mentioned(package),
+        *check_cells(package),
+    ]
+
+
+def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
+    """The recorded offsets are where the build locates each row's span (vectorised)."""
+    import numpy as np
+
+    from besa545.derive import span_column
+
+    problems = []
+    for name, table in package.tables.items():
+        column = span_column(package.schemas[name])
+        if column is None:
+            continue
+        recorded, located = table.frame, rebuilt.tables[name].frame
+        differs = located["char_start"].notna() & (
+            (recorded["char_start"] != located["char_start"]).fillna(True)
+            | (recorded["char_end"] != located["char_end"]).fillna(True))
+        for position in np.flatnonzero(differs.to_numpy(dtype=bool)):
+            problems.append(Problem(
+                table.file, table.line(int(position)), "char_start", "offset-mismatch",
+                f"char_start/char_end are {recorded['char_start'].iat[position]}/"
+                f"{recorded['char_end'].iat[position]} but {column} is at "
+                f"{located['char_start'].iat[position]}/{located['char_end'].iat[position]}",
+                "run `besa545 build`, which fills the offsets from the evidence"))
+    return problems
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _spans_by_document(table: StringTable) -> dict[str, dict[tuple[int | None, int | None],
+                                                                int]]:
+    """For each document, the located span of each row and the row's position."""
+    spans: dict[str, dict[tuple[int | None, int | None], int]] = {}
+    columns = zip(table.frame["document_id"].tolist(), table.frame["char_start"].tolist(),
+                  table.frame["char_end"].tolist(), strict=True)
+    for position, (document_id, start, end) in enumerate(columns):
+        spans.setdefault(document_id, {})[(_int(start), _int(end))] = position
+    return spans
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """A kind of marked passage in the text that must be, one to one, a row of a table."""
+
+    table: str
+    column: str
+    missing_code: str
+    missing: str  # "{text}" and "{span}" are filled in
+    missing_hint: str
+    extra_code: str
+    extra: str
+    extra_hint: str
+
+
+QUOTATIONS = Coverage(
+    "quotations", "text", "quotation-missing", "the quoted passage {text} at {span}",
+    "add a row to data/quotations.csv with this text (without the closing punctuation) and "
+    "an evidence passage around it",
+    "quotation-not-quoted", "{text} is not a whole passage between quotation marks",
+    "give the exact words between the marks, without the closing punctuation")
+
+
+LINKS = Coverage(
+    "links", "anchor_text", "link-missing", "the link {text} at {span}",
+    "add a row to data/links.csv with this anchor_text",
+    "link-not-a-link", "{text} is not the anchor of a link in the raw text",
+    "give the exact anchor text of a [anchor](#) link")
+
+
+def check_quotations(package: Package) -> list[Problem]:
+    """Every quoted passage has a row, and every row is a quoted passage."""
+    return _check_coverage(package, QUOTATIONS, lambda document: [
+        strip_closing_punctuation(passage) for passage in quoted_passages(document.text)])
+
+
+def check_links(package: Package) -> list[Problem]:
+    """Every ``[x](#)`` link has a row, and every row is a link."""
+    return _check_coverage(package, LINKS, lambda document: document.anchors)
+
+
+def _check_coverage(package: Package, coverage: Coverage, marked: Any) -> list[Problem]:
+    table = package.tables.get(coverage.table)
+    if table is None:
+        return []
+    problems = []
+    spans = _spans_by_document(table)
+    for document_id, document in package.documents.items():
+        rows = spans.get(document_id, {})
+        passages = {(span.start, span.end): span for span in marked(document)}
+        unlocated = any(None in span for span in rows)  # reported by check_offsets
+        for span, passage in passages.items():
+            if span not in rows and not unlocated:
+                problems.append(Problem(
+                    document.text_path, _text_line(document.text, span[0]), None,
+                    coverage.missing_code,
+                    coverage.missing.format(text=quote(passage.text),
+                                            span=f"{span[0]}-{span[1]}")
+                    + f" has no row in {table.file}", coverage.missing_hint))
+        for span, position in rows.items():
+            if span not in passages and None not in span:
+                value = quote(table.frame[coverage.column].iat[position])
+                problems.append(Problem(table.file, table.line(position), coverage.column,
+                                        coverage.extra_code, coverage.extra.format(text=value),
+                                        coverage.extra_hint))
+    return problems
+
+
+def _text_line(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def check_dates(package: Package) -> list[Problem]:
+    """Date intervals are ordered and agree with their precision (vectorised)."""
+    import numpy as np
+    import pandas as pd
+
+    problems = []
+    for table in package.tables.values():
+        frame = table.frame
+        if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
+            continue
+        start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
+        end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
+        precision = frame["date_precision"]
+        readable = ~((frame["date_start"].notna() & start.isna())
+                     | (frame["date_end"].notna() & end.isna()))  # bad dates: type-date
+        both = start.notna() & end.notna()
+        dated = start.notna() | end.notna()
+        rules = {
+            "date-order": (both & (start > end), "date_start is after date_end",
+                           "swap them, or correct the one that is wrong"),
+            "date-precision": (
+                (precision.isin(["day", "month", "year"]) & ~both)
+                | ((precision == "day") & both & (start != end))
+                | ((precision == "month") & both & ((start.dt.day != 1)
+                   | (end != start + pd.offsets.MonthEnd(0))))
+                | ((precision == "year") & both & ((start.dt.month != 1) | (start.dt.day != 1)
+                   | (end.dt.month != 12) | (end.dt.day != 31) | (start.dt.year != end.dt.year))),
+                "the interval does not agree with date_precision",
+                "day: start equals end; month: first to last day of one month; year: 1 January "
+                "to 31 December; otherwise use unknown"),
+            "date-basis": (dated != frame["date_basis"].notna(),
+                           "date_basis must be filled exactly when there is a date",
+                           "stated when the text gives the date, inferred when deduced"),
+        }
+        for code, (mask, message, hint) in rules.items():
+            for position in np.flatnonzero((mask & readable).to_numpy(dtype=bool)):
+                values = f"{frame['date_start'].iat[position]}..{frame['date_end'].iat[position]}"
+                problems.append(Problem(table.file, table.line(int(position)), "date_start", code,
+                                        f"{message} ({values}, {precision.iat[position]})",
+                                        hint))
+    return problems
+
+
+def check_aliases(package: Package) -> list[Problem]:
+    """A surface form names one actor only, or mentions could not be derived."""
+    import numpy as np
+
+    aliases = package.tables.get("aliases")
+    if aliases is None:
+        return []
+    frame = aliases.frame
+    shared = frame["alias"].notna() & frame["alias"].duplicated(keep=False)
+    problems = []
+    for position in np.flatnonzero(shared.to_numpy()):
+        alias = frame["alias"].iat[position]
+        owners = sorted(frame.loc[frame["alias"] == alias, "actor_id"].dropna())
+        problems.append(Problem(aliases.file, aliases.line(int(position)), "alias",
+                                "alias-ambiguous",
+                                f"the alias {alias!r} is given to {', '.join(owners)}",
+                                "keep the alias for the one actor it always denotes"))
+    return problems
+
+
+def check_actors_mentioned(package: Package) -> list[Problem]:
+    """Every actor is mentioned at least once in the text."""
+    import numpy as np
+
+    actors, mentions = package.tables.get("actors"), package.tables.get("mentions")
+    if actors is None or mentions is None or _unread_documents(package):
+        return []
+    unmentioned = ~isin(actors.frame["actor_id"], mentions.frame["actor_id"].drop_duplicates())
+    return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
+                    f"actor {actors.frame['actor_id'].iat[position]!r} is never mentioned",
+                    "add to data/aliases.csv a surface form that occurs in the text")
+            for position in np.flatnonzero(unmentioned)]
+
+
+def check_cells(package: Package) -> list[Problem]:
+    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column)."""
+
+    problems = []
+    for name, table in package.tables.items():
+        for field in package.schemas[name].fields:
+            if field.type != "string" or field.enum or field.pattern:
+                continue  # a pattern or enum already rules out stray characters
+            values = table.frame[field.name]
+            for position in _suspect_cells(values):
+                value = values.iat[position]
+                for code, message, hint in _cell_problems(value):
+                    problems.append(Problem(table.file, table.line(int(position)), field.name,
+                                            code, f"{quote(value)} {message}", hint))
+    return problems
+
+
+# One pass per column finds the few cells worth a closer look: leading or trailing
+# whitespace, a formula's first character, or any non-ASCII character (NFC is checked
+# only for those, in Python).
+SUSPECT = r"^[\s=+\-@]|\s$|[^\x00-\x7f]"
+
+
+def _suspect_cells(values: pd.Series) -> np.ndarray:
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from besa545.vectors import arrow_text
+
+    matches = pc.match_substring_regex(arrow_text(values), SUSPECT)
+    return np.flatnonzero(pc.fill_null(matches, False).to_numpy(zero_copy_only=False))
+
+
+def _cell_problems(value: str) -> list[tuple[str, str, str]]:
+    found = []
+    if value != value.strip():
+        found.append(("cell-whitespace", "has leading or trailing whitespace",
+                      "remove the spaces or newlines at either end"))
+    if value.startswith(FORMULA_START):
+        found.append(("cell-formula",
+                      "starts with =, +, - or @, which spreadsheets run as a formula",
+                      "reword the value so that it starts with another character"))
+    if not unicodedata.is_normalized("NFC", value):
+        found.append(("cell-unicode", "is not in Unicode NFC form",
+                      "normalise the text to NFC (compose accents)"))
+    return found
+
+
+def rederive(package: Package) -> tuple[Package, list[Problem]]:
+    """A copy of ``package`` whose computed columns and derived tables are what the build
+    would write now, and the problems met locating each row's evidence."""
+    from besa545.derive import (
+        fill_documents,
+        fill_mentions,
+        fill_offsets,
+        fill_paragraphs,
+        span_column,
+    )
+
+    tables = dict(package.tables)
+    for name, table in package.tables.items():
+        if name == "documents" or span_column(package.schemas[name]):
+            tables[name] = replace(table, frame=table.frame.copy())
+    rebuilt = replace(package, tables=tables)
+    fill_documents(rebuilt)
+    fill_paragraphs(rebuilt)
+    problems = fill_offsets(rebuilt)  # located afresh, so coverage does not trust stale offsets
+    fill_mentions(rebuilt)
+    return rebuilt, problems
+
+
+def check_derived(package: Package, rebuilt: Package) -> list[Problem]:
+    """The plain text and the derived tables on disk equal what the build would write."""
+    problems = []
+    for document in package.documents.values():
+        path = package.root / document.text_path
+        if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
+            problems.append(Problem(document.text_path, None, None, "text-stale",
+                                    "the plain text differs from the one derived from "
+                                    f"{document.raw_path}", "run `besa545 build`"))
+    if _unread_documents(package):
+        return problems  # a raw text could not be read: nothing to compare against
+    for name in ("documents", "paragraphs", "mentions"):
+        expected = rebuilt.tables[name].frame.reset_index(drop=True)
+        actual = package.tables[name].frame.reset_index(drop=True)
+        if not _same_rows(expected, actual):
+            problems.append(Problem(f"data/{name}.csv", None, None, "derived-stale",
+                                    f"data/{name}.csv is not what the build derives from the "
+                                    "current data", "run `besa545 build`"))
+    return problems
+
+
+def _unread_documents(package: Package) -> bool:
+    """Whether some document's raw text could not be read (reported where it was read)."""
+    return len(package.documents) < len(package.tables["documents"].frame)
+
+
+def _same_rows(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
+    columns = list(expected.columns)
+    if list(actual.columns) != columns or len(actual) != len(expected):
+        return False
+    if expected.equals(actual):  # the build writes rows in this order: the usual case
+        return True
+    left = expected.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
+    right = actual.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
+    return left.equals(right)
