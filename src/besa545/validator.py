@@ -5,6 +5,9 @@ copies), *tables* (types, required, enum, pattern, ranges, keys, with pandera sc
 generated from the Table Schemas, and foreign keys), *content* (evidence at its offsets,
 quotations and links complete, dates, text hygiene, derived tables fresh) and *spec*
 (``frictionless validate``). Validation only reads.
+
+This module runs the layers and holds the files and spec layers; the tables layer is in
+:mod:`besa545.tablechecks`, the content layer in :mod:`besa545.contentchecks`.
 """
 
 from __future__ import annotations
