@@ -25,17 +25,13 @@ from besa545.sourcetext import (
     paragraphs,
     word_count,
 )
-from besa545.tableschema import (
-    TableSchema,
-)
+from besa545.tableschema import TableSchema
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
 SUMMARY_LABEL = "EXECUTIVE SUMMARY:"
-
-
 SERIES_LINE = re.compile(r"\bPaper No\. \d+")
 
 
@@ -52,7 +48,11 @@ class Document:
 
 @dataclass
 class Package:
-    """Everything the build computed, in memory, before anything is written."""
+    """A package in memory: its schemas, its tables as text and its documents' texts.
+
+    The build fills its computed columns before writing; the validator reads one from
+    disk and compares it with a copy whose computed columns were filled afresh.
+    """
 
     root: Path
     schemas: dict[str, TableSchema]
