@@ -114,3 +114,12 @@ def test_build_fails_when_an_actor_is_never_mentioned(package_copy):
     result = run_cli("build", "--root", str(package_copy))
     assert result.returncode == 1
     assert "[actor_id]: actor-unmentioned: actor 'nba' is never mentioned" in result.stderr
+
+
+def test_alias_pattern_prefers_the_longest_whole_word_alias():
+    from besa545.derive import alias_pattern
+
+    pattern = alias_pattern(["Kim", "Kim Jong-un", "US", "US-China Commission", "[x]", "Moon"])
+    text = "Kim Jong-un and Kim met the US-China Commission, not xKim or Moons; [x] US."
+    assert [match.group() for match in pattern.finditer(text)] == [
+        "Kim Jong-un", "Kim", "US-China Commission", "[x]", "US"]

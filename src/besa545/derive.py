@@ -384,4 +384,7 @@ def alias_pattern(aliases: list[str]) -> re.Pattern[str]:
     """A regex matching any alias as whole words, preferring the longest at each position."""
     ordered = sorted(set(aliases), key=lambda alias: (-len(alias), alias))
     alternatives = "|".join(re.escape(alias) for alias in ordered)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    # Looking ahead for a possible first character first lets most positions fail fast;
+    # it changes no match.
+    first = "".join(sorted({re.escape(alias[0]) for alias in ordered}))
+    return re.compile(rf"(?=[{first}])(?<!\w)(?:{alternatives})(?!\w)")
