@@ -54,9 +54,6 @@ class Report:
     def ok(self) -> bool:
         return not self.problems
 
-    def __bool__(self) -> bool:
-        return self.ok
-
     def sorted(self) -> list[Problem]:
         return sorted(set(self.problems), key=_sort_key)
 
