@@ -279,27 +279,38 @@ def _cell_problems(value: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def rederive(package: Package) -> tuple[Package, list[Problem]]:
-    """A copy of ``package`` whose computed columns and derived tables are what the build
-    would write now, and the problems met locating each row's evidence."""
-    from besa545.derive import (
-        fill_documents,
-        fill_mentions,
-        fill_offsets,
-        fill_paragraphs,
-        span_column,
-    )
+def rederive_texts(package: Package) -> Package:
+    """A copy of ``package`` whose documents' computed columns, paragraphs and mentions are
+    what the build would write now. It needs only the tables the texts depend on."""
+    from besa545.derive import fill_documents, fill_mentions, fill_paragraphs
 
-    tables = dict(package.tables)
-    for name, table in package.tables.items():
-        if name == "documents" or span_column(package.schemas[name]):
-            tables[name] = replace(table, frame=table.frame.copy())
-    rebuilt = replace(package, tables=tables)
+    rebuilt = replace(package, tables={name: _working_copy(package, name)
+                                       for name in package.tables})
     fill_documents(rebuilt)
     fill_paragraphs(rebuilt)
-    problems = fill_offsets(rebuilt)  # located afresh, so coverage does not trust stale offsets
     fill_mentions(rebuilt)
-    return rebuilt, problems
+    return rebuilt
+
+
+def rederive_offsets(package: Package, rebuilt: Package) -> list[Problem]:
+    """Add the other tables of ``package`` to ``rebuilt``, with offsets located afresh (so
+    that coverage does not trust stale offsets), and return the problems met locating."""
+    from besa545.derive import fill_offsets
+
+    for name in package.tables:
+        if name not in rebuilt.tables:
+            rebuilt.tables[name] = _working_copy(package, name)
+    return fill_offsets(rebuilt)
+
+
+def _working_copy(package: Package, name: str) -> StringTable:
+    """The table itself, or a copy of it when the build fills columns of it in place."""
+    from besa545.derive import span_column
+
+    table = package.tables[name]
+    if name == "documents" or span_column(package.schemas[name]) is not None:
+        return replace(table, frame=table.frame.copy())
+    return table
 
 
 def check_derived(package: Package, rebuilt: Package) -> list[Problem]:

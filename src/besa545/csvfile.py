@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import csv
 import io
+import mmap
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -43,28 +46,57 @@ class StringTable:
 
 def check_bytes(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Decode ``data`` as strict UTF-8 and report BOM, CR and NUL bytes."""
+    problems = byte_problems(data, file)
+    text, problem = decode(data, file)
+    return text, problems if problem is None else [*problems, problem]
+
+
+def byte_problems(data: bytes | mmap.mmap, file: str) -> list[Problem]:
+    """A BOM, NUL bytes and CR line endings, found without decoding ``data``."""
     problems = []
-    if data.startswith(b"\xef\xbb\xbf"):
+    if data[:3] == b"\xef\xbb\xbf":
         problems.append(Problem(file, 1, None, "file-bom", "the file starts with a UTF-8 byte "
                                 "order mark", "save it as UTF-8 without BOM"))
-    if b"\x00" in data:
-        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
-        problems.append(Problem(file, line, None, "file-nul-byte", "the file contains a NUL byte",
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        problems.append(Problem(file, _line_at(data, nul), None, "file-nul-byte",
+                                "the file contains a NUL byte",
                                 "remove the NUL byte; the file is probably not a text file"))
-    if b"\r" in data:
-        line = data.count(b"\n", 0, data.index(b"\r")) + 1
-        problems.append(Problem(file, line, None, "file-line-ending", "the file has CR (Windows "
-                                "or old Mac) line endings", "save it with LF line endings"))
+    cr = data.find(b"\r")
+    if cr >= 0:
+        problems.append(Problem(file, _line_at(data, cr), None, "file-line-ending",
+                                "the file has CR (Windows or old Mac) line endings",
+                                "save it with LF line endings"))
+    return problems
+
+
+def decode(data: bytes | mmap.mmap, file: str) -> tuple[str | None, Problem | None]:
+    """``data`` as text, or the problem locating its first invalid UTF-8 byte."""
     try:
-        text = data.decode("utf-8")
+        return str(data[:], "utf-8"), None
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
         bad = data[error.start : error.start + 4]
-        problems.append(Problem(file, line, None, "file-encoding",
-                                f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}",
-                                "save the file as UTF-8"))
-        return None, problems
-    return text, problems
+        return None, Problem(file, _line_at(data, error.start), None, "file-encoding",
+                             f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}",
+                             "save the file as UTF-8")
+
+
+def _line_at(data: bytes | mmap.mmap, offset: int) -> int:
+    return bytes(data[:offset]).count(b"\n") + 1
+
+
+@contextmanager
+def mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
+    """The bytes of ``path``, memory-mapped read-only rather than copied into memory.
+
+    A large CSV is then parsed and hashed straight from the page cache.
+    """
+    with path.open("rb") as handle:
+        if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
+            yield b""
+            return
+        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
+            yield view
 
 
 def read_string_table(path: Path, file: str, schema: TableSchema, *,
@@ -79,22 +111,26 @@ def read_string_table(path: Path, file: str, schema: TableSchema, *,
     if not path.is_file():
         return None, [Problem(file, None, None, "file-missing", "the file does not exist",
                               f"create it with the header row of schemas/{schema.name}.json")]
-    data = path.read_bytes()
-    text, problems = check_bytes(data, file)
-    if text is None:
-        return None, problems
-    del text  # decoded only to prove it is UTF-8; pyarrow reads the bytes
-    data = data.removeprefix(b"\xef\xbb\xbf")  # reported as file-bom; the rest still reads
+    with mapped(path) as data:
+        return _read_mapped(data, path, file, schema, allow_missing_computed)
+
+
+def _read_mapped(data: bytes | mmap.mmap, path: Path, file: str, schema: TableSchema,
+                 allow_missing_computed: bool) -> tuple[StringTable | None, list[Problem]]:
+    problems = byte_problems(data, file)
+    if data[:3] == b"\xef\xbb\xbf":  # reported as file-bom; the rest still reads
+        data = data[3:]
     if not re.search(rb"\S", data):
         return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty",
                                          "write at least the header row")]
-    first_line = data[: data.find(b"\n")] if b"\n" in data[:1_000_000] else data[:1_000_000]
+    end = data.find(b"\n", 0, 1_000_000)
+    first_line = bytes(data[: end if end >= 0 else 1_000_000])
     header = next(csv.reader([first_line.decode("utf-8", errors="replace")]))
     header_problems = _check_header(header, file, schema, allow_missing_computed)
     problems += header_problems
     if any(problem.code in ("header-duplicate", "header-blank") for problem in header_problems):
         return None, problems
-    table, row_problems = _parse(data, header, file, schema.name)
+    table, row_problems = _parse(data, path, header, file, schema.name)
     problems += row_problems
     if table is not None:
         missing = [field for field in schema.field_names if field not in table.frame.columns]
@@ -140,22 +176,25 @@ def _check_header(header: list[str], file: str, schema: TableSchema,
     return problems
 
 
-def _parse(data: bytes, header: list[str], file: str,
+def _parse(data: bytes | mmap.mmap, path: Path, header: list[str], file: str,
            table: str) -> tuple[StringTable | None, list[Problem]]:
     import numpy as np
     import pyarrow as pa
 
     try:
-        arrow, invalid = _read_arrow(data, header, threads=True)
+        arrow, invalid = _read_arrow(path, header, threads=True)
         if invalid:  # only a single-threaded read knows the record numbers of bad rows
-            arrow, invalid = _read_arrow(data, header, threads=False)
+            arrow, invalid = _read_arrow(path, header, threads=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+        _, undecodable = decode(data, file)  # pyarrow checks UTF-8 but cannot say where
+        if undecodable is not None:
+            return None, [undecodable]
         return None, [Problem(file, None, None, "file-unparsable",
                               f"the CSV cannot be parsed: {error}",
                               "check quoting: every opening quote needs a closing one")]
     frame = arrow.to_pandas()  # empty cells are already null
     invalid_records = sorted(row.number for row in invalid if row.number is not None)
-    multiline = data.count(b"\n") > len(frame) + len(invalid) + 1
+    multiline = count_byte(data, b"\n") > len(frame) + len(invalid) + 1
     lines, newlines_before = _line_numbers(frame, invalid_records, multiline)
     problems = []
     for row in invalid:
@@ -170,7 +209,7 @@ def _parse(data: bytes, header: list[str], file: str,
                                 f"the row has {row.actual_columns} values, the header "
                                 f"{row.expected_columns}: {quoted!r}", hint))
     blank = np.zeros(len(frame), dtype=bool)
-    if b"\n\n" in data or b"\n\r\n" in data:  # a blank line somewhere: find its row
+    if data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:  # a blank line somewhere: find its row
         blank = frame.isna().all(axis=1).to_numpy()
     for position in np.flatnonzero(blank):
         problems.append(Problem(file, int(lines[position]), None, "row-blank",
@@ -185,8 +224,18 @@ def _parse(data: bytes, header: list[str], file: str,
     return StringTable(table, file, frame, lines), problems
 
 
-def _read_arrow(data: bytes, header: list[str], *, threads: bool) -> tuple[pa.Table, list]:
-    """Read CSV bytes as text columns (empty cells null), collecting rows of wrong width."""
+def count_byte(data: bytes | mmap.mmap, byte: bytes, chunk: int = 1 << 22) -> int:
+    """How many times ``byte`` occurs in ``data`` (a map has no ``count``: chunk by chunk)."""
+    view = memoryview(data)
+    try:
+        return sum(bytes(view[at : at + chunk]).count(byte) for at in range(0, len(view), chunk))
+    finally:
+        view.release()
+
+
+def _read_arrow(path: Path, header: list[str], *,
+                threads: bool) -> tuple[pa.Table, list]:
+    """Read the CSV as text columns (empty cells null), collecting rows of wrong width."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -196,15 +245,16 @@ def _read_arrow(data: bytes, header: list[str], *, threads: bool) -> tuple[pa.Ta
         invalid.append(row)
         return "skip"
 
-    arrow = pacsv.read_csv(
-        pa.py_buffer(data),
-        read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
-        parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                         invalid_row_handler=on_invalid),
-        convert_options=pacsv.ConvertOptions(
-            column_types={name: pa.string() for name in header},
-            null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
-    )
+    with pa.memory_map(str(path)) as source:  # Arrow's own map; it skips a BOM itself
+        arrow = pacsv.read_csv(
+            source,
+            read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
+                                             invalid_row_handler=on_invalid),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in header},
+                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
+        )
     return arrow, invalid
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from besa545.csvfile import StringTable
-from besa545.paths import unsafe_path
+from besa545.paths import PathGuard
 from besa545.problems import Problem
 from besa545.sourcetext import (
     PARAGRAPH_BREAK,
@@ -28,7 +29,8 @@ from besa545.sourcetext import (
 from besa545.tableschema import TableSchema
 
 if TYPE_CHECKING:
-    import pandas as pd
+    import numpy as np
+    import pyarrow as pa
 
 
 SUMMARY_LABEL = "EXECUTIVE SUMMARY:"
@@ -68,20 +70,22 @@ def is_derived(schema: TableSchema) -> bool:
 def read_documents(root: Path, table: StringTable) -> tuple[dict[str, Document], list[Problem]]:
     """Every document of ``table`` whose raw text is present and unchanged."""
     documents, problems = {}, []
+    guard = PathGuard(root)
     for position, row in enumerate(table.frame.to_dict("records")):
-        document, found = read_document(root, row, table.line(position))
+        document, found = read_document(guard, row, table.line(position))
         problems += found
         if document is not None:
             documents[document.document_id] = document
     return documents, problems
 
 
-def read_document(root: Path, row: dict[str, Any],
+def read_document(guard: PathGuard, row: dict[str, Any],
                   line: int) -> tuple[Document | None, list[Problem]]:
     """Read a paper's raw file, check its recorded hash and derive its plain text."""
     file = "data/documents.csv"
+    root = Path(guard.base)
     for column in ("raw_path", "text_path"):
-        reason = unsafe_path(root, row[column])
+        reason = guard.why_unsafe(row[column])
         if reason:
             return None, [Problem(file, line, column, "path-unsafe",
                                   f"{column} {row[column]!r} {reason}",
@@ -124,12 +128,25 @@ def fill_documents(package: Package) -> None:
         frame[name] = frame[name].astype("str")
 
 
-def text_frame(columns: dict[str, list[str]]) -> pd.DataFrame:
-    """A frame of text columns from Python lists, built by pyarrow (much faster than pandas)."""
+def string_table(name: str, schema: TableSchema, columns: dict[str, Any]) -> StringTable:
+    """A derived table from Arrow or Python columns, in the form a CSV file is read into."""
+    import numpy as np
     import pyarrow as pa
 
-    return pa.table({name: pa.array(values, type=pa.string())
-                     for name, values in columns.items()}).to_pandas()
+    arrow = pa.table({field: pa.array(columns[field], type=pa.string()) if isinstance(
+        columns[field], list) else columns[field].cast(pa.string())
+        for field in schema.field_names})
+    frame = arrow.to_pandas().astype("str")
+    return StringTable(name, f"data/{name}.csv", frame, np.zeros(len(frame), dtype=np.int64))
+
+
+def joined(first: pa.Array, infix: str, number: Any, width: int) -> pa.Array:
+    """``first + infix + number``, the number zero-padded to ``width`` digits (IDs)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    digits = pc.utf8_lpad(pa.array(number, type=pa.int64()).cast(pa.string()), width, "0")
+    return pc.binary_join_element_wise(first, digits, infix)
 
 
 def executive_summary(text: str) -> str | None:
@@ -145,27 +162,29 @@ def executive_summary(text: str) -> str | None:
 
 def fill_paragraphs(package: Package) -> None:
     """Derive ``paragraphs`` from each plain text, with the kind of each paragraph."""
-    import numpy as np
+    import pyarrow as pa
 
     documents = package.tables["documents"].frame.set_index("document_id")
     authors = _author_names(package)
     titles = documents["title"].to_dict()
-    schema = package.schemas["paragraphs"]
-    columns: dict[str, list[str]] = {name: [] for name in schema.field_names}
+    columns: dict[str, list[Any]] = {
+        "document_id": [], "position": [], "kind": [], "text": [], "char_start": [],
+        "char_end": []}
     for document_id, document in package.documents.items():
         spans = paragraphs(document.text)
-        kinds = paragraph_kinds(spans, titles[document_id], authors.get(document_id, []))
-        for position, (span, kind) in enumerate(zip(spans, kinds, strict=True), start=1):
-            columns["paragraph_id"].append(f"{document_id}-p{position:02d}")
-            columns["document_id"].append(document_id)
-            columns["position"].append(str(position))
-            columns["kind"].append(kind)
-            columns["text"].append(span.text)
-            columns["char_start"].append(str(span.start))
-            columns["char_end"].append(str(span.end))
-    frame = text_frame(columns)
-    package.tables["paragraphs"] = StringTable("paragraphs", "data/paragraphs.csv", frame,
-                                               np.zeros(len(frame), dtype=np.int64))
+        columns["kind"] += paragraph_kinds(spans, titles[document_id],
+                                           authors.get(document_id, []))
+        columns["document_id"] += [document_id] * len(spans)
+        columns["position"] += range(1, len(spans) + 1)
+        columns["text"] += [span.text for span in spans]
+        columns["char_start"] += [span.start for span in spans]
+        columns["char_end"] += [span.end for span in spans]
+    document = pa.array(columns["document_id"], type=pa.string())
+    columns["paragraph_id"] = joined(document, "-p", columns["position"], 2)
+    for name in ("position", "char_start", "char_end"):
+        columns[name] = pa.array(columns[name], type=pa.int64())
+    package.tables["paragraphs"] = string_table("paragraphs", package.schemas["paragraphs"],
+                                                columns)
 
 
 def paragraph_kinds(spans: list[Span], title: str, authors: list[str]) -> list[str]:
@@ -236,45 +255,47 @@ def fill_offsets(package: Package) -> list[Problem]:
 def pd_strings(values: list[int | None]) -> Any:
     """Integers (or None) as a text column, the form every CSV cell has in memory."""
     import pandas as pd
+    import pyarrow as pa
 
-    return pd.Series([None if value is None else str(value) for value in values], dtype="str")
+    return pd.Series(pa.array(values, type=pa.int64()).cast(pa.string()).to_pandas(),
+                     dtype="str")
 
 
 def locate_column(package: Package, table: StringTable,
                   column: str) -> tuple[list[int | None], list[int | None], list[Problem]]:
     """Start and end of ``column`` in each row's text, and a problem for each failure.
 
-    The common case (evidence found once, the spanned text once inside it) is a tight loop
-    over plain lists; anything else goes through :func:`locate_row` for its message.
+    The common case (evidence found exactly once) is decided for all rows at once with
+    ``str.find`` mapped over the columns; only the other rows, and the spanned text of
+    tables that locate a column inside the evidence, go through :func:`locate_row`.
     """
+    import numpy as np
+
     frame = table.frame
     texts = {document_id: document.text for document_id, document in package.documents.items()}
-    evidences = frame["evidence"].tolist()
+    document_ids = frame["document_id"].tolist()
+    row_texts = list(map(texts.get, document_ids, repeat("")))
+    cells = frame["evidence"].tolist()
+    evidences = [cell if isinstance(cell, str) else "" for cell in cells]  # empty: reported
+    firsts = np.fromiter(map(str.find, row_texts, evidences), np.int64, len(evidences))
+    seconds = np.fromiter(map(str.find, row_texts, evidences, (firsts + 1).tolist()), np.int64,
+                          len(evidences))
+    lengths = np.fromiter(map(len, evidences), np.int64, len(evidences))
+    found_once = (firsts >= 0) & (seconds < 0) & (lengths > 0)
+    starts: list[int | None] = firsts.tolist()
+    ends: list[int | None] = (firsts + lengths).tolist()
     spans_evidence = column == "evidence"
-    inner_values = evidences if spans_evidence else frame[column].tolist()
-    starts: list[int | None] = []
-    ends: list[int | None] = []
     problems = []
-    rows = zip(frame["document_id"].tolist(), evidences, inner_values, strict=True)
-    for position, (document_id, evidence, inner) in enumerate(rows):
-        text = texts.get(document_id)
-        if text is None or not isinstance(evidence, str) or not isinstance(inner, str):
-            starts.append(None)  # an unknown document or an empty cell is reported elsewhere
-            ends.append(None)
-            continue
-        first = text.find(evidence)
-        if evidence and first >= 0 and text.find(evidence, first + 1) < 0:
-            within = 0 if spans_evidence else evidence.find(inner)
-            if spans_evidence or (inner and within >= 0
-                                  and evidence.find(inner, within + 1) < 0):
-                starts.append(first + within)
-                ends.append(first + within + len(inner))
-                continue
-        span, problem = locate_row(package, table, position,
-                                   {"document_id": document_id, "evidence": evidence,
-                                    column: inner}, column)
-        starts.append(span.start if span else None)
-        ends.append(span.end if span else None)
+    inner = cells if spans_evidence else frame[column].tolist()
+    for position in range(len(frame)) if not spans_evidence else np.flatnonzero(~found_once):
+        row = {"document_id": document_ids[position], "evidence": cells[position],
+               column: inner[position]}
+        if texts.get(row["document_id"]) is None:
+            span, problem = None, None  # an unknown document is reported by the foreign key
+        else:
+            span, problem = locate_row(package, table, int(position), row, column)
+        starts[position] = span.start if span else None
+        ends[position] = span.end if span else None
         if problem:
             problems.append(problem)
     return starts, ends, problems
@@ -314,70 +335,63 @@ EVIDENCE_HINT = ("copy the passage exactly from sources/<document_id>.txt (no li
 
 
 def fill_mentions(package: Package) -> None:
-    """Derive ``mentions`` from ``aliases``: longest alias first, whole words, case-sensitive."""
+    """Derive ``mentions`` from ``aliases``: longest alias first, whole words, case-sensitive.
+
+    Only the matching is a loop, one regular-expression scan per text; the columns are
+    assembled in Arrow from the match positions and the index of each matched alias.
+    """
     import numpy as np
-    import pandas as pd
+    import pyarrow as pa
 
     aliases = package.tables["aliases"].frame.dropna(subset=["alias", "actor_id"])
     aliases = aliases[~aliases["alias"].duplicated(keep=False)]  # ambiguous: reported, unused
-    by_alias = dict(zip(aliases["alias"], aliases["actor_id"], strict=True))
-    starts_by_document: dict[str, list[int]] = {}
-    ids_by_document: dict[str, list[str]] = {}
-    paragraph_frame = package.tables["paragraphs"].frame
-    for document_id, paragraph_id, start in zip(
-            paragraph_frame["document_id"].tolist(), paragraph_frame["paragraph_id"].tolist(),
-            paragraph_frame["char_start"].astype(int).tolist(), strict=True):
-        starts_by_document.setdefault(document_id, []).append(start)
-        ids_by_document.setdefault(document_id, []).append(paragraph_id)
-    schema = package.schemas["mentions"]
-    document_ids: list[str] = []
-    starts_found: list[int] = []
+    alias_index = {alias: position for position, alias in enumerate(aliases["alias"])}
+    starts: list[int] = []
     surfaces: list[str] = []
-    paragraph_ids: list[str] = []
-    if by_alias:
-        pattern = alias_pattern(list(by_alias))
-        for document_id, document in package.documents.items():
-            found_here = [(match.start(), match.group())
-                          for match in pattern.finditer(document.text)]
-            if not found_here:
-                continue
-            starts_here, surfaces_here = zip(*found_here, strict=True)
-            index = np.searchsorted(starts_by_document[document_id], starts_here,
-                                    side="right") - 1
-            ids = ids_by_document[document_id]
-            paragraph_ids.extend(ids[position] for position in index.tolist())
-            document_ids.extend([document_id] * len(found_here))
-            starts_found.extend(starts_here)
-            surfaces.extend(surfaces_here)
-    found = text_frame({"document_id": document_ids, "surface": surfaces,
-                        "paragraph_id": paragraph_ids})
-    found["start"] = np.asarray(starts_found, dtype=np.int64)
-    starts = found["start"].astype("int64").astype("str")
-    frame = pd.DataFrame({
-        "mention_id": found["document_id"] + "-m" + starts.str.zfill(5),
-        "document_id": found["document_id"],
-        "actor_id": _lookup(found["surface"], by_alias),
-        "paragraph_id": found["paragraph_id"],
-        "surface": found["surface"],
-        "char_start": starts,
-        "char_end": (found["start"].astype("int64")
-                     + found["surface"].str.len().astype("int64")).astype("str"),
-    }, columns=schema.field_names).astype("str")
-    package.tables["mentions"] = StringTable("mentions", "data/mentions.csv", frame,
-                                             np.zeros(len(frame), dtype=np.int64))
+    counts = []
+    pattern = alias_pattern(list(alias_index)) if alias_index else None
+    for document in package.documents.values():
+        matches = list(pattern.finditer(document.text)) if pattern else []
+        starts += map(re.Match.start, matches)
+        surfaces += map(re.Match.group, matches)
+        counts.append(len(matches))
+    which_alias = np.fromiter(map(alias_index.__getitem__, surfaces), np.int64, len(surfaces))
+    which_document = np.repeat(np.arange(len(counts)), counts)
+    start = np.asarray(starts, dtype=np.int64)
+    document = pa.array(list(package.documents), type=pa.string()).take(which_document)
+    surface = pa.array(list(alias_index), type=pa.string()).take(which_alias)
+    lengths = np.fromiter(map(len, alias_index), np.int64, len(alias_index))
+    package.tables["mentions"] = string_table("mentions", package.schemas["mentions"], {
+        "mention_id": joined(document, "-m", start, 5),
+        "document_id": document,
+        "actor_id": pa.array(aliases["actor_id"].tolist(), type=pa.string()).take(which_alias),
+        "paragraph_id": _paragraph_of(package, which_document, start),
+        "surface": surface,
+        "char_start": pa.array(start),
+        "char_end": pa.array(start + lengths[which_alias]),
+    })
 
 
-def _lookup(keys: pd.Series, mapping: dict[str, str]) -> pd.Series:
-    """``keys.map(mapping)`` for text columns, done by pyarrow."""
-    import pandas as pd
+def _paragraph_of(package: Package, which_document: np.ndarray, start: np.ndarray) -> pa.Array:
+    """The ID of the paragraph holding each position, found by one sorted search.
+
+    Positions of all documents are placed on one axis (each document after the previous
+    one's text) so that a single ``searchsorted`` finds every paragraph.
+    """
+    import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    from besa545.vectors import arrow_text
-
-    index = pc.index_in(arrow_text(keys), value_set=pa.array(list(mapping), type=pa.string()))
-    values = pa.array(list(mapping.values()), type=pa.string()).take(index.combine_chunks())
-    return pd.Series(values.to_pandas(), index=keys.index)
+    lengths = [len(document.text) + 1 for document in package.documents.values()]
+    base = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    paragraphs_frame = package.tables["paragraphs"].frame
+    order = {document_id: position for position, document_id in enumerate(package.documents)}
+    paragraph_document = np.fromiter(map(order.__getitem__, paragraphs_frame["document_id"]),
+                                     np.int64, len(paragraphs_frame))
+    keys = base[paragraph_document] + paragraphs_frame["char_start"].astype("int64").to_numpy()
+    sorted_order = np.argsort(keys, kind="stable")
+    found = np.searchsorted(keys[sorted_order], base[which_document] + start, side="right") - 1
+    ids = pa.array(paragraphs_frame["paragraph_id"].tolist(), type=pa.string())
+    return ids.take(sorted_order[np.maximum(found, 0)])
 
 
 def alias_pattern(aliases: list[str]) -> re.Pattern[str]:

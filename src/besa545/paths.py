@@ -7,6 +7,8 @@ two levels above this file. The first place that holds ``schemas/`` wins.
 
 from __future__ import annotations
 
+import os
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -40,12 +42,38 @@ def parquet_path(table: str, root: Path | None = None) -> Path:
 
 def unsafe_path(root: Path, value: Any) -> str | None:
     """Why ``value`` is not a safe relative path inside ``root``, or None when it is."""
-    if not isinstance(value, str) or not value:
-        return "is not a path"
-    if value.startswith(("/", "\\")) or ":" in value:
-        return "is absolute"
-    if ".." in Path(value).parts:
-        return "leaves the package with '..'"
-    if not (root / value).resolve().is_relative_to(root.resolve()):
-        return "leads outside the package through a symbolic link"
-    return None
+    return PathGuard(root).why_unsafe(value)
+
+
+class PathGuard:
+    """Checks relative paths against one package root, resolving each directory once.
+
+    Thousands of documents share ``sources/``: resolving it once and checking only whether
+    each file is itself a symbolic link gives the same answer as resolving every path.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = os.path.realpath(root)
+        self.base = os.fspath(root)
+        self.directories: dict[str, bool] = {}
+
+    def why_unsafe(self, value: Any) -> str | None:
+        if not isinstance(value, str) or not value:
+            return "is not a path"
+        if value.startswith(("/", "\\")) or ":" in value:
+            return "is absolute"
+        if ".." in re.split(r"[\\/]", value):
+            return "leaves the package with '..'"
+        path = os.path.join(self.base, value)
+        inside = (self._inside(path) if os.path.islink(path)
+                  else self._directory_inside(os.path.dirname(path)))
+        return None if inside else "leads outside the package through a symbolic link"
+
+    def _directory_inside(self, directory: str) -> bool:
+        if directory not in self.directories:
+            self.directories[directory] = self._inside(directory)
+        return self.directories[directory]
+
+    def _inside(self, path: str) -> bool:
+        real = os.path.realpath(path)
+        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)

@@ -13,10 +13,18 @@ This module runs the layers and holds the files and spec layers; the tables laye
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from besa545.contentchecks import check_content, check_derived, check_offsets, rederive
+from besa545.contentchecks import (
+    check_content,
+    check_derived,
+    check_offsets,
+    rederive_offsets,
+    rederive_texts,
+)
 from besa545.csvfile import StringTable, check_bytes, read_string_table
 from besa545.derive import Package
 from besa545.paths import DESCRIPTOR, package_path, unsafe_path
@@ -48,12 +56,12 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     descriptor = _guarded(report, DESCRIPTOR, check_descriptor, root)
     if descriptor is None:
         return report
-    package = _guarded(report, DESCRIPTOR, read_package, root, descriptor)
-    report.problems += _guarded(report, DESCRIPTOR, check_hashes, root, descriptor) or []
+    package, rebuilt = _read_and_derive_texts(report, root, descriptor)
     if package is not None:
-        rebuilt = _guarded(report, DESCRIPTOR, rederive, package)
         settled: set[str] = set()
         if rebuilt is not None:
+            report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
+                                        rebuilt) or []
             stale = _guarded(report, DESCRIPTOR, check_derived, package, rebuilt) or []
             report.problems += stale
             # a derived table equal to its fresh derivation is valid by construction
@@ -71,6 +79,48 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     if spec and not report.problems:
         report.problems += _guarded(report, DESCRIPTOR, check_spec, root) or []
     return report
+
+
+def _read_and_derive_texts(report: Report, root: Path, descriptor: dict[str, Any]
+                           ) -> tuple[Package | None, Package | None]:
+    """Read the package and derive its texts afresh, overlapping the two.
+
+    Hashing files and parsing CSV run in C without holding the GIL, so a second thread
+    does them while this one reads the papers and derives paragraphs and mentions, which
+    is Python. Returns the package as read (None when a table the content checks need
+    could not be read) and its copy with the texts derived (None if that failed).
+    """
+    schemas = _guarded(report, DESCRIPTOR, read_schemas, root, descriptor)
+    if schemas is None:
+        return None, None
+    with ThreadPoolExecutor(max_workers=1) as background:
+        hashes = _in_background(background, check_hashes, root, descriptor)
+        others = _in_background(background, read_tables, root, descriptor, schemas,
+                                lambda name: name not in TEXT_TABLES)
+        package = _guarded(report, DESCRIPTOR, read_text_tables, root, descriptor, schemas)
+        rebuilt = None if package is None else _guarded(report, DESCRIPTOR, rederive_texts,
+                                                        package)
+        report.problems += _result(report, hashes) or []
+        tables = _result(report, others)
+    if package is None or tables is None or not set(DERIVED) <= set(tables):
+        return None, None
+    package.tables.update(tables)
+    return package, rebuilt
+
+
+def _in_background(pool: ThreadPoolExecutor, layer: Any, *arguments: Any) -> Future:
+    """Run a layer on the pool; :func:`_result` collects its value and problems."""
+    def run() -> tuple[Any, list[Problem]]:
+        own = Report()
+        return _guarded(own, DESCRIPTOR, layer, *arguments), own.problems
+
+    return pool.submit(run)
+
+
+def _result(report: Report, future: Future) -> Any:
+    value, problems = future.result()
+    report.problems += problems
+    return value
 
 
 def _guarded(report: Report, file: str, layer: Any, *arguments: Any) -> Any:
@@ -165,31 +215,49 @@ def _resource_paths(resource: dict[str, Any]) -> list[tuple[str, Any]]:
     return paths
 
 
-def read_package(root: Path, descriptor: dict[str, Any]) -> tuple[Package | None, list[Problem]]:
-    """Read every resource's schema and CSV, and every document's text, as the build would."""
-    from besa545.derive import Package, read_documents
+TEXT_TABLES = frozenset({"documents", "actors", "authorships", "aliases"})  # texts need these
 
+
+def read_schemas(root: Path, descriptor: dict[str, Any]) -> tuple[dict[str, TableSchema],
+                                                                  list[Problem]]:
+    """Every resource's Table Schema that can be read and is well formed."""
     problems: list[Problem] = []
     schemas: dict[str, TableSchema] = {}
-    tables: dict[str, StringTable] = {}
     for resource in descriptor["resources"]:
-        name = resource.get("name")
         schema, found = _read_schema(root, resource)
         problems += found
-        if schema is None:
-            continue
-        schemas[name] = schema
-        table, found = read_string_table(root / resource["path"], resource["path"], schema)
-        problems += found
-        if table is not None:
-            tables[name] = table
-    missing = {"documents", "actors", "aliases", "authorships", "paragraphs", "mentions"} - set(
-        tables)
-    if missing:
+        if schema is not None:
+            schemas[resource["name"]] = schema
+    return schemas, problems
+
+
+def read_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
+                wanted: Callable[[str], bool]) -> tuple[dict[str, StringTable], list[Problem]]:
+    """Read the CSV of each wanted resource whose schema could be read."""
+    problems: list[Problem] = []
+    tables: dict[str, StringTable] = {}
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        if name in schemas and wanted(name):
+            table, found = read_string_table(root / resource["path"], resource["path"],
+                                             schemas[name])
+            problems += found
+            if table is not None:
+                tables[name] = table
+    return tables, problems
+
+
+def read_text_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema]
+                     ) -> tuple[Package | None, list[Problem]]:
+    """The tables that deriving the texts needs, and every document's text, as the build
+    reads them; None when one of those tables cannot be read."""
+    from besa545.derive import Package, read_documents
+
+    tables, problems = read_tables(root, descriptor, schemas, TEXT_TABLES.__contains__)
+    if set(TEXT_TABLES) - set(tables):
         return None, problems
     documents, found = read_documents(root, tables["documents"])
-    problems += found
-    return Package(root, schemas, tables, documents), problems
+    return Package(root, schemas, tables, documents), problems + found
 
 
 def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | None,
