@@ -377,6 +377,18 @@ case("mentions-edited", drop_row("mentions", "besa-pp-545-m00107"),
      lambda r: {("data/mentions.csv", None, None, "derived-stale")})
 case("derived-table-edited", set_cell("paragraphs", "besa-pp-545-p03", "kind", "body"),
      lambda r: {("data/paragraphs.csv", None, None, "derived-stale")})
+# A derived table whose values are as derived is compared without being read into memory;
+# what only the bytes show must still be reported, and a file that cannot be parsed is
+# then read in full so that its rows are located.
+case("derived-table-crlf", replace_bytes("data/mentions.csv", b"\n", b"\r\n"),
+     lambda r: {("data/mentions.csv", 1, None, "file-line-ending")})
+case("derived-table-bom", replace_bytes("data/paragraphs.csv", b"paragraph_id",
+                                        b"\xef\xbb\xbfparagraph_id"),
+     lambda r: {("data/paragraphs.csv", 1, None, "file-bom")})
+case("derived-table-ragged-row", replace_bytes("data/mentions.csv", b"\nbesa-pp-545-m00130,",
+                                               b"\nx,y\nbesa-pp-545-m00130,"),
+     lambda r: {("data/mentions.csv", line_of(r, "mentions", "besa-pp-545-m00130"), None,
+                 "row-field-count")})
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
@@ -458,3 +470,30 @@ def test_words_that_look_like_nulls_are_text(tmp_path):
     assert table.frame["name"].tolist()[:2] == ["NA", "NaN"]
     assert table.frame["note"].tolist()[0] == "null"
     assert table.frame.isna().sum().to_dict() == {"name": 1, "note": 1}
+
+
+@pytest.mark.parametrize("change, holds", [
+    (lambda text: text, True),
+    (lambda text: text.replace("b1", "b9"), False),  # one value
+    (lambda text: text + "a3,b3\n", False),  # a row more
+    (lambda text: text.replace("a2,\n", ""), False),  # a row less
+    (lambda text: text.replace("name,note", "note,name"), False),  # columns swapped
+    (lambda text: text.replace("a2,\n", 'a2,""\n'), True),  # a quoted empty cell is empty too
+    (lambda text: "", False),
+])
+def test_derived_file_is_compared_batch_by_batch(tmp_path, change, holds):
+    """``read_if_holds`` accepts a file only when it parses to exactly the expected rows."""
+    from besa545.csvfile import read_if_holds, read_string_table
+    from besa545.tableschema import parse_schema
+
+    text = "name,note\na1,b1\na2,\n"
+    schema = parse_schema("t", {"fields": [{"name": "name"}, {"name": "note"}]})
+    (tmp_path / "expected.csv").write_text(text, encoding="utf-8")
+    expected, _ = read_string_table(tmp_path / "expected.csv", "t.csv", schema)
+    (tmp_path / "t.csv").write_text(change(text), encoding="utf-8")
+    table, problems = read_if_holds(tmp_path / "t.csv", "data/t.csv", expected)
+    assert problems == []
+    if holds:
+        assert table.frame is expected.frame and table.file == "data/t.csv"
+    else:
+        assert table is None

@@ -15,9 +15,9 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from besa545.problems import Problem
 from besa545.tableschema import TableSchema
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
     import pyarrow as pa
+    import pyarrow.csv as pacsv
 
 MAX_CELL_BYTES = 1_000_000
 
@@ -247,15 +248,64 @@ def _read_arrow(path: Path, header: list[str], *,
 
     with pa.memory_map(str(path)) as source:  # Arrow's own map; it skips a BOM itself
         arrow = pacsv.read_csv(
-            source,
-            read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False,
-                                             invalid_row_handler=on_invalid),
-            convert_options=pacsv.ConvertOptions(
-                column_types={name: pa.string() for name in header},
-                null_values=[""], strings_can_be_null=True, quoted_strings_can_be_null=True),
-        )
+            source, read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
+            parse_options=_parse_options(invalid_row_handler=on_invalid),
+            convert_options=_convert_options(header))
     return arrow, invalid
+
+
+def _parse_options(**options: Any) -> pacsv.ParseOptions:
+    import pyarrow.csv as pacsv
+
+    return pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False, **options)
+
+
+def _convert_options(header: list[str]) -> pacsv.ConvertOptions:
+    """Every column as text; only an empty cell is null (not "NA", "null" or "NaN")."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
+                                null_values=[""], strings_can_be_null=True,
+                                quoted_strings_can_be_null=True)
+
+
+def read_if_holds(path: Path, file: str, expected: StringTable
+                  ) -> tuple[StringTable | None, list[Problem]]:
+    """``expected`` (as ``file``) if the CSV at ``path`` holds exactly its header and rows.
+
+    The file is parsed batch by batch and each batch compared with the same rows of
+    ``expected``, so a large derived table that is as it should be never sits in memory
+    twice. Returns None (and no problem) when the file differs in any way or cannot be
+    parsed: the caller then reads it with :func:`read_string_table` to locate what is wrong.
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(name) for name in expected.frame.columns]
+    wanted = pa.Table.from_pandas(expected.frame, preserve_index=False).cast(
+        pa.schema([(name, pa.string()) for name in names]))
+    offset = 0
+    try:
+        with mapped(path) as data:
+            problems = byte_problems(data, file)
+        with pa.memory_map(str(path)) as source:
+            reader = pacsv.open_csv(source, read_options=pacsv.ReadOptions(block_size=1 << 24),
+                                    parse_options=_parse_options(),
+                                    convert_options=_convert_options(names))
+            if reader.schema.names != names:
+                return None, []
+            for batch in reader:
+                rows = batch.num_rows
+                if offset + rows > wanted.num_rows or not pa.Table.from_batches([batch]).equals(
+                        wanted.slice(offset, rows)):
+                    return None, []
+                offset += rows
+    except (OSError, ValueError, pa.ArrowException):  # unreadable or unparsable: read it fully
+        return None, []
+    if offset != wanted.num_rows:
+        return None, []
+    return replace(expected, file=file), problems
 
 
 def _line_numbers(frame: pd.DataFrame, invalid: list[int],

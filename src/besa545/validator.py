@@ -25,7 +25,7 @@ from besa545.contentchecks import (
     rederive_offsets,
     rederive_texts,
 )
-from besa545.csvfile import StringTable, check_bytes, read_string_table
+from besa545.csvfile import StringTable, check_bytes, read_if_holds, read_string_table
 from besa545.derive import Package
 from besa545.paths import DESCRIPTOR, package_path, unsafe_path
 from besa545.problems import Problem, Report
@@ -56,12 +56,10 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     descriptor = _guarded(report, DESCRIPTOR, check_descriptor, root)
     if descriptor is None:
         return report
-    package, rebuilt = _read_and_derive_texts(report, root, descriptor)
+    package, rebuilt = _read_and_rederive(report, root, descriptor)
     if package is not None:
         settled: set[str] = set()
         if rebuilt is not None:
-            report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
-                                        rebuilt) or []
             stale = _guarded(report, DESCRIPTOR, check_derived, package, rebuilt) or []
             report.problems += stale
             # a derived table equal to its fresh derivation is valid by construction
@@ -81,14 +79,15 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     return report
 
 
-def _read_and_derive_texts(report: Report, root: Path, descriptor: dict[str, Any]
-                           ) -> tuple[Package | None, Package | None]:
-    """Read the package and derive its texts afresh, overlapping the two.
+def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any]
+                       ) -> tuple[Package | None, Package | None]:
+    """Read the package and derive afresh what the build computes, overlapping the two.
 
     Hashing files and parsing CSV run in C without holding the GIL, so a second thread
-    does them while this one reads the papers and derives paragraphs and mentions, which
-    is Python. Returns the package as read (None when a table the content checks need
-    could not be read) and its copy with the texts derived (None if that failed).
+    does them while this one reads the papers, derives paragraphs and mentions and
+    locates every evidence, which is Python. Returns the package as read (None when a
+    table the content checks need could not be read) and its copy with everything
+    derived afresh (None if deriving failed).
     """
     schemas = _guarded(report, DESCRIPTOR, read_schemas, root, descriptor)
     if schemas is None:
@@ -96,16 +95,47 @@ def _read_and_derive_texts(report: Report, root: Path, descriptor: dict[str, Any
     with ThreadPoolExecutor(max_workers=1) as background:
         hashes = _in_background(background, check_hashes, root, descriptor)
         others = _in_background(background, read_tables, root, descriptor, schemas,
-                                lambda name: name not in TEXT_TABLES)
+                                lambda name: name not in TEXT_TABLES and name not in DERIVED)
         package = _guarded(report, DESCRIPTOR, read_text_tables, root, descriptor, schemas)
         rebuilt = None if package is None else _guarded(report, DESCRIPTOR, rederive_texts,
                                                         package)
+        derived = _in_background(background, read_derived_tables, root, descriptor, schemas,
+                                 rebuilt)
         report.problems += _result(report, hashes) or []
         tables = _result(report, others)
-    if package is None or tables is None or not set(DERIVED) <= set(tables):
+        if package is not None and tables is not None:
+            package.tables.update(tables)
+            if rebuilt is not None:
+                report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
+                                            rebuilt) or []
+        derived_tables = _result(report, derived)
+    if package is None or tables is None or derived_tables is None or not set(DERIVED) <= set(
+            derived_tables):
         return None, None
-    package.tables.update(tables)
+    package.tables.update(derived_tables)
     return package, rebuilt
+
+
+def read_derived_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
+                        rebuilt: Package | None) -> tuple[dict[str, StringTable], list[Problem]]:
+    """The derived tables; each one that holds exactly what was derived afresh is not read
+    again but shared with ``rebuilt`` (they are the largest tables: this halves them)."""
+    tables: dict[str, StringTable] = {}
+    problems: list[Problem] = []
+    for resource in descriptor["resources"]:
+        name, file = resource["name"], resource["path"]
+        if name not in DERIVED or name not in schemas:
+            continue
+        table = None
+        if rebuilt is not None and name in rebuilt.tables:
+            table, problems_here = read_if_holds(root / file, file, rebuilt.tables[name])
+            problems += problems_here
+        if table is None:
+            table, problems_here = read_string_table(root / file, file, schemas[name])
+            problems += problems_here
+        if table is not None:
+            tables[name] = table
+    return tables, problems
 
 
 def _in_background(pool: ThreadPoolExecutor, layer: Any, *arguments: Any) -> Future:
