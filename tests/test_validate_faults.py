@@ -497,3 +497,18 @@ def test_derived_file_is_compared_batch_by_batch(tmp_path, change, holds):
         assert table.frame is expected.frame and table.file == "data/t.csv"
     else:
         assert table is None
+
+
+def test_derived_file_with_quoted_values_is_compared_by_value(tmp_path):
+    """A value with a comma or a line break needs quotes; such a file is still accepted."""
+    from besa545.csvfile import read_if_holds, read_string_table, write_csv
+    from besa545.tableschema import parse_schema
+
+    schema = parse_schema("t", {"fields": [{"name": "name"}, {"name": "note"}]})
+    path = tmp_path / "t.csv"
+    path.write_text('name,note\na1,"b, and\nc"\n', encoding="utf-8")
+    expected, _ = read_string_table(path, "t.csv", schema)
+    assert path.read_bytes() == write_csv(expected.frame)
+    assert read_if_holds(path, "t.csv", expected)[0] is not None
+    path.write_text('name,note\na1,"b, and\nd"\n', encoding="utf-8")
+    assert read_if_holds(path, "t.csv", expected)[0] is None

@@ -18,7 +18,7 @@ from besa545.sourcetext import (
     quoted_passages,
     strip_closing_punctuation,
 )
-from besa545.vectors import isin
+from besa545.vectors import dates, isin
 
 if TYPE_CHECKING:
     import numpy as np
@@ -164,8 +164,7 @@ def check_dates(package: Package) -> list[Problem]:
         frame = table.frame
         if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
             continue
-        start = pd.to_datetime(frame["date_start"], format="%Y-%m-%d", errors="coerce")
-        end = pd.to_datetime(frame["date_end"], format="%Y-%m-%d", errors="coerce")
+        start, end = dates(frame["date_start"]), dates(frame["date_end"])
         precision = frame["date_precision"]
         readable = ~((frame["date_start"].notna() & start.isna())
                      | (frame["date_end"].notna() & end.isna()))  # bad dates: type-date

@@ -277,11 +277,9 @@ def locate_column(package: Package, table: StringTable,
     row_texts = list(map(texts.get, document_ids, repeat("")))
     cells = frame["evidence"].tolist()
     evidences = [cell if isinstance(cell, str) else "" for cell in cells]  # empty: reported
-    firsts = np.fromiter(map(str.find, row_texts, evidences), np.int64, len(evidences))
-    seconds = np.fromiter(map(str.find, row_texts, evidences, (firsts + 1).tolist()), np.int64,
-                          len(evidences))
+    firsts, found_once = _find_once(row_texts, evidences)
     lengths = np.fromiter(map(len, evidences), np.int64, len(evidences))
-    found_once = (firsts >= 0) & (seconds < 0) & (lengths > 0)
+    found_once &= lengths > 0
     starts: list[int | None] = firsts.tolist()
     ends: list[int | None] = (firsts + lengths).tolist()
     spans_evidence = column == "evidence"
@@ -299,6 +297,26 @@ def locate_column(package: Package, table: StringTable,
         if problem:
             problems.append(problem)
     return starts, ends, problems
+
+
+def _find_once(texts: list[str], passages: list[str],
+               chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
+    """Where each passage first occurs in its text (-1: nowhere), and whether only once.
+
+    ``str.find`` is mapped over a slice of rows at a time: one long C loop would hold the
+    GIL throughout, and the validator's background thread needs it now and then.
+    """
+    import numpy as np
+
+    firsts = np.empty(len(passages), np.int64)
+    seconds = np.empty(len(passages), np.int64)
+    for start in range(0, len(passages), chunk):
+        these = slice(start, start + chunk)
+        found = np.fromiter(map(str.find, texts[these], passages[these]), np.int64)
+        firsts[these] = found
+        seconds[these] = np.fromiter(map(str.find, texts[these], passages[these],
+                                         (found + 1).tolist()), np.int64)
+    return firsts, (firsts >= 0) & (seconds < 0)
 
 
 def locate_row(package: Package, table: StringTable, position: int, row: dict[str, Any],

@@ -247,7 +247,7 @@ def pandera_schema(schema: TableSchema) -> pandera.DataFrameSchema:
 
 
 def _field_checks(field: Field, pandera: Any) -> list[Any]:
-    import pandas as pd
+    from besa545.vectors import dates
 
     checks = []
     if field.type in TYPE_PATTERNS:
@@ -255,9 +255,9 @@ def _field_checks(field: Field, pandera: Any) -> list[Any]:
         checks.append(pandera.Check(lambda s, p=pattern: s.str.fullmatch(p),
                                     name=f"type-{field.type}"))
     if field.type == "date":
-        checks.append(pandera.Check(
-            lambda s: pd.to_datetime(s, format="%Y-%m-%d", errors="coerce").notna()
-            | ~s.str.fullmatch(TYPE_PATTERNS["date"]), name="type-date"))
+        checks.append(pandera.Check(  # a real date; other forms fail the pattern above
+            lambda s: dates(s).notna() | ~s.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False),
+            name="type-date"))
     if field.enum is not None:
         checks.append(pandera.Check(partial(_is_one_of, allowed=tuple(field.enum)),
                                     name="enum"))

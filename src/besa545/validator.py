@@ -12,6 +12,7 @@ This module runs the layers and holds the files and spec layers; the tables laye
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -56,59 +57,66 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     descriptor = _guarded(report, DESCRIPTOR, check_descriptor, root)
     if descriptor is None:
         return report
-    package, rebuilt = _read_and_rederive(report, root, descriptor)
-    if package is not None:
-        settled: set[str] = set()
-        if rebuilt is not None:
-            stale = _guarded(report, DESCRIPTOR, check_derived, package, rebuilt) or []
-            report.problems += stale
-            # a derived table equal to its fresh derivation is valid by construction
-            settled = {name for name in DERIVED if f"data/{name}.csv" not in
-                       {problem.file for problem in stale}}
-        report.problems += _guarded(report, DESCRIPTOR, check_tables, package, settled) or []
-        if rebuilt is not None:
-            report.problems += _guarded(report, DESCRIPTOR, check_offsets, package,
-                                        rebuilt) or []
-            report.problems += _guarded(report, DESCRIPTOR, check_content, rebuilt) or []
-            del rebuilt  # the recomputed tables are large; free them before reading Parquet
-        with_problems = {problem.file for problem in report.problems}
-        report.problems += _guarded(report, DESCRIPTOR, check_parquet, root, descriptor,
-                                    package, with_problems) or []
+    with ThreadPoolExecutor(max_workers=1) as background:
+        # Arrow parses CSV and Parquet and hashlib hashes without holding the GIL: on this
+        # second thread they overlap with the Python-level work done on the main one.
+        package, rebuilt = _read_and_rederive(report, root, descriptor, background)
+        if package is not None:
+            parquet = _in_background(background, check_parquet, root, descriptor, package)
+            _check_read_package(report, package, rebuilt)
+            del rebuilt  # the recomputed tables are large
+            # a Parquet copy is compared only with a CSV that has no problem of its own
+            with_problems = {problem.file for problem in report.problems}
+            report.problems += [problem for csv_file, problems in
+                                (_result(report, parquet) or {}).items()
+                                if csv_file not in with_problems for problem in problems]
     if spec and not report.problems:
         report.problems += _guarded(report, DESCRIPTOR, check_spec, root) or []
     return report
 
 
-def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any]
-                       ) -> tuple[Package | None, Package | None]:
+def _check_read_package(report: Report, package: Package, rebuilt: Package | None) -> None:
+    """The derived tables, the tables layer and the content layer."""
+    settled: set[str] = set()
+    if rebuilt is not None:
+        stale = _guarded(report, DESCRIPTOR, check_derived, package, rebuilt) or []
+        report.problems += stale
+        # a derived table equal to its fresh derivation is valid by construction
+        settled = {name for name in DERIVED if f"data/{name}.csv" not in
+                   {problem.file for problem in stale}}
+    report.problems += _guarded(report, DESCRIPTOR, check_tables, package, settled) or []
+    if rebuilt is not None:
+        report.problems += _guarded(report, DESCRIPTOR, check_offsets, package, rebuilt) or []
+        report.problems += _guarded(report, DESCRIPTOR, check_content, rebuilt) or []
+
+
+def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
+                       background: ThreadPoolExecutor) -> tuple[Package | None, Package | None]:
     """Read the package and derive afresh what the build computes, overlapping the two.
 
-    Hashing files and parsing CSV run in C without holding the GIL, so a second thread
-    does them while this one reads the papers, derives paragraphs and mentions and
-    locates every evidence, which is Python. Returns the package as read (None when a
-    table the content checks need could not be read) and its copy with everything
-    derived afresh (None if deriving failed).
+    The ``background`` thread hashes the files and parses the CSVs while this one reads
+    the papers, derives paragraphs and mentions and locates every evidence. Returns the
+    package as read (None when a table the content checks need could not be read) and its
+    copy with everything derived afresh (None if deriving failed).
     """
     schemas = _guarded(report, DESCRIPTOR, read_schemas, root, descriptor)
     if schemas is None:
         return None, None
-    with ThreadPoolExecutor(max_workers=1) as background:
-        hashes = _in_background(background, check_hashes, root, descriptor)
-        others = _in_background(background, read_tables, root, descriptor, schemas,
-                                lambda name: name not in TEXT_TABLES and name not in DERIVED)
-        package = _guarded(report, DESCRIPTOR, read_text_tables, root, descriptor, schemas)
-        rebuilt = None if package is None else _guarded(report, DESCRIPTOR, rederive_texts,
-                                                        package)
-        derived = _in_background(background, read_derived_tables, root, descriptor, schemas,
-                                 rebuilt)
-        report.problems += _result(report, hashes) or []
-        tables = _result(report, others)
-        if package is not None and tables is not None:
-            package.tables.update(tables)
-            if rebuilt is not None:
-                report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
-                                            rebuilt) or []
-        derived_tables = _result(report, derived)
+    hashes = _in_background(background, check_hashes, root, descriptor)
+    others = _in_background(background, read_tables, root, descriptor, schemas,
+                            lambda name: name not in TEXT_TABLES and name not in DERIVED)
+    package = _guarded(report, DESCRIPTOR, read_text_tables, root, descriptor, schemas)
+    rebuilt = None if package is None else _guarded(report, DESCRIPTOR, rederive_texts, package)
+    derived = _in_background(background, read_derived_tables, root, descriptor, schemas,
+                             rebuilt)
+    report.problems += _result(report, hashes) or []
+    tables = _result(report, others)
+    if package is not None and tables is not None:
+        package.tables.update(tables)
+        if rebuilt is not None:
+            report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
+                                        rebuilt) or []
+    derived_tables = _result(report, derived)
     if package is None or tables is None or derived_tables is None or not set(DERIVED) <= set(
             derived_tables):
         return None, None
@@ -311,8 +319,6 @@ def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | No
 
 def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
     """Every file the descriptor lists exists and has the recorded size and hash."""
-    from besa545.build import sha256
-
     problems = []
     for resource in descriptor["resources"]:
         entries = [resource]
@@ -327,9 +333,10 @@ def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
                                             "the Parquet copy does not exist",
                                             "run `besa545 build`"))
                 continue
-            data = path.read_bytes()
+            with path.open("rb") as handle:  # read in pieces: the files can be large
+                digest = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
             recorded = (entry.get("bytes"), entry.get("hash"))
-            actual = (len(data), sha256(data))
+            actual = (path.stat().st_size, digest)
             if recorded != actual:
                 problems.append(Problem(file, None, None, "file-hash",
                                         f"the file has {actual[0]} bytes and hash {actual[1]}, "
@@ -338,15 +345,11 @@ def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
     return problems
 
 
-def check_parquet(root: Path, descriptor: dict[str, Any], package: Package,
-                  files_with_problems: set[str]) -> list[Problem]:
-    """Each Parquet copy holds the rows of its CSV (skipped for CSVs with problems)."""
-    problems = []
-    for resource in descriptor["resources"]:
-        if isinstance(resource.get("parquet"), dict) and (
-                resource["path"] not in files_with_problems):
-            problems += _check_parquet(root, resource, package)
-    return problems
+def check_parquet(root: Path, descriptor: dict[str, Any],
+                  package: Package) -> dict[str, list[Problem]]:
+    """For each CSV, whether its Parquet copy holds the same rows (problems by CSV file)."""
+    return {resource["path"]: _check_parquet(root, resource, package)
+            for resource in descriptor["resources"] if isinstance(resource.get("parquet"), dict)}
 
 
 def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> list[Problem]:
@@ -364,9 +367,10 @@ def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> li
     file = resource["parquet"]["path"]
     schema, frame = package.schemas[name], package.tables[name].frame
     try:
-        parquet = pq.read_table(path)
-        same = parquet.num_rows == len(frame) and all(
-            _same_column(parquet[field.name], frame[field.name], field.type)
+        parquet = pq.ParquetFile(path)  # read a column at a time: the copies can be large
+        same = parquet.metadata.num_rows == len(frame) and all(
+            _same_column(parquet.read(columns=[field.name])[field.name], frame[field.name],
+                         field.type)
             for field in schema.fields)
     except Exception as error:  # any unreadable file is a problem to report
         return [Problem(file, None, None, "parquet-unreadable",

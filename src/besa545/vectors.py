@@ -53,3 +53,16 @@ def numbers(series: pd.Series) -> np.ndarray:
     plain = pc.match_substring_regex(text, PLAIN_NUMBER)
     kept = pc.if_else(plain, text, pa.scalar(None, pa.string()))
     return pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False)
+
+
+def dates(series: pd.Series) -> pd.Series:
+    """The text column as dates: NaT where empty or not a real YYYY-MM-DD calendar day.
+
+    pandas alone also reads ``2017-4-1`` and year 0, which Python's ``date`` (and so
+    frictionless) rejects; this does not.
+    """
+    import pandas as pd
+
+    parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
+    written = series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).to_numpy(bool)
+    return parsed.where(written & (parsed.dt.year >= 1).to_numpy(bool))

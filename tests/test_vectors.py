@@ -1,0 +1,41 @@
+"""The vectorised helpers the validator's checks are built on."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from besa545.vectors import dates, isin, numbers
+
+
+@pytest.mark.parametrize("text, real", [
+    ("2016-02-29", True),  # a leap day
+    ("2017-02-29", False),  # not a leap year
+    ("2017-04-31", False),  # April has 30 days
+    ("2017-13-01", False),
+    ("0000-01-01", False),  # there is no year 0 (pandas alone reads it)
+    ("0999-02-03", True),
+    ("9999-12-31", True),
+    ("2017-4-1", False),  # not zero-padded
+    (" 2017-04-01", False),
+    ("April 2017", False),
+])
+def test_dates_are_real_calendar_days(text, real):
+    parsed = dates(pd.Series([text, None], dtype="str"))
+    assert parsed.dtype.kind == "M"
+    assert parsed.notna().tolist() == [real, False]
+    if real:
+        assert parsed.iat[0].strftime("%Y-%m-%d").zfill(10) == text
+
+
+def test_isin_ignores_nulls_on_both_sides():
+    values = pd.Series(["a", None, "c"], dtype="str")
+    assert isin(values, pd.Series(["a", None], dtype="str")).tolist() == [True, False, False]
+    assert isin(values, ["c"]).tolist() == [False, False, True]
+
+
+def test_numbers_read_only_plain_decimals():
+    values = pd.Series(["3", "-4.5", "1e2", "high", "", "0x10", None], dtype="str")
+    parsed = numbers(values)
+    assert parsed[:3].tolist() == [3.0, -4.5, 100.0]
+    assert pd.isna(parsed[3:]).all()
