@@ -41,19 +41,27 @@ HINTS = {
 }
 
 
-def check_tables(package: Package, settled: set[str] | frozenset[str] = frozenset()
-                 ) -> list[Problem]:
+def check_tables(package: Package, settled: set[str] | frozenset[str] = frozenset(),
+                 checked: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
     """Types, required, enum, pattern, ranges and keys (pandera), then foreign keys.
 
     Tables in ``settled`` (derived tables equal to what the build derives now) are
-    skipped: their rows come from already checked tables.
+    skipped: their rows come from already checked tables. Tables in ``checked`` have had
+    their columns checked already (:func:`check_columns`); their keys are checked here.
     """
-    problems = []
-    for name, table in package.tables.items():
-        if name not in settled:
-            problems += _pandera_problems(table, package.schemas[name])
+    problems = check_columns({name: table for name, table in package.tables.items()
+                              if name not in settled | checked}, package.schemas)
     problems += check_foreign_keys(package, settled)
     problems += check_case_duplicates(package, settled)
+    return problems
+
+
+def check_columns(tables: dict[str, StringTable], schemas: dict[str, TableSchema]
+                  ) -> list[Problem]:
+    """Each table on its own: types, required, enum, pattern, ranges and keys (pandera)."""
+    problems = []
+    for name, table in tables.items():
+        problems += _pandera_problems(table, schemas[name])
     return problems
 
 

@@ -30,7 +30,7 @@ from besa545.csvfile import StringTable, check_bytes, read_if_holds, read_string
 from besa545.derive import Package
 from besa545.paths import DESCRIPTOR, package_path, unsafe_path
 from besa545.problems import Problem, Report
-from besa545.tablechecks import check_tables
+from besa545.tablechecks import check_columns, check_tables
 from besa545.tableschema import (
     TableSchema,
     UnknownTableError,
@@ -60,10 +60,10 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     with ThreadPoolExecutor(max_workers=1) as background:
         # Arrow parses CSV and Parquet and hashlib hashes without holding the GIL: on this
         # second thread they overlap with the Python-level work done on the main one.
-        package, rebuilt = _read_and_rederive(report, root, descriptor, background)
+        package, rebuilt, checked = _read_and_rederive(report, root, descriptor, background)
         if package is not None:
             parquet = _in_background(background, check_parquet, root, descriptor, package)
-            _check_read_package(report, package, rebuilt)
+            _check_read_package(report, package, rebuilt, checked)
             del rebuilt  # the recomputed tables are large
             # a Parquet copy is compared only with a CSV that has no problem of its own
             with_problems = {problem.file for problem in report.problems}
@@ -75,8 +75,10 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     return report
 
 
-def _check_read_package(report: Report, package: Package, rebuilt: Package | None) -> None:
-    """The derived tables, the tables layer and the content layer."""
+def _check_read_package(report: Report, package: Package, rebuilt: Package | None,
+                        checked: frozenset[str]) -> None:
+    """The derived tables, the tables layer (but the columns already ``checked``) and the
+    content layer."""
     settled: set[str] = set()
     if rebuilt is not None:
         stale = _guarded(report, DESCRIPTOR, check_derived, package, rebuilt) or []
@@ -84,27 +86,32 @@ def _check_read_package(report: Report, package: Package, rebuilt: Package | Non
         # a derived table equal to its fresh derivation is valid by construction
         settled = {name for name in DERIVED if f"data/{name}.csv" not in
                    {problem.file for problem in stale}}
-    report.problems += _guarded(report, DESCRIPTOR, check_tables, package, settled) or []
+    report.problems += _guarded(report, DESCRIPTOR, check_tables, package, settled,
+                                checked) or []
     if rebuilt is not None:
         report.problems += _guarded(report, DESCRIPTOR, check_offsets, package, rebuilt) or []
         report.problems += _guarded(report, DESCRIPTOR, check_content, rebuilt) or []
 
 
 def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
-                       background: ThreadPoolExecutor) -> tuple[Package | None, Package | None]:
+                       background: ThreadPoolExecutor
+                       ) -> tuple[Package | None, Package | None, frozenset[str]]:
     """Read the package and derive afresh what the build computes, overlapping the two.
 
     The ``background`` thread hashes the files and parses the CSVs while this one reads
     the papers, derives paragraphs and mentions and locates every evidence. Returns the
-    package as read (None when a table the content checks need could not be read) and its
-    copy with everything derived afresh (None if deriving failed).
+    package as read (None when a table the content checks need could not be read), its
+    copy with everything derived afresh (None if deriving failed) and the tables whose
+    columns the background thread has checked as well.
     """
     schemas = _guarded(report, DESCRIPTOR, read_schemas, root, descriptor)
     if schemas is None:
-        return None, None
+        return None, None, frozenset()
     hashes = _in_background(background, check_hashes, root, descriptor)
     others = _in_background(background, read_tables, root, descriptor, schemas,
                             lambda name: name not in TEXT_TABLES and name not in DERIVED)
+    # their columns are checked there too, while this thread is still deriving the texts
+    others_checked = _in_background(background, check_columns_read, others, schemas)
     package = _guarded(report, DESCRIPTOR, read_text_tables, root, descriptor, schemas)
     rebuilt = None if package is None else _guarded(report, DESCRIPTOR, rederive_texts, package)
     derived = _in_background(background, read_derived_tables, root, descriptor, schemas,
@@ -117,11 +124,19 @@ def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
             report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
                                         rebuilt) or []
     derived_tables = _result(report, derived)
+    columns = _result(report, others_checked)
+    report.problems += columns or []
     if package is None or tables is None or derived_tables is None or not set(DERIVED) <= set(
             derived_tables):
-        return None, None
+        return None, None, frozenset()
     package.tables.update(derived_tables)
-    return package, rebuilt
+    return package, rebuilt, frozenset(tables) if columns is not None else frozenset()
+
+
+def check_columns_read(read: Future, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """:func:`check_columns` of the tables that an earlier background task read."""
+    tables, _ = read.result()
+    return check_columns(tables or {}, schemas)
 
 
 def read_derived_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
