@@ -8,6 +8,12 @@ quotations and links complete, dates, text hygiene, derived tables fresh) and *s
 
 This module runs the layers and holds the files and spec layers; the tables layer is in
 :mod:`besa545.tablechecks`, the content layer in :mod:`besa545.contentchecks`.
+
+Work is shared between two threads. The main one does what is Python: reading the papers,
+deriving paragraphs and mentions, locating evidence, the checks across tables. A
+background thread does what runs in C without the GIL: hashing, parsing the large CSVs
+and checking their columns, comparing derived tables and Parquet copies. Problems are
+sorted when reported, so the order in which the threads find them does not show.
 """
 
 from __future__ import annotations
