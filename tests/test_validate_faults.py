@@ -382,6 +382,8 @@ case("derived-table-edited", set_cell("paragraphs", "besa-pp-545-p03", "kind", "
 # then read in full so that its rows are located.
 case("derived-table-crlf", replace_bytes("data/mentions.csv", b"\n", b"\r\n"),
      lambda r: {("data/mentions.csv", 1, None, "file-line-ending")})
+case("derived-table-missing", lambda r: (r / "data" / "mentions.csv").unlink(),
+     lambda r: {("data/mentions.csv", None, None, "file-missing")})
 case("derived-table-bom", replace_bytes("data/paragraphs.csv", b"paragraph_id",
                                         b"\xef\xbb\xbfparagraph_id"),
      lambda r: {("data/paragraphs.csv", 1, None, "file-bom")})

@@ -274,10 +274,12 @@ def read_if_holds(path: Path, file: str, expected: StringTable
                   ) -> tuple[StringTable | None, list[Problem]]:
     """``expected`` (as ``file``) if the CSV at ``path`` holds exactly its header and rows.
 
-    The file is parsed batch by batch and each batch compared with the same rows of
-    ``expected``, so a large derived table that is as it should be never sits in memory
+    The file is compared byte for byte with what the build writes for ``expected`` or,
+    failing that, parsed batch by batch, each batch compared with the same rows of
+    ``expected``: a large derived table that is as it should be never sits in memory
     twice. Returns None (and no problem) when the file differs in any way or cannot be
-    parsed: the caller then reads it with :func:`read_string_table` to locate what is wrong.
+    read or parsed: the caller then reads it with :func:`read_string_table`, which says
+    what is wrong and where.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -285,10 +287,10 @@ def read_if_holds(path: Path, file: str, expected: StringTable
     names = [str(name) for name in expected.frame.columns]
     wanted = pa.Table.from_pandas(expected.frame, preserve_index=False).cast(
         pa.schema([(name, pa.string()) for name in names]))
-    if _written_exactly(path, expected.frame, wanted):
-        return replace(expected, file=file), []
     offset = 0
     try:
+        if _written_exactly(path, expected.frame, wanted):
+            return replace(expected, file=file), []
         with mapped(path) as data:
             problems = byte_problems(data, file)
         with pa.memory_map(str(path)) as source:

@@ -63,9 +63,10 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     descriptor = _guarded(report, DESCRIPTOR, check_descriptor, root)
     if descriptor is None:
         return report
-    with ThreadPoolExecutor(max_workers=1) as background:
-        # Arrow parses CSV and Parquet and hashlib hashes without holding the GIL: on this
-        # second thread they overlap with the Python-level work done on the main one.
+    # Arrow parses CSV and Parquet and hashlib hashes without holding the GIL: on this
+    # second thread they overlap with the Python-level work done on the main one.
+    background = ThreadPoolExecutor(max_workers=1)
+    try:
         package, rebuilt, checked = _read_and_rederive(report, root, descriptor, background)
         if package is not None:
             parquet = _in_background(background, check_parquet, root, descriptor, package)
@@ -76,6 +77,8 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
             report.problems += [problem for csv_file, problems in
                                 (_result(report, parquet) or {}).items()
                                 if csv_file not in with_problems for problem in problems]
+    finally:  # when interrupted, do not wait for work that was queued but not started
+        background.shutdown(cancel_futures=True)
     if spec and not report.problems:
         report.problems += _guarded(report, DESCRIPTOR, check_spec, root) or []
     return report
