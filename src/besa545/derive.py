@@ -71,7 +71,10 @@ def read_documents(root: Path, table: StringTable) -> tuple[dict[str, Document],
     """Every document of ``table`` whose raw text is present and unchanged."""
     documents, problems = {}, []
     guard = PathGuard(root)
-    for position, row in enumerate(table.frame.to_dict("records")):
+    columns = {name: values.tolist() for name, values in table.frame.items()}  # not per cell
+    rows = (dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True))
+    for position, row in enumerate(rows):
         document, found = read_document(guard, row, table.line(position))
         problems += found
         if document is not None:
@@ -221,9 +224,12 @@ def paragraph_kinds(spans: list[Span], title: str, authors: list[str]) -> list[s
 def _author_names(package: Package) -> dict[str, list[str]]:
     actors = package.tables["actors"].frame.set_index("actor_id")["name"]
     names: dict[str, list[str]] = {}
-    for row in package.tables["authorships"].frame.itertuples():
-        if row.actor_id in actors.index:
-            names.setdefault(row.document_id, []).append(actors[row.actor_id])
+    authorships = package.tables["authorships"].frame
+    by_id = actors.to_dict()
+    for document_id, actor_id in zip(authorships["document_id"].tolist(),
+                                     authorships["actor_id"].tolist(), strict=True):
+        if actor_id in by_id:
+            names.setdefault(document_id, []).append(by_id[actor_id])
     return names
 
 
@@ -403,7 +409,8 @@ def _paragraph_of(package: Package, which_document: np.ndarray, start: np.ndarra
     base = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
     paragraphs_frame = package.tables["paragraphs"].frame
     order = {document_id: position for position, document_id in enumerate(package.documents)}
-    paragraph_document = np.fromiter(map(order.__getitem__, paragraphs_frame["document_id"]),
+    paragraph_document = np.fromiter(map(order.__getitem__,
+                                         paragraphs_frame["document_id"].tolist()),
                                      np.int64, len(paragraphs_frame))
     keys = base[paragraph_document] + paragraphs_frame["char_start"].astype("int64").to_numpy()
     sorted_order = np.argsort(keys, kind="stable")
