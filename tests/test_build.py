@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import random
 
 from conftest import ROOT, run_cli, snapshot
@@ -123,3 +124,20 @@ def test_alias_pattern_prefers_the_longest_whole_word_alias():
     text = "Kim Jong-un and Kim met the US-China Commission, not xKim or Moons; [x] US."
     assert [match.group() for match in pattern.finditer(text)] == [
         "Kim Jong-un", "Kim", "US-China Commission", "[x]", "US"]
+
+
+def test_derived_rows_are_in_the_order_the_build_writes():
+    """Rows come out sorted by primary key, as written, also once a number outgrows its
+    zero padding (p100 sorts before p11), so files and fresh derivations line up."""
+    from besa545.derive import string_table
+    from besa545.paths import schema_dir
+    from besa545.tableschema import parse_schema
+
+    schema = parse_schema("paragraphs", json.loads(
+        (schema_dir() / "paragraphs.json").read_text(encoding="utf-8")))
+    ids = ["d-p09", "d-p10", "d-p11", "d-p100"]
+    columns = {name: [str(number) for number in range(4)] for name in schema.field_names}
+    columns["paragraph_id"] = ids
+    table = string_table("paragraphs", schema, columns)
+    assert table.frame["paragraph_id"].tolist() == ["d-p09", "d-p10", "d-p100", "d-p11"]
+    assert table.frame["position"].tolist() == ["0", "1", "3", "2"]  # rows move whole

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from besa545.validator import validate
@@ -194,6 +195,22 @@ case("invalid-utf8", replace_bytes("data/topics.csv", b"Six Party", b"Six \xff P
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None,
                  "file-encoding"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+# Arrow checks the UTF-8 of values but not of column names: the header is checked here.
+case("invalid-utf8-in-header", replace_bytes("data/topics.csv", b"topic_id,", b"topic_\xffid,"),
+     lambda r: {("data/topics.csv", 1, None, "file-encoding"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+
+
+def _duplicate_header_and_bad_byte(root: Path) -> None:
+    replace_bytes("data/topics.csv", b"topic_id,label", b"topic_id,topic_id")(root)
+    replace_bytes("data/topics.csv", b"Six Party", b"Six \xff Party")(root)
+
+
+# a file that is not UTF-8 is reported as that alone: its header cannot be trusted
+case("invalid-utf8-and-header-duplicate", _duplicate_header_and_bad_byte,
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None,
+                 "file-encoding"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 case("source-text-changed", replace_bytes("sources/besa-pp-545.md", b"July 30", b"July 31"),
      lambda r: {("data/documents.csv", 2, "raw_sha256", "source-hash")})
 case("plain-text-changed", replace_text("sources/besa-pp-545.txt", "PERSPECTIVES", "Perspectives"),
@@ -316,6 +333,16 @@ case("quotation-not-whole-passage",
                 (Q, line_of(r, "quotations", "sports-diplomacy"), "text",
                  "quotation-not-quoted"),
                 ("sources/besa-pp-545.txt", 23, None, "quotation-missing")})
+
+
+def _quotation_without_text(root: Path) -> None:
+    set_cell("quotations", "sports-diplomacy", "text", "")(root)
+    set_cell("quotations", "sports-diplomacy", "evidence", "not in the paper")(root)
+
+
+# an empty spanned column is reported as required, and its row is not located at all
+case("quotation-text-empty", _quotation_without_text,
+     lambda r: {(Q, line_of(r, "quotations", "sports-diplomacy"), "text", "required")})
 case("quotation-row-missing", drop_row("quotations", "sports-diplomacy"),
      lambda r: {("sources/besa-pp-545.txt", 23, None, "quotation-missing"),
                 ("data/parquet/quotations.parquet", None, None, "parquet-stale")})
@@ -459,6 +486,17 @@ def test_cli_formats_and_exit_status(tmp_path, fmt):
         assert result.stdout.rstrip().endswith("1 problem found")
 
 
+def test_encoding_error_counts_bytes_from_the_start_of_the_file(tmp_path):
+    """With a BOM, the byte offset of an invalid sequence still counts the BOM's 3 bytes."""
+    root = copy_package(tmp_path / "package")
+    replace_bytes("data/topics.csv", b"topic_id", b"\xef\xbb\xbftopic_id")(root)
+    replace_bytes("data/topics.csv", b"Six Party", b"Six \xff Party")(root)
+    reseal(root)
+    offset = (root / "data" / "topics.csv").read_bytes().index(b"\xff")
+    (problem,) = [p for p in validate(root, spec=False).problems if p.code == "file-encoding"]
+    assert problem.message.endswith(f"at byte {offset}")
+
+
 def test_words_that_look_like_nulls_are_text(tmp_path):
     """Only an empty cell is null: "NA", "null" or "NaN" in a CSV are values, kept as written."""
     from besa545.csvfile import read_string_table
@@ -501,6 +539,24 @@ def test_derived_file_is_compared_batch_by_batch(tmp_path, change, holds):
         assert table is None
 
 
+def test_derived_file_with_a_nul_byte_is_left_to_the_full_read(tmp_path):
+    """A NUL byte is reported by the full read at its line, even in a file that holds
+    exactly the rows derived."""
+    import pandas as pd
+
+    from besa545.csvfile import StringTable, read_if_holds, write_csv
+
+    frame = pd.DataFrame({"name": ["a1", "a\x002"], "note": ["b1", "b2"]}, dtype="str")
+    path = tmp_path / "t.csv"
+    path.write_bytes(write_csv(frame))
+    expected = StringTable("t", "t.csv", frame, lines=np.zeros(2, dtype=np.int64))
+    assert read_if_holds(path, "t.csv", expected) == (None, [])
+    path.write_bytes(write_csv(frame.replace("a\x002", "a2")))
+    expected.frame = frame.replace("a\x002", "a2")
+    table, problems = read_if_holds(path, "t.csv", expected)
+    assert problems == [] and table.lines.tolist() == [2, 3]
+
+
 def test_derived_file_with_quoted_values_is_compared_by_value(tmp_path):
     """A value with a comma or a line break needs quotes; such a file is still accepted."""
     from besa545.csvfile import read_if_holds, read_string_table, write_csv
@@ -508,9 +564,10 @@ def test_derived_file_with_quoted_values_is_compared_by_value(tmp_path):
 
     schema = parse_schema("t", {"fields": [{"name": "name"}, {"name": "note"}]})
     path = tmp_path / "t.csv"
-    path.write_text('name,note\na1,"b, and\nc"\n', encoding="utf-8")
+    path.write_text('name,note\na1,"b, and\nc"\na2,x\n', encoding="utf-8")
     expected, _ = read_string_table(path, "t.csv", schema)
     assert path.read_bytes() == write_csv(expected.frame)
-    assert read_if_holds(path, "t.csv", expected)[0] is not None
-    path.write_text('name,note\na1,"b, and\nd"\n', encoding="utf-8")
+    table, _ = read_if_holds(path, "t.csv", expected)
+    assert table.lines.tolist() == [2, 4]  # the lines an editor shows
+    path.write_text('name,note\na1,"b, and\nd"\na2,x\n', encoding="utf-8")
     assert read_if_holds(path, "t.csv", expected)[0] is None

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     import pyarrow.csv as pacsv
 
 MAX_CELL_BYTES = 1_000_000
+NOT_SPACE = re.compile(rb"\S")
 
 
 @dataclass
@@ -119,15 +120,21 @@ def read_string_table(path: Path, file: str, schema: TableSchema, *,
 def _read_mapped(data: bytes | mmap.mmap, path: Path, file: str, schema: TableSchema,
                  allow_missing_computed: bool) -> tuple[StringTable | None, list[Problem]]:
     problems = byte_problems(data, file)
-    if data[:3] == b"\xef\xbb\xbf":  # reported as file-bom; the rest still reads
-        data = data[3:]
-    if not re.search(rb"\S", data):
+    start = 3 if data[:3] == b"\xef\xbb\xbf" else 0  # reported as file-bom; the rest reads
+    if not NOT_SPACE.search(data, start):
         return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty",
                                          "write at least the header row")]
-    end = data.find(b"\n", 0, 1_000_000)
-    first_line = bytes(data[: end if end >= 0 else 1_000_000])
+    end = data.find(b"\n", start, start + 1_000_000)
+    first_line = bytes(data[start : end if end >= 0 else start + 1_000_000])
     header = next(csv.reader([first_line.decode("utf-8", errors="replace")]))
     header_problems = _check_header(header, file, schema, allow_missing_computed)
+    if header_problems or "\ufffd" in "".join(header):
+        # The whole file is decoded only now: a file that is not UTF-8 is reported as
+        # that alone, as its header cannot be trusted (Arrow checks the values' UTF-8 but
+        # not the column names').
+        _, undecodable = decode(data, file)
+        if undecodable is not None:
+            return None, [*problems, undecodable]
     problems += header_problems
     if any(problem.code in ("header-duplicate", "header-blank") for problem in header_problems):
         return None, problems
@@ -186,7 +193,7 @@ def _parse(data: bytes | mmap.mmap, path: Path, header: list[str], file: str,
         arrow, invalid = _read_arrow(path, header, threads=True)
         if invalid:  # only a single-threaded read knows the record numbers of bad rows
             arrow, invalid = _read_arrow(path, header, threads=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as error:
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as error:
         _, undecodable = decode(data, file)  # pyarrow checks UTF-8 but cannot say where
         if undecodable is not None:
             return None, [undecodable]
@@ -281,6 +288,7 @@ def read_if_holds(path: Path, file: str, expected: StringTable
     read or parsed: the caller then reads it with :func:`read_string_table`, which says
     what is wrong and where.
     """
+    import numpy as np
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -289,10 +297,14 @@ def read_if_holds(path: Path, file: str, expected: StringTable
         pa.schema([(name, pa.string()) for name in names]))
     offset = 0
     try:
-        if _written_exactly(path, expected.frame, wanted):
-            return replace(expected, file=file), []
         with mapped(path) as data:
             problems = byte_problems(data, file)
+        if any(problem.code == "file-nul-byte" for problem in problems) or _oversized_cells(
+                wanted):
+            return None, []  # reported by the full read, at the line where they are
+        if _written_exactly(path, expected.frame, wanted):  # then no value spans lines
+            lines = np.arange(2, len(expected.frame) + 2, dtype=np.int64)
+            return replace(expected, file=file, lines=lines), problems
         with pa.memory_map(str(path)) as source:
             reader = pacsv.open_csv(source, read_options=pacsv.ReadOptions(block_size=1 << 24),
                                     parse_options=_parse_options(),
@@ -309,7 +321,8 @@ def read_if_holds(path: Path, file: str, expected: StringTable
         return None, []
     if offset != wanted.num_rows:
         return None, []
-    return replace(expected, file=file), problems
+    lines, _ = _line_numbers(expected.frame, [], multiline=True)
+    return replace(expected, file=file, lines=lines), problems
 
 
 def _written_exactly(path: Path, frame: pd.DataFrame, table: pa.Table,

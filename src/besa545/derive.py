@@ -139,8 +139,20 @@ def string_table(name: str, schema: TableSchema, columns: dict[str, Any]) -> Str
     arrow = pa.table({field: pa.array(columns[field], type=pa.string()) if isinstance(
         columns[field], list) else columns[field].cast(pa.string())
         for field in schema.field_names})
-    frame = arrow.to_pandas().astype("str")
+    frame = _in_key_order(arrow, schema.primary_key).to_pandas().astype("str")
     return StringTable(name, f"data/{name}.csv", frame, np.zeros(len(frame), dtype=np.int64))
+
+
+def _in_key_order(arrow: pa.Table, key: list[str]) -> pa.Table:
+    """The rows in the order the build writes them, sorted by primary key (the order they
+    are derived in already, unless an ID's number outgrows its zero padding)."""
+    import pyarrow.compute as pc
+
+    if len(key) == 1 and arrow.num_rows > 1:
+        column = arrow[key[0]]
+        if pc.all(pc.less(column[:-1], column[1:])).as_py():
+            return arrow
+    return arrow.take(pc.sort_indices(arrow, sort_keys=[(name, "ascending") for name in key]))
 
 
 def joined(first: pa.Array, infix: str, number: Any, width: int) -> pa.Array:
@@ -294,8 +306,9 @@ def locate_column(package: Package, table: StringTable,
     for position in range(len(frame)) if not spans_evidence else np.flatnonzero(~found_once):
         row = {"document_id": document_ids[position], "evidence": cells[position],
                column: inner[position]}
-        if texts.get(row["document_id"]) is None:
-            span, problem = None, None  # an unknown document is reported by the foreign key
+        if texts.get(row["document_id"]) is None or not all(
+                isinstance(row[name], str) for name in ("evidence", column)):
+            span, problem = None, None  # reported by the foreign key or required checks
         else:
             span, problem = locate_row(package, table, int(position), row, column)
         starts[position] = span.start if span else None

@@ -130,8 +130,10 @@ def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
     if package is not None and tables is not None:
         package.tables.update(tables)
         if rebuilt is not None:
-            report.problems += _guarded(report, DESCRIPTOR, rederive_offsets, package,
-                                        rebuilt) or []
+            located = _guarded(report, DESCRIPTOR, rederive_offsets, package, rebuilt)
+            if located is None:  # a crash: what was derived is incomplete, do not check it
+                rebuilt = None
+            report.problems += located or []
     derived_tables = _result(report, derived)
     columns = _result(report, others_checked)
     report.problems += columns or []
