@@ -270,71 +270,66 @@ def fill_offsets(package: Package) -> list[Problem]:
     return problems
 
 
-def pd_strings(values: list[int | None]) -> Any:
-    """Integers (or None) as a text column, the form every CSV cell has in memory."""
+def pd_strings(values: np.ndarray) -> Any:
+    """Offsets as a text column, the form every CSV cell has in memory; -1 is empty."""
     import pandas as pd
     import pyarrow as pa
 
-    return pd.Series(pa.array(values, type=pa.int64()).cast(pa.string()).to_pandas(),
+    return pd.Series(pa.array(values, mask=values < 0).cast(pa.string()).to_pandas(),
                      dtype="str")
 
 
-def locate_column(package: Package, table: StringTable,
-                  column: str) -> tuple[list[int | None], list[int | None], list[Problem]]:
-    """Start and end of ``column`` in each row's text, and a problem for each failure.
+def locate_column(package: Package, table: StringTable, column: str,
+                  chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray, list[Problem]]:
+    """Start and end of ``column`` in each row's text (-1: not located), and a problem for
+    each failure.
 
-    The common case (evidence found exactly once) is decided for all rows at once with
-    ``str.find`` mapped over the columns; only the other rows, and the spanned text of
-    tables that locate a column inside the evidence, go through :func:`locate_row`.
+    The common case (evidence found exactly once) is decided with ``str.find`` mapped over
+    a slice of rows at a time; only the other rows, and the spanned text of tables that
+    locate a column inside the evidence, go through :func:`locate_row`. Slices keep the
+    rows' Python strings few at a time, and let the validator's background thread take
+    the GIL between them (one long C loop would hold it throughout).
     """
     import numpy as np
 
     frame = table.frame
     texts = {document_id: document.text for document_id, document in package.documents.items()}
-    document_ids = frame["document_id"].tolist()
-    row_texts = list(map(texts.get, document_ids, repeat("")))
-    cells = frame["evidence"].tolist()
-    evidences = [cell if isinstance(cell, str) else "" for cell in cells]  # empty: reported
-    firsts, found_once = _find_once(row_texts, evidences)
-    lengths = np.fromiter(map(len, evidences), np.int64, len(evidences))
-    found_once &= lengths > 0
-    starts: list[int | None] = firsts.tolist()
-    ends: list[int | None] = (firsts + lengths).tolist()
-    spans_evidence = column == "evidence"
+    starts = np.full(len(frame), -1, np.int64)
+    ends = np.full(len(frame), -1, np.int64)
     problems = []
-    inner = cells if spans_evidence else frame[column].tolist()
-    for position in range(len(frame)) if not spans_evidence else np.flatnonzero(~found_once):
-        row = {"document_id": document_ids[position], "evidence": cells[position],
-               column: inner[position]}
-        if texts.get(row["document_id"]) is None or not all(
-                isinstance(row[name], str) for name in ("evidence", column)):
-            span, problem = None, None  # reported by the foreign key or required checks
-        else:
-            span, problem = locate_row(package, table, int(position), row, column)
-        starts[position] = span.start if span else None
-        ends[position] = span.end if span else None
-        if problem:
-            problems.append(problem)
+    for offset in range(0, len(frame), chunk):
+        rows = frame.iloc[offset : offset + chunk]
+        document_ids = rows["document_id"].tolist()
+        cells = rows["evidence"].tolist()
+        evidences = [cell if isinstance(cell, str) else "" for cell in cells]  # empty: reported
+        found, once = _find_once(list(map(texts.get, document_ids, repeat(""))), evidences)
+        lengths = np.fromiter(map(len, evidences), np.int64, len(evidences))
+        once &= lengths > 0
+        inner = cells if column == "evidence" else rows[column].tolist()
+        if column == "evidence":
+            starts[offset : offset + len(rows)] = np.where(once, found, -1)
+            ends[offset : offset + len(rows)] = np.where(once, found + lengths, -1)
+        for position in np.flatnonzero(~once) if column == "evidence" else range(len(rows)):
+            row = {"document_id": document_ids[position], "evidence": cells[position],
+                   column: inner[position]}
+            if texts.get(row["document_id"]) is None or not all(
+                    isinstance(row[name], str) for name in ("evidence", column)):
+                continue  # reported by the foreign key or required checks
+            span, problem = locate_row(package, table, offset + int(position), row, column)
+            if span:
+                starts[offset + position], ends[offset + position] = span.start, span.end
+            if problem:
+                problems.append(problem)
     return starts, ends, problems
 
 
-def _find_once(texts: list[str], passages: list[str],
-               chunk: int = 1 << 16) -> tuple[np.ndarray, np.ndarray]:
-    """Where each passage first occurs in its text (-1: nowhere), and whether only once.
-
-    ``str.find`` is mapped over a slice of rows at a time: one long C loop would hold the
-    GIL throughout, and the validator's background thread needs it now and then.
-    """
+def _find_once(texts: list[str], passages: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each passage first occurs in its text (-1: nowhere), and whether only once."""
     import numpy as np
 
-    firsts = np.empty(len(passages), np.int64)
-    seconds = np.empty(len(passages), np.int64)
-    for start in range(0, len(passages), chunk):
-        these = slice(start, start + chunk)
-        found = np.fromiter(map(str.find, texts[these], passages[these]), np.int64)
-        firsts[these] = found
-        seconds[these] = np.fromiter(map(str.find, texts[these], passages[these],
-                                         (found + 1).tolist()), np.int64)
+    firsts = np.fromiter(map(str.find, texts, passages), np.int64, len(passages))
+    seconds = np.fromiter(map(str.find, texts, passages, (firsts + 1).tolist()), np.int64,
+                          len(passages))
     return firsts, (firsts >= 0) & (seconds < 0)
 
 

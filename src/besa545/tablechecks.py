@@ -16,7 +16,7 @@ from besa545.tableschema import (
     TableSchema,
     pandera_schema,
 )
-from besa545.vectors import isin
+from besa545.vectors import arrow_text, isin
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -152,6 +152,14 @@ def check_foreign_keys(package: Package, settled: set[str] | frozenset[str] = fr
     return problems
 
 
+def _all_lowercase(values: pd.Series) -> bool:
+    """Whether every value is its own lowercase (one pass in Arrow, nothing kept)."""
+    import pyarrow.compute as pc
+
+    text = arrow_text(values)
+    return bool(pc.all(pc.fill_null(pc.equal(pc.utf8_lower(text), text), True)).as_py())
+
+
 def _single(fields: str | list[str]) -> str:
     return fields if isinstance(fields, str) else fields[0]
 
@@ -168,6 +176,8 @@ def check_case_duplicates(package: Package, settled: set[str] | frozenset[str] =
         if name in settled or len(key) != 1 or key[0] in table.absent:
             continue
         values = table.frame[key[0]]
+        if _all_lowercase(values):
+            continue  # none can differ only by case (exact twins: the primary key check)
         folded = values.str.lower()
         clash = (folded.duplicated(keep=False) & ~values.duplicated(keep=False)).to_numpy()
         for position in np.flatnonzero(clash):

@@ -11,8 +11,8 @@ This module runs the layers and holds the files and spec layers; the tables laye
 
 Work is shared between two threads. The main one does what is Python: reading the papers,
 deriving paragraphs and mentions, locating evidence, the checks across tables. A
-background thread does what runs in C without the GIL: hashing, parsing the large CSVs
-and checking their columns, comparing derived tables and Parquet copies. Problems are
+background thread does what runs mostly in C without the GIL: hashing, parsing the large
+CSVs and checking their columns, comparing the Parquet copies. Problems are
 sorted when reported, so the order in which the threads find them does not show.
 """
 
@@ -22,6 +22,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -68,7 +69,9 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
     background = ThreadPoolExecutor(max_workers=1)
     try:
         package, rebuilt, checked = _read_and_rederive(report, root, descriptor, background)
-        if package is not None:
+        if package is None:
+            checked()  # the column problems of the tables that could be read
+        else:
             parquet = _in_background(background, check_parquet, root, descriptor, package)
             _check_read_package(report, package, rebuilt, checked)
             del rebuilt  # the recomputed tables are large
@@ -85,9 +88,9 @@ def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
 
 
 def _check_read_package(report: Report, package: Package, rebuilt: Package | None,
-                        checked: frozenset[str]) -> None:
-    """The derived tables, the tables layer (but the columns already ``checked``) and the
-    content layer."""
+                        checked: Callable[[], frozenset[str]]) -> None:
+    """The derived tables, the tables layer (but the columns that ``checked()`` says the
+    background thread checked) and the content layer."""
     settled: set[str] = set()
     if rebuilt is not None:
         stale = _guarded(report, DESCRIPTOR, check_derived, package, rebuilt) or []
@@ -96,7 +99,7 @@ def _check_read_package(report: Report, package: Package, rebuilt: Package | Non
         settled = {name for name in DERIVED if f"data/{name}.csv" not in
                    {problem.file for problem in stale}}
     report.problems += _guarded(report, DESCRIPTOR, check_tables, package, settled,
-                                checked) or []
+                                checked()) or []
     if rebuilt is not None:
         report.problems += _guarded(report, DESCRIPTOR, check_offsets, package, rebuilt) or []
         report.problems += _guarded(report, DESCRIPTOR, check_content, rebuilt) or []
@@ -104,18 +107,20 @@ def _check_read_package(report: Report, package: Package, rebuilt: Package | Non
 
 def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
                        background: ThreadPoolExecutor
-                       ) -> tuple[Package | None, Package | None, frozenset[str]]:
+                       ) -> tuple[Package | None, Package | None,
+                                  Callable[[], frozenset[str]]]:
     """Read the package and derive afresh what the build computes, overlapping the two.
 
     The ``background`` thread hashes the files and parses the CSVs while this one reads
     the papers, derives paragraphs and mentions and locates every evidence. Returns the
     package as read (None when a table the content checks need could not be read), its
-    copy with everything derived afresh (None if deriving failed) and the tables whose
-    columns the background thread has checked as well.
+    copy with everything derived afresh (None if deriving failed) and a function that
+    waits for the column checks still running in the background, adds their problems to
+    the report and returns the tables they covered.
     """
     schemas = _guarded(report, DESCRIPTOR, read_schemas, root, descriptor)
     if schemas is None:
-        return None, None, frozenset()
+        return None, None, frozenset
     hashes = _in_background(background, check_hashes, root, descriptor)
     others = _in_background(background, read_tables, root, descriptor, schemas,
                             lambda name: name not in TEXT_TABLES and name not in DERIVED)
@@ -123,8 +128,6 @@ def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
     others_checked = _in_background(background, check_columns_read, others, schemas)
     package = _guarded(report, DESCRIPTOR, read_text_tables, root, descriptor, schemas)
     rebuilt = None if package is None else _guarded(report, DESCRIPTOR, rederive_texts, package)
-    derived = _in_background(background, read_derived_tables, root, descriptor, schemas,
-                             rebuilt)
     report.problems += _result(report, hashes) or []
     tables = _result(report, others)
     if package is not None and tables is not None:
@@ -134,14 +137,21 @@ def _read_and_rederive(report: Report, root: Path, descriptor: dict[str, Any],
             if located is None:  # a crash: what was derived is incomplete, do not check it
                 rebuilt = None
             report.problems += located or []
-    derived_tables = _result(report, derived)
-    columns = _result(report, others_checked)
-    report.problems += columns or []
+    # here rather than in the background, where it would wait for the column checks
+    derived_tables = _guarded(report, DESCRIPTOR, read_derived_tables, root, descriptor,
+                              schemas, rebuilt)
+
+    @cache
+    def checked() -> frozenset[str]:
+        columns = _result(report, others_checked)
+        report.problems += columns or []
+        return frozenset(tables or ()) if columns is not None else frozenset()
+
     if package is None or tables is None or derived_tables is None or not set(DERIVED) <= set(
             derived_tables):
-        return None, None, frozenset()
+        return None, None, checked
     package.tables.update(derived_tables)
-    return package, rebuilt, frozenset(tables) if columns is not None else frozenset()
+    return package, rebuilt, checked
 
 
 def check_columns_read(read: Future, schemas: dict[str, TableSchema]) -> list[Problem]:
