@@ -22,6 +22,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from make_synthetic import PLANTS  # this script's folder is on the path
+
 HERE = Path(__file__).resolve().parent
 BIN = Path(sys.executable).parent
 MEASURE = """
@@ -46,10 +48,8 @@ def measure(command: list[str], output: Path) -> dict[str, float]:
 def ensure_package(directory: Path, rows: int) -> list[dict]:
     planted = directory / "planted.json"
     if not planted.is_file():
-        kinds = ["enum", "foreign-key", "required", "pattern", "type-date", "primary-key",
-                 "evidence", "date-order"]
         subprocess.run([sys.executable, str(HERE / "make_synthetic.py"), "--rows", str(rows),
-                        "--out", str(directory), "--plant", *kinds], check=True)
+                        "--out", str(directory), "--plant", *PLANTS], check=True)
     return json.loads(planted.read_text(encoding="utf-8"))
 
 

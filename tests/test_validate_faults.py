@@ -131,6 +131,12 @@ def case(name: str, edit: Callable[[Path], None], expected: Callable[[Path], set
     CASES[name] = (edit, reseal_after, expected)
 
 
+def cell_case(name: str, table: str, key: str, column: str, value: str, code: str) -> None:
+    """One cell set to ``value``, reported as ``code`` at that cell and nowhere else."""
+    case(name, set_cell(table, key, column, value),
+         lambda r: {(f"data/{table}.csv", line_of(r, table, key), column, code)})
+
+
 E, A, Q = "data/events.csv", "data/actors.csv", "data/quotations.csv"
 
 # files
@@ -258,33 +264,21 @@ case("row-unterminated-quote", replace_text(P, "warmbier-death,otto-warmbier,sub
                  "row-field-count")})
 case("row-blank", replace_text("data/topics.csv", "\nsix-party-talks,", "\n\nsix-party-talks,"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None, "row-blank")})
-case("cell-10-megabytes", set_cell("topics", "six-party-talks", "description", "x" * 10_000_000),
-     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "description",
-                 "cell-too-long")})
+cell_case("cell-10-megabytes", "topics", "six-party-talks", "description", "x" * 10_000_000,
+          "cell-too-long")
 
 # types, constraints and keys, one table each
-case("required-empty", set_cell("topics", "six-party-talks", "label", ""),
-     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
-                 "required")})
-case("enum-actor-type", set_cell("actors", "nba", "actor_type", "league"),
-     lambda r: {(A, line_of(r, "actors", "nba"), "actor_type", "enum")})
-case("pattern-iso3", set_cell("actors", "nba", "country_iso3", "usa"),
-     lambda r: {(A, line_of(r, "actors", "nba"), "country_iso3", "pattern")})
+cell_case("required-empty", "topics", "six-party-talks", "label", "", "required")
+cell_case("enum-actor-type", "actors", "nba", "actor_type", "league", "enum")
+cell_case("pattern-iso3", "actors", "nba", "country_iso3", "usa", "pattern")
 case("integer-with-decimals", set_cell("authorships", "besa-pp-545", "position", "1.0"),
      lambda r: {("data/authorships.csv", 2, "position", "type-integer")})
-case("date-impossible", set_cell("events", "mar-a-lago-agreement", "date_end", "2017-04-31"),
-     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_end", "type-date")})
-case("date-written-null", set_cell("events", "mar-a-lago-agreement", "date_end", "null"),
-     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_end", "type-date")})
-case("number-not-a-number", set_cell("cameo_codes", "042", "goldstein", "high"),
-     lambda r: {("data/cameo_codes.csv", line_of(r, "cameo_codes", "042"), "goldstein",
-                 "type-number")})
-case("number-above-maximum", set_cell("cameo_codes", "042", "goldstein", "11"),
-     lambda r: {("data/cameo_codes.csv", line_of(r, "cameo_codes", "042"), "goldstein",
-                 "maximum")})
-case("boolean-invalid", set_cell("actor_relations", "dennis-rodman", "is_former", "yes"),
-     lambda r: {("data/actor_relations.csv", line_of(r, "actor_relations", "dennis-rodman"),
-                 "is_former", "type-boolean")})
+cell_case("date-impossible", "events", "mar-a-lago-agreement", "date_end", "2017-04-31",
+          "type-date")
+cell_case("date-written-null", "events", "mar-a-lago-agreement", "date_end", "null", "type-date")
+cell_case("number-not-a-number", "cameo_codes", "042", "goldstein", "high", "type-number")
+cell_case("number-above-maximum", "cameo_codes", "042", "goldstein", "11", "maximum")
+cell_case("boolean-invalid", "actor_relations", "dennis-rodman", "is_former", "yes", "type-boolean")
 case("unique-id-duplicated", set_cell("topics", "six-party-talks", "topic_id", "thaad-deployment"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
                  "unique"),
@@ -305,9 +299,8 @@ case("composite-key-duplicated", _duplicate_participant,
                 ("data/event_participants.csv",
                  len(read_rows(r, "event_participants")) + 2, "event_id, actor_id, role",
                  "primary-key")})
-case("foreign-key-broken", set_cell("stances", "china-opposes-war", "holder_actor_id", "chinaa"),
-     lambda r: {("data/stances.csv", line_of(r, "stances", "china-opposes-war"),
-                 "holder_actor_id", "foreign-key")})
+cell_case("foreign-key-broken", "stances", "china-opposes-war", "holder_actor_id", "chinaa",
+          "foreign-key")
 case("enum-participant-role", set_cell("event_participants", "warmbier-death", "role", "victim"),
      lambda r: {("data/event_participants.csv", line_of(r, "event_participants",
                                                         "warmbier-death"), "role", "enum")})
@@ -320,12 +313,10 @@ case("evidence-not-in-text",
 case("evidence-shortened", set_cell("events", "mar-a-lago-agreement", "evidence", "Mar-a-Lago"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "char_start",
                  "offset-mismatch")})
-case("evidence-occurs-twice", set_cell("events", "mar-a-lago-agreement", "evidence", "Beijing"),
-     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "evidence",
-                 "evidence-ambiguous")})
-case("offsets-shifted", set_cell("events", "mar-a-lago-agreement", "char_start", "1487"),
-     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "char_start",
-                 "offset-mismatch")})
+cell_case("evidence-occurs-twice", "events", "mar-a-lago-agreement", "evidence", "Beijing",
+          "evidence-ambiguous")
+cell_case("offsets-shifted", "events", "mar-a-lago-agreement", "char_start", "1487",
+          "offset-mismatch")
 case("quotation-not-whole-passage",
      set_cell("quotations", "sports-diplomacy", "text", "sports"),
      lambda r: {(Q, line_of(r, "quotations", "sports-diplomacy"), "char_start",
@@ -359,15 +350,10 @@ case("date-precision-month", set_cell("events", "mar-a-lago-agreement", "date_en
 case("date-basis-missing", set_cell("events", "mar-a-lago-agreement", "date_basis", ""),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
                  "date-basis")})
-case("formula-injection", set_cell("topics", "six-party-talks", "label", "=HYPERLINK(1)"),
-     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
-                 "cell-formula")})
-case("whitespace", set_cell("topics", "six-party-talks", "label", "Six Party Talks "),
-     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
-                 "cell-whitespace")})
-case("not-nfc", set_cell("topics", "six-party-talks", "label", "Cafe\u0301 talks"),
-     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label",
-                 "cell-unicode")})
+cell_case("formula-injection", "topics", "six-party-talks", "label", "=HYPERLINK(1)",
+          "cell-formula")
+cell_case("whitespace", "topics", "six-party-talks", "label", "Six Party Talks ", "cell-whitespace")
+cell_case("not-nfc", "topics", "six-party-talks", "label", "Cafe\u0301 talks", "cell-unicode")
 case("actor-never-mentioned", drop_row("aliases", "nba", "actor_id"),
      lambda r: {(A, line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned"),
                 ("data/mentions.csv", None, None, "derived-stale"),
@@ -397,9 +383,7 @@ case("id-differs-only-by-case", _case_twin,
                 ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id",
                  "id-case-duplicate"),
                 ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id", "pattern")})
-case("id-not-a-slug", set_cell("links", "link-global-times-editorial", "link_id", "Link GT"),
-     lambda r: {("data/links.csv", line_of(r, "links", "link-global-times-editorial"),
-                 "link_id", "pattern")})
+cell_case("id-not-a-slug", "links", "link-global-times-editorial", "link_id", "Link GT", "pattern")
 case("mentions-edited", drop_row("mentions", "besa-pp-545-m00107"),
      lambda r: {("data/mentions.csv", None, None, "derived-stale")})
 case("derived-table-edited", set_cell("paragraphs", "besa-pp-545-p03", "kind", "body"),

@@ -227,6 +227,12 @@ def sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
+def file_sha256(path: Path) -> str:
+    """:func:`sha256` of a file, read in pieces: the files can be large."""
+    with path.open("rb") as handle:
+        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def write_atomically(root: Path, files: dict[str, bytes]) -> None:
     """Write every file through a temporary file and a rename; skip unchanged files."""
     staged = []

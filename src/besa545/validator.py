@@ -18,7 +18,6 @@ sorted when reported, so the order in which the threads find them does not show.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -355,6 +354,8 @@ def _read_schema(root: Path, resource: dict[str, Any]) -> tuple[TableSchema | No
 
 def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
     """Every file the descriptor lists exists and has the recorded size and hash."""
+    from besa545.build import file_sha256
+
     problems = []
     for resource in descriptor["resources"]:
         entries = [resource]
@@ -369,10 +370,8 @@ def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
                                             "the Parquet copy does not exist",
                                             "run `besa545 build`"))
                 continue
-            with path.open("rb") as handle:  # read in pieces: the files can be large
-                digest = "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
             recorded = (entry.get("bytes"), entry.get("hash"))
-            actual = (path.stat().st_size, digest)
+            actual = (path.stat().st_size, file_sha256(path))
             if recorded != actual:
                 problems.append(Problem(file, None, None, "file-hash",
                                         f"the file has {actual[0]} bytes and hash {actual[1]}, "

@@ -63,6 +63,8 @@ def dates(series: pd.Series) -> pd.Series:
     """
     import pandas as pd
 
+    from besa545.tableschema import TYPE_PATTERNS
+
     parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
-    written = series.str.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}").fillna(False).to_numpy(bool)
+    written = series.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False).to_numpy(bool)
     return parsed.where(written & (parsed.dt.year >= 1).to_numpy(bool))
