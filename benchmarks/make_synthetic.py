@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import besa545
-from besa545.build import build
+from besa545.build.pipeline import build, record_hashes
 
 SENTENCES_PER_PAPER = 100
 SENTENCES_PER_PARAGRAPH = 10
@@ -146,7 +146,7 @@ def write_inputs(out: Path, papers: int) -> None:
 
 def plant(out: Path, kinds: list[str], rows: int) -> list[dict[str, object]]:
     """Corrupt one cell per kind, at distinct rows; return where each error is."""
-    from besa545.tableschema import table_schema
+    from besa545.model.schema import table_schema
 
     planted = []
     edited: dict[str, list[list[str]]] = {}
@@ -169,20 +169,9 @@ def plant(out: Path, kinds: list[str], rows: int) -> list[dict[str, object]]:
         buffer = io.StringIO()
         csv.writer(buffer, lineterminator="\n").writerows(records)
         (out / "data" / f"{name}.csv").write_text(buffer.getvalue(), encoding="utf-8")
-    reseal(out)
+    record_hashes(out)
     (out / "planted.json").write_text(json.dumps(planted, indent=2), encoding="utf-8")
     return planted
-
-
-def reseal(out: Path) -> None:
-    """Record the current bytes and hash of every CSV in the descriptor."""
-    path = out / "datapackage.json"
-    descriptor = json.loads(path.read_text(encoding="utf-8"))
-    for resource in descriptor["resources"]:
-        data = (out / resource["path"]).read_bytes()
-        resource["bytes"] = len(data)
-        resource["hash"] = f"sha256:{hashlib.sha256(data).hexdigest()}"
-    path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
 
 def main() -> None:

@@ -9,8 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from besa545.validator import validate
-from conftest import ROOT
+from besa545.check.scheduler import validate
+from helpers import ROOT
 
 
 def plantable_kinds() -> list[str]:

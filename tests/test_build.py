@@ -7,7 +7,7 @@ import io
 import json
 import random
 
-from conftest import ROOT, run_cli, snapshot
+from helpers import ROOT, invoke, snapshot
 
 COMMITTED = None
 
@@ -20,11 +20,11 @@ def committed() -> dict[str, bytes]:
 
 
 def test_building_a_copy_reproduces_the_committed_files_byte_for_byte(package_copy):
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 0, result.stderr
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 0, result.stderr
     assert snapshot(package_copy) == committed()
-    again = run_cli("build", "--root", str(package_copy))
-    assert again.returncode == 0 and snapshot(package_copy) == committed()
+    again = invoke("build", "--root", str(package_copy))
+    assert again.status == 0 and snapshot(package_copy) == committed()
 
 
 def test_build_normalises_order_quoting_and_computed_columns(package_copy):
@@ -40,8 +40,8 @@ def test_build_normalises_order_quoting_and_computed_columns(package_copy):
     for row in body:
         writer.writerow([row[i] for i in order if i not in computed])
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 0, result.stderr
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 0, result.stderr
     assert snapshot(package_copy) == committed()
 
 
@@ -63,8 +63,8 @@ def test_missing_evidence_fails_with_file_line_and_nothing_is_written(package_co
     path = package_copy / "data" / "authorships.csv"
     _replace_in(path, "by George N. Tzogopoulos", "by George Tzogopoulos")
     before = snapshot(package_copy)
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 1
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
     assert "data/authorships.csv:2 [evidence]: evidence-not-found" in result.stderr
     assert "'by George Tzogopoulos' does not occur in the text" in result.stderr
     assert "Traceback" not in result.stderr
@@ -74,8 +74,8 @@ def test_missing_evidence_fails_with_file_line_and_nothing_is_written(package_co
 def test_ambiguous_evidence_fails_and_says_how_often_it_occurs(package_copy):
     path = package_copy / "data" / "authorships.csv"
     _replace_in(path, "by George N. Tzogopoulos", "George N. Tzogopoulos")
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 1
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
     assert "data/authorships.csv:2 [evidence]: evidence-ambiguous" in result.stderr
     assert "occurs 2 times in the text; lengthen it" in result.stderr
 
@@ -83,8 +83,8 @@ def test_ambiguous_evidence_fails_and_says_how_often_it_occurs(package_copy):
 def test_changed_source_text_fails_the_build(package_copy):
     raw = package_copy / "sources" / "besa-pp-545.md"
     raw.write_bytes(raw.read_bytes().replace(b"July 30, 2017", b"July 31, 2017"))
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 1
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
     assert "data/documents.csv:2 [raw_sha256]: source-hash" in result.stderr
 
 
@@ -97,28 +97,28 @@ def _drop_line_containing(path, needle: str) -> None:
 
 def test_build_fails_when_a_quoted_passage_has_no_row(package_copy):
     _drop_line_containing(package_copy / "data" / "quotations.csv", "sports-diplomacy,")
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 1
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
     assert ("sources/besa-pp-545.txt:23: quotation-missing: the quoted passage "
             "'sports diplomacy' at 2616-2632 has no row in data/quotations.csv") in result.stderr
 
 
 def test_build_fails_when_a_link_has_no_row(package_copy):
     _drop_line_containing(package_copy / "data" / "links.csv", "link-global-times-editorial,")
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 1
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
     assert "link-missing: the link 'Global Times editorial' at 4551-4573" in result.stderr
 
 
 def test_build_fails_when_an_actor_is_never_mentioned(package_copy):
     _drop_line_containing(package_copy / "data" / "aliases.csv", "nba,NBA")
-    result = run_cli("build", "--root", str(package_copy))
-    assert result.returncode == 1
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
     assert "[actor_id]: actor-unmentioned: actor 'nba' is never mentioned" in result.stderr
 
 
 def test_alias_pattern_prefers_the_longest_whole_word_alias():
-    from besa545.derive import alias_pattern
+    from besa545.derive.mentions import alias_pattern
 
     pattern = alias_pattern(["Kim", "Kim Jong-un", "US", "US-China Commission", "[x]", "Moon"])
     text = "Kim Jong-un and Kim met the US-China Commission, not xKim or Moons; [x] US."
@@ -129,9 +129,9 @@ def test_alias_pattern_prefers_the_longest_whole_word_alias():
 def test_derived_rows_are_in_the_order_the_build_writes():
     """Rows come out sorted by primary key, as written, also once a number outgrows its
     zero padding (p100 sorts before p11), so files and fresh derivations line up."""
-    from besa545.derive import string_table
-    from besa545.paths import schema_dir
-    from besa545.tableschema import parse_schema
+    from besa545.derive.columns import string_table
+    from besa545.model.paths import schema_dir
+    from besa545.model.schema import parse_schema
 
     schema = parse_schema("paragraphs", json.loads(
         (schema_dir() / "paragraphs.json").read_text(encoding="utf-8")))

@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 import besa545
-from besa545 import metadata
-from conftest import ROOT, run_cli
+from besa545.model import metadata
+from helpers import ROOT, invoke
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
@@ -78,8 +78,8 @@ def test_zenodo_metadata_has_the_fields_zenodo_requires():
 
 @pytest.mark.parametrize("fmt", ["apa", "bibtex", "cff"])
 def test_cite_prints_the_dataset_and_the_paper(fmt):
-    result = run_cli("cite", "--format", fmt)
-    assert result.returncode == 0
+    result = invoke("cite", "--format", fmt)
+    assert result.status == 0
     text = result.stdout
     if fmt == "cff":
         assert text == (ROOT / "CITATION.cff").read_text(encoding="utf-8")

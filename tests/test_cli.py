@@ -1,17 +1,40 @@
-"""The command line: exit codes, messages, no tracebacks."""
+"""The command line: exact output, exit codes, no tracebacks.
+
+Commands run in this process through ``main([...])`` (see ``helpers.invoke``); the last
+tests start real processes to check the two entry points themselves.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
 
 import besa545
-from conftest import ROOT, run_cli
+from helpers import (
+    ROOT,
+    copy_package,
+    invoke,
+    line_of,
+    reseal,
+    run_cli,
+    set_cell,
+)
+
+ACTOR_TYPES = ("person, state, government_body, international_organization, media_outlet, "
+               "organization, group")
 
 
-def test_version_and_help():
-    assert run_cli("--version").stdout.strip() == f"besa545 {besa545.__version__}"
-    result = run_cli()
-    assert result.returncode == 2 and "build" in result.stdout and "validate" in result.stdout
+def test_help_lists_the_commands_and_is_a_usage_status():
+    result = invoke()
+    assert result.status == 2
+    for command in ("build", "validate", "info", "cite", "show"):
+        assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
 def test_every_command_is_documented_in_the_readme():
@@ -21,37 +44,149 @@ def test_every_command_is_documented_in_the_readme():
 
 
 def test_info_lists_every_table_with_its_row_count():
-    result = run_cli("info")
-    assert result.returncode == 0
-    assert besa545.__version__ in result.stdout
+    result = invoke("info")
+    assert result.status == 0
+    assert result.stdout.startswith(f"besa545 {besa545.__version__}: BESA Perspectives Paper "
+                                    "545, annotated: Sino-American Disagreements on North "
+                                    "Korea\n")
     for name in besa545.tables():
         rows = len(besa545.load(name))
-        assert re.search(rf"^\s+{name}\s+{rows}$", result.stdout, re.MULTILINE), name
-    assert "cite as:" in result.stdout
+        assert re.search(rf"^  {name}\s+{rows}$", result.stdout, re.MULTILINE), name
+    assert "\ncite as:\n" in result.stdout
 
 
-def test_validate_clean_package_exits_zero():
-    result = run_cli("validate")
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip() == "ok: no problems found"
+def test_validate_clean_package():
+    result = invoke("validate")
+    assert result == (0, "ok: no problems found\n", "")
 
 
 def test_validate_missing_path_is_a_usage_error(tmp_path):
-    result = run_cli("validate", str(tmp_path / "nowhere"))
-    assert result.returncode == 2
-    assert result.stderr.startswith("Error: ") and "does not exist" in result.stderr
+    missing = tmp_path / "nowhere"
+    assert invoke("validate", str(missing)) == (
+        2, "", f"Error: {missing} does not exist; pass a package directory or its "
+               "datapackage.json\n")
 
 
 def test_unknown_command_and_option_are_usage_errors():
-    assert run_cli("frobnicate").returncode == 2
-    assert run_cli("validate", "--format", "xml").returncode == 2
+    assert invoke("frobnicate").status == 2
+    result = invoke("validate", "--format", "xml")
+    assert result.status == 2
+    assert result.stderr.endswith("error: argument --format: invalid choice: 'xml' "
+                                  "(choose from 'text', 'json', 'github')\n")
+
+
+def test_build_outside_a_package_is_a_usage_error(tmp_path):
+    assert invoke("build", "--root", str(tmp_path)) == (
+        2, "", f"Error: {tmp_path} is not a besa545 package (it needs schemas/ and data/); "
+               "pass --root with a repository checkout\n")
+    (tmp_path / "schemas").mkdir()
+    (tmp_path / "data").mkdir()
+    result = invoke("build", "--root", str(tmp_path))
+    assert result.status == 1 and result.stdout == ""
+    assert result.stderr.splitlines()[:2] == [
+        "schemas/actors.json: schema-missing: the actors table has no schema",
+        "    hint: restore it from the repository",
+    ]
+    assert result.stderr.endswith("6 problems found\nbuild failed: nothing was written\n")
+
+
+# --- what a contributor reads: exact messages and hints ---------------------------------
+
+Edit = Callable[[Path], None]
+REPRESENTATIVE: dict[str, tuple[Edit, str, str, str, str, str]] = {
+    # name: (edit, table, key, column, code, "message\n    hint: hint")
+    "enum": (set_cell("actors", "nba", "actor_type", "league"), "actors", "nba",
+             "actor_type", "enum",
+             "'league' is not an allowed value of actor_type\n"
+             f"    hint: use one of: {ACTOR_TYPES}"),
+    "minimum": (set_cell("authorships", "besa-pp-545", "position", "0"), "authorships",
+                "besa-pp-545", "position", "minimum",
+                "position is '0', below the minimum 1\n"
+                "    hint: use a number of at least 1"),
+    "maximum": (set_cell("cameo_codes", "042", "goldstein", "11"), "cameo_codes", "042",
+                "goldstein", "maximum",
+                "goldstein is '11', above the maximum 10\n"
+                "    hint: use a number of at most 10"),
+    "required": (set_cell("topics", "six-party-talks", "label", ""), "topics",
+                 "six-party-talks", "label", "required",
+                 "label is empty\n    hint: fill the cell; this column may not be empty"),
+    "pattern": (set_cell("actors", "nba", "country_iso3", "usa"), "actors", "nba",
+                "country_iso3", "pattern",
+                "'usa' does not match the pattern of country_iso3\n"
+                "    hint: the value must match the pattern [A-Z]{3}"),
+    "slug": (set_cell("links", "link-global-times-editorial", "link_id", "Link GT"), "links",
+             "link-global-times-editorial", "link_id", "pattern",
+             "'Link GT' does not match the pattern of link_id\n"
+             "    hint: identifiers are lowercase slugs like `donald-trump`: a-z, 0-9 and "
+             "single hyphens"),
+    "integer": (set_cell("authorships", "besa-pp-545", "position", "1.0"), "authorships",
+                "besa-pp-545", "position", "type-integer",
+                "'1.0' is not a valid integer for position\n"
+                "    hint: write a whole number without decimals, e.g. 3"),
+    "foreign key": (set_cell("stances", "china-opposes-war", "holder_actor_id", "chinaa"),
+                    "stances", "china-opposes-war", "holder_actor_id", "foreign-key",
+                    "'chinaa' is not in actors.actor_id\n"
+                    "    hint: use an existing actor_id from data/actors.csv, or add a row "
+                    "there first"),
+    "evidence": (set_cell("events", "mar-a-lago-agreement", "evidence",
+                          "the agreement at Mar-a-Lago"), "events", "mar-a-lago-agreement",
+                 "evidence", "evidence-not-found",
+                 "evidence 'the agreement at Mar-a-Lago' does not occur in the text\n"
+                 "    hint: copy the passage exactly from sources/besa-pp-545.txt (no link "
+                 "markup, same quotation marks and dashes); lengthen it if it occurs more "
+                 "than once"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REPRESENTATIVE))
+def test_validate_prints_the_exact_problem(tmp_path, name):
+    edit, table, key, column, code, text = REPRESENTATIVE[name]
+    root = copy_package(tmp_path / "package")
+    line = line_of(root, table, key)
+    edit(root)
+    reseal(root)
+    result = invoke("validate", str(root), "--no-spec")
+    assert result == (1, f"data/{table}.csv:{line} [{column}]: {code}: {text}\n"
+                         "1 problem found\n", "")
+
+
+def test_validate_json_and_github_formats(tmp_path):
+    root = copy_package(tmp_path / "package")
+    set_cell("actors", "nba", "actor_type", "league")(root)
+    reseal(root)
+    line = line_of(root, "actors", "nba")
+    result = invoke("validate", str(root), "--format", "json", "--no-spec")
+    assert result.status == 1
+    assert json.loads(result.stdout) == {"ok": False, "problems": [{
+        "file": "data/actors.csv", "line": line, "column": "actor_type", "code": "enum",
+        "message": "'league' is not an allowed value of actor_type",
+        "hint": f"use one of: {ACTOR_TYPES}"}]}
+    result = invoke("validate", str(root), "--format", "github", "--no-spec")
+    assert result == (1, f"::error file=data/actors.csv,line={line},title=enum "
+                         "[actor_type]::'league' is not an allowed value of actor_type Hint: "
+                         f"use one of: {ACTOR_TYPES}\n", "")
+
+
+def test_two_problems_are_counted_and_sorted_by_file_and_line(tmp_path):
+    root = copy_package(tmp_path / "package")
+    set_cell("topics", "six-party-talks", "label", "")(root)
+    set_cell("actors", "nba", "actor_type", "league")(root)
+    reseal(root)
+    lines = invoke("validate", str(root), "--no-spec").stdout.splitlines()
+    assert [line.split(":")[0] for line in lines[::2][:2]] == ["data/actors.csv",
+                                                               "data/topics.csv"]
+    assert lines[-1] == "2 problems found"
+
+
+# --- the entry points, as real processes ------------------------------------------------
+
+
+def test_version_from_python_m():
+    result = run_cli("--version")
+    assert (result.returncode, result.stdout) == (0, f"besa545 {besa545.__version__}\n")
 
 
 def test_python_m_and_console_script_agree():
-    import subprocess
-    import sys
-    from pathlib import Path
-
     script = Path(sys.executable).parent / "besa545"
     assert script.is_file(), "the console script is installed with the package"
     direct = subprocess.run([str(script), "--version"], capture_output=True, text=True,
@@ -59,12 +194,9 @@ def test_python_m_and_console_script_agree():
     assert direct.stdout == run_cli("--version").stdout
 
 
-def test_build_outside_a_package_is_a_usage_error(tmp_path):
-    result = run_cli("build", "--root", str(tmp_path))
-    assert result.returncode == 2
-    assert result.stderr.startswith("Error: ") and "is not a besa545 package" in result.stderr
-    (tmp_path / "schemas").mkdir()
-    (tmp_path / "data").mkdir()
-    result = run_cli("build", "--root", str(tmp_path))
-    assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "schemas/documents.json: schema-missing" in result.stderr
+def test_a_bad_package_gives_no_traceback_in_a_real_process(tmp_path):
+    root = copy_package(tmp_path / "package")
+    (root / "datapackage.json").write_text("{", encoding="utf-8")
+    result = run_cli("validate", str(root))
+    assert result.returncode == 1 and result.stderr == ""
+    assert result.stdout.startswith("datapackage.json:1: descriptor-json: invalid JSON: ")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from besa545.docs import BEGIN, DICTIONARY, END, GUIDE, value_definition
-from besa545.tableschema import table_names, table_schema
-from conftest import ROOT
+from besa545.build.docs import BEGIN, DICTIONARY, END, GUIDE, value_definition
+from besa545.model.schema import table_names, table_schema
+from helpers import ROOT
 
 
 def test_every_enum_value_is_defined_in_its_field_description():

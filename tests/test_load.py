@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 import besa545
-from besa545.tableschema import UnknownTableError
-from conftest import ROOT
+from besa545.model.schema import UnknownTableError
+from helpers import ROOT
 
 NAMES = sorted(path.stem for path in (ROOT / "schemas").glob("*.json"))
 

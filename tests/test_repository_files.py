@@ -8,8 +8,9 @@ import sys
 
 import pytest
 
-from besa545.build import compute, package_descriptor, render, render_repository_files
-from conftest import ROOT
+from besa545.build.pipeline import compute
+from besa545.build.render import package_descriptor, render, render_repository_files
+from helpers import ROOT
 
 
 @pytest.fixture(scope="module")

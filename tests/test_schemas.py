@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from besa545.tableschema import table_names
-from conftest import ROOT
+from besa545.model.schema import table_names
+from helpers import ROOT
 
 SCHEMAS = {path.stem: json.loads(path.read_text(encoding="utf-8"))
            for path in sorted((ROOT / "schemas").glob("*.json"))}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import run_cli
+from helpers import invoke
 
 SPANNED = {"events": "event_id", "quotations": "quote_id", "links": "link_id",
            "stances": "stance_id"}
@@ -12,8 +12,8 @@ SPANNED = {"events": "event_id", "quotations": "quote_id", "links": "link_id",
 
 @pytest.fixture(scope="module")
 def walk() -> str:
-    result = run_cli("show", "--all")
-    assert result.returncode == 0, result.stderr
+    result = invoke("show", "--all")
+    assert result.status == 0, result.stderr
     return result.stdout
 
 
@@ -28,8 +28,8 @@ def test_show_all_walks_every_paragraph_and_every_annotation(walk, tables):
 
 def test_show_one_paragraph_lists_exactly_its_annotations(tables):
     paragraph = tables["paragraphs"].set_index("position").loc[15]
-    result = run_cli("show", "15")
-    assert result.returncode == 0
+    result = invoke("show", "15")
+    assert result.status == 0
     output = result.stdout
     assert output.startswith("¶ 15  besa-pp-545-p15  (body")
     assert "it was argued" in output
@@ -47,15 +47,15 @@ def test_show_one_paragraph_lists_exactly_its_annotations(tables):
 
 
 def test_show_accepts_a_paragraph_id():
-    assert run_cli("show", "besa-pp-545-p03").stdout.startswith("¶ 3  besa-pp-545-p03  (title")
+    assert invoke("show", "besa-pp-545-p03").stdout.startswith("¶ 3  besa-pp-545-p03  (title")
 
 
 @pytest.mark.parametrize("argument", ["99", "0", "p15", "besa-pp-545-p99"])
 def test_show_unknown_paragraph_is_a_usage_error(argument):
-    result = run_cli("show", argument)
-    assert result.returncode == 2
+    result = invoke("show", argument)
+    assert result.status == 2
     assert result.stderr.startswith("Error: no paragraph") and "Traceback" not in result.stderr
 
 
 def test_show_needs_a_paragraph_or_all():
-    assert run_cli("show").returncode == 2
+    assert invoke("show").status == 2

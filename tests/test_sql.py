@@ -7,7 +7,7 @@ import builtins
 import pytest
 
 import besa545
-from besa545.sql import MissingExtraError
+from besa545.use.sql import MissingExtraError
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-from besa545.sourcetext import (
+from besa545.model.sourcetext import (
     LocateError,
     derive_plain_text,
     locate,

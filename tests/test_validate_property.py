@@ -10,10 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from besa545.tableschema import coerce, table_schema
-from besa545.validator import validate
-from conftest import copy_package
-from test_validate_faults import read_rows, reseal, write_rows
+from besa545.check.scheduler import validate
+from besa545.model.schema import coerce, table_schema
+from helpers import copy_package, read_rows, reseal, write_rows
 
 EDITABLE = ["actors", "events", "quotations", "stances", "cameo_codes", "actor_relations",
             "event_participants", "topics", "aliases", "links", "authorships"]

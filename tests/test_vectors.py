@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from besa545.vectors import dates, isin, numbers
+from besa545.model.vectors import dates, isin, numbers
 
 
 @pytest.mark.parametrize("text, real", [

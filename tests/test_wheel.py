@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 import besa545
-from conftest import ROOT
+from helpers import ROOT
 
 pytestmark = pytest.mark.slow
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+from besa545.model.metadata import __version__
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     import pandas as pd
 
-    from besa545.problems import Report
+    from besa545.model.problems import Report
 
 __all__ = [
     "__version__", "connect", "load", "load_all", "package_path", "schema", "tables", "text",
@@ -30,7 +30,7 @@ DEFAULT_DOCUMENT = "besa-pp-545"
 
 def tables() -> list[str]:
     """Names of the dataset's tables, sorted."""
-    from besa545.tableschema import table_names
+    from besa545.model.schema import table_names
 
     return table_names()
 
@@ -44,33 +44,35 @@ def load(name: str, *, format: str = "parquet") -> pd.DataFrame:
     ``"csv"``; both give the same frame. Raises ``UnknownTableError`` (a ``KeyError``) for
     a name that is not a table, listing the valid names.
     """
-    from besa545.loader import load_table
+    from besa545.use.load import load_table
 
     return load_table(name, format=format)
 
 
 def load_all(*, format: str = "parquet") -> dict[str, pd.DataFrame]:
     """Every table, keyed by name, as :func:`load` returns it."""
-    return {name: load(name, format=format) for name in tables()}
+    from besa545.use.load import load_all_tables
+
+    return load_all_tables(format=format)
 
 
 def schema(name: str) -> dict[str, Any]:
     """The Table Schema of ``name`` as a dict (fields, keys, descriptions)."""
-    from besa545.tableschema import table_schema
+    from besa545.model.schema import table_schema
 
     return table_schema(name).descriptor
 
 
 def text(document_id: str = DEFAULT_DOCUMENT) -> str:
     """The plain text of a paper: the basis of every ``char_start``/``char_end``."""
-    from besa545.loader import document_text
+    from besa545.use.load import document_text
 
     return document_text(document_id)
 
 
 def package_path() -> Path:
     """Directory holding ``datapackage.json``, ``schemas/``, ``data/`` and ``sources/``."""
-    from besa545.paths import package_path as locate
+    from besa545.model.paths import package_path as locate
 
     return locate()
 
@@ -83,13 +85,13 @@ def connect() -> Any:
     >>> con = besa545.connect()
     >>> con.sql("SELECT event_type, count(*) FROM events GROUP BY 1").df()
     """
-    from besa545.sql import connect as open_connection
+    from besa545.use.sql import connect as open_connection
 
     return open_connection()
 
 
-def validate(path: str | Path | None = None, *, spec: bool = True) -> Report:
-    """Check a data package; see :func:`besa545.validator.validate`."""
-    from besa545.validator import validate as run
+def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1) -> Report:
+    """Check a data package; see :func:`besa545.check.scheduler.validate`."""
+    from besa545.check.scheduler import validate as run
 
-    return run(path, spec=spec)
+    return run(path, spec=spec, workers=workers)

@@ -11,9 +11,10 @@ import csv
 import sys
 from pathlib import Path
 
-from besa545 import __version__, metadata
-from besa545.paths import package_path
-from besa545.problems import ProblemsError
+from besa545.model import metadata
+from besa545.model.metadata import __version__
+from besa545.model.paths import package_path
+from besa545.model.problems import ProblemsError
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -29,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.print_help()
         return USAGE
     try:
-        return arguments.run(arguments)
+        status: int = arguments.run(arguments)
+        return status
     except UsageError as error:
         print(f"Error: {error}", file=sys.stderr)
         return USAGE
@@ -60,6 +62,9 @@ def make_parser() -> argparse.ArgumentParser:
                           help="text (default), json, or github (Actions annotations)")
     validate.add_argument("--no-spec", action="store_true",
                           help="skip `frictionless validate` (slow on very large packages)")
+    validate.add_argument("--workers", type=int, choices=(0, 1), default=1,
+                          help="1 (default): overlap the heavy checks on a background "
+                          "thread; 0: run every check serially (same report)")
     validate.set_defaults(run=run_validate)
 
     info = commands.add_parser("info", help="version, tables with row counts, how to cite")
@@ -83,7 +88,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def run_build(arguments: argparse.Namespace) -> int:
-    from besa545.build import build
+    from besa545.build.pipeline import build
 
     root = _existing_dir(arguments.root) if arguments.root else package_path()
     if not (root / "schemas").is_dir() or not (root / "data").is_dir():
@@ -92,7 +97,7 @@ def run_build(arguments: argparse.Namespace) -> int:
     try:
         counts = build(root)
     except ProblemsError as error:
-        from besa545.problems import Report
+        from besa545.model.problems import Report
 
         print(Report(error.problems).to_text(), file=sys.stderr)
         print("build failed: nothing was written", file=sys.stderr)
@@ -102,13 +107,13 @@ def run_build(arguments: argparse.Namespace) -> int:
 
 
 def run_validate(arguments: argparse.Namespace) -> int:
-    from besa545.validator import validate
+    from besa545.check.scheduler import validate
 
     path = arguments.path
     if path is not None and not path.exists():
         raise UsageError(f"{path} does not exist; pass a package directory or its "
                          "datapackage.json")
-    report = validate(path, spec=not arguments.no_spec)
+    report = validate(path, spec=not arguments.no_spec, workers=arguments.workers)
     output = {"text": report.to_text, "json": report.to_json,
               "github": report.to_github}[arguments.format]()
     if output:
@@ -117,7 +122,7 @@ def run_validate(arguments: argparse.Namespace) -> int:
 
 
 def run_info(arguments: argparse.Namespace) -> int:
-    from besa545.tableschema import table_names
+    from besa545.model.schema import table_names
 
     root = package_path()
     print(f"besa545 {__version__}: {metadata.TITLE}")
@@ -125,7 +130,7 @@ def run_info(arguments: argparse.Namespace) -> int:
     print("tables (rows):")
     for name in table_names():
         print(f"  {name:<20} {count_rows(root / 'data' / f'{name}.csv'):>6}")
-    from besa545.citation import render_citation
+    from besa545.use.cite import render_citation
 
     print("cite as:")
     print(render_citation("apa").rstrip())
@@ -134,7 +139,7 @@ def run_info(arguments: argparse.Namespace) -> int:
 
 
 def run_cite(arguments: argparse.Namespace) -> int:
-    from besa545.citation import render_citation
+    from besa545.use.cite import render_citation
 
     print(render_citation(arguments.format), end="")
     return OK
@@ -149,7 +154,7 @@ def count_rows(path: Path) -> int:
 
 
 def run_show(arguments: argparse.Namespace) -> int:
-    from besa545.show import render_paragraphs
+    from besa545.use.show import render_paragraphs
 
     try:
         print(render_paragraphs(None if arguments.all else arguments.paragraph))

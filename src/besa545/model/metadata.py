@@ -7,6 +7,8 @@ The build merges this with what it measures (resources, bytes, hashes) to write
 
 from __future__ import annotations
 
+__version__ = "0.1.0"  # the one place the version is written; RELEASE_DATE goes with it
+
 NAME = "besa-perspectives-545"
 TITLE = "BESA Perspectives Paper 545, annotated: Sino-American Disagreements on North Korea"
 DESCRIPTION = (
@@ -53,7 +55,7 @@ SOURCE = {
     ),
     "path": "sources/besa-pp-545.md",
 }
-RELEASE_DATE = "2026-11-28"  # of the version in besa545.__version__; update both together
+RELEASE_DATE = "2026-11-28"  # of __version__ above; update both together
 YEAR = int(RELEASE_DATE[:4])
 AUTHOR = "besa545 contributors"
 CITATION_KEY = "besa545"

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from besa545.problems import Problem
-from besa545.tableschema import TableSchema
+from besa545.model.problems import Problem
+from besa545.model.schema import TableSchema
 
 if TYPE_CHECKING:
     import numpy as np
@@ -223,8 +223,8 @@ def _parse(data: bytes | mmap.mmap, path: Path, header: list[str], file: str,
         problems.append(Problem(file, int(lines[position]), None, "row-blank",
                                 "the row is blank", "delete the empty line"))
     too_long = _oversized_cells(arrow)
-    for position, column in too_long:
-        problems.append(Problem(file, int(lines[position]), column, "cell-too-long",
+    for row_position, column in too_long:
+        problems.append(Problem(file, int(lines[row_position]), column, "cell-too-long",
                                 f"the value is over {MAX_CELL_BYTES:,} bytes",
                                 "cells hold short passages; check for a missing quote"))
     if blank.any():
@@ -242,7 +242,7 @@ def count_byte(data: bytes | mmap.mmap, byte: bytes, chunk: int = 1 << 22) -> in
 
 
 def _read_arrow(path: Path, header: list[str], *,
-                threads: bool) -> tuple[pa.Table, list]:
+                threads: bool) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
     """Read the CSV as text columns (empty cells null), collecting rows of wrong width."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -353,7 +353,7 @@ def _written_exactly(path: Path, frame: pd.DataFrame, table: pa.Table,
 
 
 def _line_numbers(frame: pd.DataFrame, invalid: list[int],
-                  multiline: bool) -> tuple[np.ndarray, Callable]:
+                  multiline: bool) -> tuple[np.ndarray, Callable[[int], int]]:
     """Editor line of each parsed row, and of any record number.
 
     Records are numbered from 2 (the header is 1); a value with newlines pushes every

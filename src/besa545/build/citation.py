@@ -1,6 +1,6 @@
 """How to cite the dataset, in every format, from one place.
 
-The dataset's own metadata comes from :mod:`besa545.metadata` and ``__version__``; the
+The dataset's own metadata comes from :mod:`besa545.model.metadata` and ``__version__``; the
 paper's comes from the ``documents``, ``authorships`` and ``actors`` rows. From these
 the build writes ``CITATION.cff``, ``.zenodo.json`` and ``croissant.json``, and
 ``besa545 cite`` prints BibTeX, APA or CFF.
@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from besa545 import __version__, metadata
+from besa545.model import metadata
+from besa545.model.metadata import __version__
 
 CITE_FORMATS = ("bibtex", "apa", "cff")
 
@@ -43,29 +44,6 @@ def paper_from_rows(document: dict[str, str], author: str) -> Paper:
                  date=document["publication_date"])
 
 
-def installed_paper(document_id: str = "besa-pp-545") -> Paper:
-    """The paper as the installed package's CSVs record it (read without pandas)."""
-    import csv
-
-    from besa545.paths import csv_path
-
-    def rows(table: str) -> list[dict[str, str]]:
-        with csv_path(table).open(encoding="utf-8", newline="") as stream:
-            return list(csv.DictReader(stream))
-
-    document = next(row for row in rows("documents") if row["document_id"] == document_id)
-    authors = sorted((row for row in rows("authorships") if row["document_id"] == document_id),
-                     key=lambda row: int(row["position"]))
-    names = {row["actor_id"]: row["name"] for row in rows("actors")}
-    return paper_from_rows(document, names[authors[0]["actor_id"]])
-
-
-def render_citation(format: str) -> str:
-    """The citation of the dataset and its paper in ``format`` (one of CITE_FORMATS)."""
-    paper = installed_paper()
-    return {"bibtex": bibtex, "apa": apa, "cff": cff}[format](paper)
-
-
 def cff(paper: Paper) -> str:
     """``CITATION.cff`` (Citation File Format 1.2.0) for the dataset and the paper."""
     import yaml
@@ -94,7 +72,7 @@ def cff(paper: Paper) -> str:
             "year": int(paper.date[:4]),
         }],
     }
-    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100)
+    return str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100))
 
 
 def zenodo(paper: Paper) -> str:
@@ -151,7 +129,7 @@ def apa(paper: Paper) -> str:
 
 def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper) -> str:
     """``croissant.json`` (MLCommons Croissant 1.0): each table a RecordSet of typed fields."""
-    from besa545.tableschema import CROISSANT_TYPES
+    from besa545.model.fieldtypes import CROISSANT_TYPES
 
     files = []
     record_sets = []

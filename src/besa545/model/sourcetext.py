@@ -90,27 +90,36 @@ def word_count(text: str) -> int:
 
 
 class LocateError(ValueError):
-    """A passage is absent from the text or occurs in it more than once."""
+    """A passage is empty, absent from the text or occurs in it more than once."""
+
+
+class PassageAbsent(LocateError):
+    """The passage does not occur (or is empty)."""
+
+
+class PassageAmbiguous(LocateError):
+    """The passage occurs more than once."""
 
 
 def locate(text: str, passage: str, *, within: Span | None = None) -> Span:
     """The one occurrence of ``passage`` in ``text`` (or inside ``within``).
 
-    Raises :class:`LocateError` when it is empty, absent or ambiguous.
+    Raises :class:`PassageAbsent` when it is empty or absent, :class:`PassageAmbiguous`
+    when it occurs more than once.
     """
     if not passage:
-        raise LocateError("is empty")
+        raise PassageAbsent("is empty")
     offset = within.start if within else 0
     haystack = within.text if within else text
     first = haystack.find(passage)
     if first < 0:
         where = "inside `evidence`" if within else "in the text"
-        raise LocateError(f"{_short(passage)} does not occur {where}")
+        raise PassageAbsent(f"{_short(passage)} does not occur {where}")
     second = haystack.find(passage, first + 1)
     if second >= 0:
         count = haystack.count(passage)
         where = "inside `evidence`" if within else "in the text"
-        raise LocateError(
+        raise PassageAmbiguous(
             f"{_short(passage)} occurs {count} times {where}; lengthen it until it is unique"
         )
     return Span(offset + first, offset + first + len(passage), passage)

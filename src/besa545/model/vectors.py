@@ -37,7 +37,8 @@ def isin(series: pd.Series, values: pd.Series | Iterable[str]) -> np.ndarray:
     value_set = (arrow_text(values.dropna()).combine_chunks() if isinstance(values, pd.Series)
                  else pa.array(list(values), type=pa.string()))
     mask = pc.is_in(arrow_text(series), value_set=value_set, skip_nulls=True)
-    return mask.fill_null(False).to_numpy(zero_copy_only=False)
+    result: np.ndarray = mask.fill_null(False).to_numpy(zero_copy_only=False)
+    return result
 
 
 # Plain decimal numbers that pyarrow's cast reads exactly as Python does.
@@ -52,7 +53,8 @@ def numbers(series: pd.Series) -> np.ndarray:
     text = arrow_text(series)
     plain = pc.match_substring_regex(text, PLAIN_NUMBER)
     kept = pc.if_else(plain, text, pa.scalar(None, pa.string()))
-    return pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False)
+    result: np.ndarray = pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False)
+    return result
 
 
 def dates(series: pd.Series) -> pd.Series:
@@ -63,7 +65,7 @@ def dates(series: pd.Series) -> pd.Series:
     """
     import pandas as pd
 
-    from besa545.tableschema import TYPE_PATTERNS
+    from besa545.model.fieldtypes import TYPE_PATTERNS
 
     parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
     written = series.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False).to_numpy(bool)

@@ -1,42 +1,23 @@
-"""The build: from the human-edited CSVs and the raw paper to every derived file.
+"""The bytes of every file the build writes, rendered from a package in memory.
 
-It reads ``data/*.csv``, fills the computed columns (offsets from ``evidence``, the
-paragraphs, the mentions, the document's hashes and counts), checks the result with the
-validator's table and content checks, and only then writes, atomically, the canonical
-CSVs, the Parquet copies, the plain text and ``datapackage.json``. A failed build raises
-:class:`~besa545.problems.ProblemsError` and leaves every file as it was.
+The canonical CSVs, the typed Parquet copies, the plain texts, ``datapackage.json`` with
+each file's size and hash and, in a repository checkout, the generated documentation
+and citation files. Nothing here writes to disk.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import tempfile
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from besa545 import __version__, metadata
-from besa545.csvfile import StringTable, read_string_table, write_csv
-from besa545.derive import (
-    Package,
-    fill_documents,
-    fill_mentions,
-    fill_offsets,
-    fill_paragraphs,
-    is_derived,
-    read_documents,
-)
-from besa545.docs import GUIDE, README, refresh_block, render_docs
-from besa545.paths import DESCRIPTOR, csv_path
-from besa545.problems import Problem, ProblemsError
-from besa545.tableschema import (
-    TableSchema,
-    coerce,
-    lint_schema,
-    parse_schema,
-    table_names,
-)
+from besa545.build.docs import GUIDE, README, refresh_block, render_docs
+from besa545.model import metadata
+from besa545.model.csvfile import write_csv
+from besa545.model.hashing import sha256
+from besa545.model.metadata import __version__
+from besa545.model.package import Package
+from besa545.model.paths import DESCRIPTOR
+from besa545.model.schema import TableSchema, coerce
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -44,73 +25,6 @@ if TYPE_CHECKING:
 
 PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
                    "write_statistics": True, "version": "2.6"}
-
-
-def build(root: Path) -> dict[str, int]:
-    """Rebuild every derived file of the package at ``root``; return rows per table."""
-    from besa545.contentchecks import check_content
-    from besa545.tablechecks import check_tables
-
-    package = compute(root)
-    problems = check_tables(package) + check_content(package)
-    if problems:
-        raise ProblemsError(problems)
-    files = render(package)
-    write_atomically(root, files)
-    return {name: len(table.frame) for name, table in package.tables.items()}
-
-
-def compute(root: Path) -> Package:
-    """Read the CSVs and the raw paper and fill every computed column, in memory."""
-    schemas, problems = load_schemas(root)
-    tables: dict[str, StringTable] = {}
-    for name, schema in schemas.items():
-        if is_derived(schema):
-            continue
-        table, found = read_string_table(csv_path(name, root), f"data/{name}.csv", schema,
-                                         allow_missing_computed=True)
-        problems += found
-        if table is not None:
-            tables[name] = table
-    required = {"documents", "actors", "aliases", "authorships", "paragraphs", "mentions"}
-    problems += [Problem(f"schemas/{name}.json", None, None, "schema-missing",
-                         f"the {name} table has no schema", "restore it from the repository")
-                 for name in sorted(required - set(schemas))]
-    if problems:
-        raise ProblemsError(problems)
-    documents, found = read_documents(root, tables["documents"])
-    problems += found
-    if problems:
-        raise ProblemsError(problems)
-    package = Package(root, schemas, tables, documents)
-    fill_documents(package)
-    fill_paragraphs(package)
-    problems += fill_offsets(package)
-    fill_mentions(package)
-    if problems:
-        raise ProblemsError(problems)
-    return package
-
-
-def load_schemas(root: Path) -> tuple[dict[str, TableSchema], list[Problem]]:
-    """Every ``schemas/*.json`` that parses and passes the schema lint, and the problems."""
-    schemas, problems = {}, []
-    for name in table_names(root):
-        file = f"schemas/{name}.json"
-        try:
-            schema = parse_schema(name, json.loads((root / file).read_text(encoding="utf-8")))
-        except (ValueError, KeyError, TypeError) as error:
-            problems.append(Problem(file, None, None, "schema-invalid",
-                                    f"the schema cannot be read: {error}",
-                                    "restore it from the repository, or fix the JSON"))
-            continue
-        faults = lint_schema(schema)
-        problems += [Problem(file, None, field, "schema-invalid", message,
-                             "restore the schema from the repository")
-                     for field, message in faults]
-        if not faults:
-            schemas[name] = schema
-    return schemas, problems
 
 
 def render(package: Package) -> dict[str, bytes]:
@@ -132,7 +46,7 @@ def render(package: Package) -> dict[str, bytes]:
 
 def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dict[str, bytes]:
     """Documentation and citation metadata, generated from the schemas and the metadata."""
-    from besa545 import citation
+    from besa545.build import citation
 
     texts = [package.root / GUIDE, package.root / README]
     files = render_docs(package, *(path.read_text(encoding="utf-8") if path.is_file() else None
@@ -150,7 +64,7 @@ def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dic
 
 def encoded_paper(package: Package) -> Any:
     """The first document's bibliographic facts, with its first author's name."""
-    from besa545.citation import paper_from_rows
+    from besa545.build.citation import paper_from_rows
 
     document = package.tables["documents"].frame.iloc[0].to_dict()
     authorships = package.tables["authorships"].frame
@@ -180,7 +94,8 @@ def parquet_bytes(typed: pd.DataFrame, schema: TableSchema) -> bytes:
     table = table.replace_schema_metadata(arrow_schema.metadata)
     sink = pa.BufferOutputStream()
     pq.write_table(table, sink, **PARQUET_OPTIONS)
-    return sink.getvalue().to_pybytes()
+    data: bytes = sink.getvalue().to_pybytes()
+    return data
 
 
 def package_descriptor(package: Package, files: dict[str, bytes]) -> dict[str, Any]:
@@ -221,34 +136,3 @@ def package_descriptor(package: Package, files: dict[str, bytes]) -> dict[str, A
         "resources": resources,
     }
     return descriptor
-
-
-def sha256(data: bytes) -> str:
-    return "sha256:" + hashlib.sha256(data).hexdigest()
-
-
-def file_sha256(path: Path) -> str:
-    """:func:`sha256` of a file, read in pieces: the files can be large."""
-    with path.open("rb") as handle:
-        return "sha256:" + hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def write_atomically(root: Path, files: dict[str, bytes]) -> None:
-    """Write every file through a temporary file and a rename; skip unchanged files."""
-    staged = []
-    try:
-        for relative, data in files.items():
-            target = root / relative
-            if target.is_file() and target.read_bytes() == data:
-                continue
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            staged.append((temporary, target))
-    except BaseException:
-        for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
-        raise
-    for temporary, target in staged:
-        os.replace(temporary, target)

@@ -8,7 +8,7 @@ located span overlaps the paragraph.
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,9 +21,9 @@ def render_paragraphs(paragraph: str | None) -> str:
 
     Raises ``LookupError`` naming the valid choices when ``paragraph`` matches none.
     """
-    from besa545 import load_all
+    from besa545.use.load import load_all_tables
 
-    tables = load_all()
+    tables = load_all_tables()
     paragraphs = tables["paragraphs"]
     if paragraph is not None:
         chosen = paragraphs[(paragraphs["paragraph_id"] == paragraph)
@@ -36,7 +36,7 @@ def render_paragraphs(paragraph: str | None) -> str:
     return "\n\n".join(render_one(row, tables) for row in paragraphs.itertuples())
 
 
-def render_one(paragraph: object, tables: dict[str, pd.DataFrame]) -> str:
+def render_one(paragraph: Any, tables: dict[str, pd.DataFrame]) -> str:
     start, end = paragraph.char_start, paragraph.char_end
     lines = [f"¶ {paragraph.position}  {paragraph.paragraph_id}  ({paragraph.kind}, "
              f"characters {start}-{end})", "-" * WIDTH]
@@ -92,7 +92,7 @@ def _events(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     return entries
 
 
-def _date(row: object) -> str:
+def _date(row: Any) -> str:
     """The date interval as written in the row; an open bound shows as ``?``."""
     start, end = (f"{value:%Y-%m-%d}" if value == value else "?"  # NaT != NaT
                   for value in (row.date_start, row.date_end))

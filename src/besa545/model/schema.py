@@ -12,29 +12,22 @@ import json
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from besa545.paths import schema_dir
+from besa545.model.fieldtypes import (
+    FALSE_VALUES,
+    PANDAS_DTYPES,
+    TRUE_VALUES,
+    TYPE_PATTERNS,
+    arrow_type,
+)
+from besa545.model.paths import schema_dir
+from besa545.model.problems import Outcome, Problem
 
 if TYPE_CHECKING:
     import pandas as pd
     import pandera.pandas as pandera
     import pyarrow as pa
-
-# How a Frictionless type becomes a pandas dtype, when required / when nullable.
-PANDAS_DTYPES: dict[str, tuple[str, str]] = {
-    "string": ("str", "str"),
-    "integer": ("int64", "Int64"),
-    "number": ("float64", "float64"),
-    "boolean": ("bool", "boolean"),
-    "date": ("datetime64[ns]", "datetime64[ns]"),
-}
-# How a Frictionless type becomes a Croissant (schema.org) data type.
-CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float",
-                   "boolean": "sc:Boolean", "date": "sc:Date"}
-TRUE_VALUES = ("true",)
-FALSE_VALUES = ("false",)
-
 
 class UnknownTableError(KeyError):
     """The table name is not one of the package's tables."""
@@ -82,6 +75,14 @@ class Field:
         return required if self.is_required else nullable
 
 
+class ForeignKey(NamedTuple):
+    """``fields`` of this table refer to ``reference_fields`` of table ``resource``."""
+
+    fields: tuple[str, ...]
+    resource: str
+    reference_fields: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class TableSchema:
     """A table's Table Schema, read from ``schemas/<name>.json``."""
@@ -91,7 +92,7 @@ class TableSchema:
     description: str
     fields: tuple[Field, ...]
     primary_key: tuple[str, ...]
-    foreign_keys: tuple[dict[str, Any], ...]
+    foreign_keys: tuple[ForeignKey, ...]
     descriptor: dict[str, Any]
 
     @property
@@ -110,14 +111,11 @@ class TableSchema:
         """The Parquet schema: enums as dictionaries, dates as dates, descriptions kept."""
         import pyarrow as pa
 
-        arrow_types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
-                       "boolean": pa.bool_(), "date": pa.date32()}
         fields = []
         for field in self.fields:
-            arrow_type = arrow_types[field.type]
-            if field.enum is not None:
-                arrow_type = pa.dictionary(pa.int32(), pa.string())
-            fields.append(pa.field(field.name, arrow_type, nullable=not field.is_required,
+            column_type = (pa.dictionary(pa.int32(), pa.string()) if field.enum is not None
+                           else arrow_type(field.type))
+            fields.append(pa.field(field.name, column_type, nullable=not field.is_required,
                                    metadata={"description": field.description}))
         return pa.schema(fields, metadata={"table": self.name, "description": self.description})
 
@@ -134,55 +132,151 @@ def table_schema(name: str, root: Path | None = None) -> TableSchema:
     if name not in names:
         raise UnknownTableError(name, names)
     path = schema_dir(root) / f"{name}.json"
-    return parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
+    schema = parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
+    return schema
+
+
+def read_schema(root: Path, file: str, name: str) -> Outcome[TableSchema]:
+    """The Table Schema at ``root / file`` for table ``name``, parsed and linted.
+
+    The one way schemas are read from a package, by the build and the validator alike:
+    a schema that is missing, is not JSON or fails :func:`lint_schema` gives no value and
+    a problem for each fault.
+    """
+    path = root / file
+    if not path.is_file():
+        return Outcome(None, [Problem(file, None, None, "schema-missing",
+                                      f"the {name} table has no schema file")])
+    try:
+        schema = parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError, TypeError, AttributeError) as error:
+        return Outcome(None, [Problem(file, None, None, "schema-invalid",
+                                      f"the schema cannot be read: {error}",
+                                      "restore it from the repository, or fix the JSON")])
+    problems = [Problem(file, None, field, "schema-invalid", message)
+                for field, message in lint_schema(schema)]
+    return Outcome(None if problems else schema, problems)
 
 
 def parse_schema(name: str, descriptor: dict[str, Any]) -> TableSchema:
-    """Turn a Table Schema descriptor into a :class:`TableSchema`."""
-    fields = tuple(
-        Field(
-            name=field["name"],
-            type=field.get("type", "string"),
-            description=field.get("description", ""),
-            constraints=field.get("constraints", {}),
-            is_computed=bool(field.get("x-computed")),
-            example=field.get("example"),
-        )
-        for field in descriptor["fields"]
-    )
-    primary_key = descriptor.get("primaryKey", [])
+    """Turn a Table Schema descriptor into a :class:`TableSchema`.
+
+    Raises ``KeyError``, ``TypeError`` or ``ValueError`` when the descriptor does not
+    have the shape of a Table Schema; :func:`lint_schema` then says what else is wrong.
+    """
+    if not isinstance(descriptor, dict) or not isinstance(descriptor.get("fields"), list):
+        raise TypeError("a Table Schema is an object with a list of fields")
+    fields = tuple(_parse_field(field) for field in descriptor["fields"])
     return TableSchema(
         name=name,
-        title=descriptor.get("title", name),
-        description=descriptor.get("description", ""),
+        title=str(descriptor.get("title", name)),
+        description=str(descriptor.get("description", "")),
         fields=fields,
-        primary_key=tuple([primary_key] if isinstance(primary_key, str) else primary_key),
-        foreign_keys=tuple(descriptor.get("foreignKeys", [])),
+        primary_key=_names(descriptor.get("primaryKey", []), "primaryKey"),
+        foreign_keys=tuple(_parse_foreign_key(key) for key in
+                           _list(descriptor.get("foreignKeys", []), "foreignKeys")),
         descriptor=descriptor,
     )
 
 
+def _parse_field(field: Any) -> Field:
+    if not isinstance(field, dict) or not isinstance(field.get("name"), str):
+        raise TypeError("each field is an object with a name")
+    constraints = field.get("constraints", {})
+    if not isinstance(constraints, dict):
+        raise TypeError(f"the constraints of field {field['name']!r} are not an object")
+    return Field(name=field["name"], type=str(field.get("type", "string")),
+                 description=str(field.get("description", "")), constraints=constraints,
+                 is_computed=bool(field.get("x-computed")), example=field.get("example"))
+
+
+def _parse_foreign_key(key: Any) -> ForeignKey:
+    if not isinstance(key, dict) or not isinstance(key.get("reference"), dict):
+        raise TypeError("each foreign key is an object with fields and a reference")
+    reference = key["reference"]
+    if not isinstance(reference.get("resource"), str):
+        raise TypeError("a foreign key's reference names no resource")
+    return ForeignKey(_names(key.get("fields"), "foreignKeys.fields"), reference["resource"],
+                      _names(reference.get("fields"), "foreignKeys.reference.fields"))
+
+
+def _names(value: Any, where: str) -> tuple[str, ...]:
+    """A field name or a list of them (both forms are valid Table Schema) as a tuple."""
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        raise TypeError(f"{where} is not a field name or a list of field names")
+    return tuple(names)
+
+
+def _list(value: Any, where: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise TypeError(f"{where} is not a list")
+    return value
+
+
 def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
     """What makes a Table Schema unusable: (field name, message) for each fault."""
-    import re
-
     faults: list[tuple[str | None, str]] = []
     names = [field.name for field in schema.fields]
     if len(set(names)) != len(names):
         faults.append((None, "a field name is used twice"))
     for field in schema.fields:
-        if field.type not in PANDAS_DTYPES:
-            faults.append((field.name, f"unknown type {field.type!r}; use one of "
-                                       f"{', '.join(PANDAS_DTYPES)}"))
-        if field.pattern is not None:
-            try:
-                re.compile(field.pattern)
-            except re.error as error:
-                faults.append((field.name, f"pattern {field.pattern!r} is not a regular "
-                                           f"expression: {error}"))
+        faults += [(field.name, message) for message in _field_faults(field)]
     faults += [(key, f"primary key field {key!r} is not a field")
                for key in schema.primary_key if key not in names]
+    for key in schema.foreign_keys:
+        faults += [(name, f"foreign key field {name!r} is not a field")
+                   for name in key.fields if name not in names]
+        if len(key.fields) != len(key.reference_fields) or not key.fields:
+            faults.append((", ".join(key.fields), "a foreign key must list as many fields "
+                                                  "as the fields it references"))
     return faults
+
+
+def _field_faults(field: Field) -> list[str]:
+    faults = []
+    if field.type not in PANDAS_DTYPES:
+        faults.append(f"unknown type {field.type!r}; use one of {', '.join(PANDAS_DTYPES)}")
+    enum = field.constraints.get("enum")
+    if enum is not None and (not isinstance(enum, list) or not all(
+            isinstance(value, str) for value in enum)):
+        faults.append("enum must be a list of strings")
+    for bound in ("minimum", "maximum"):
+        limit = field.constraints.get(bound)
+        if bound in field.constraints and (isinstance(limit, bool) or not isinstance(
+                limit, int | float)):
+            faults.append(f"{bound} must be a number, not {limit!r}")
+    pattern = field.constraints.get("pattern")
+    if pattern is not None:
+        reason = pattern_fault(pattern)
+        if reason:
+            faults.append(f"pattern {pattern!r} {reason}")
+    return faults
+
+
+def pattern_fault(pattern: Any) -> str | None:
+    """Why ``pattern`` cannot be a column's pattern, or None when it can.
+
+    Patterns are run by pyarrow's RE2 engine (linear time), so a pattern must compile
+    there; Python's ``re`` must accept it too, as other tools read the schemas with it.
+    """
+    import re
+
+    if not isinstance(pattern, str):
+        return "is not a string"
+    try:
+        re.compile(pattern)
+    except re.error as error:
+        return f"is not a regular expression: {error}"
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        pc.match_substring_regex(pa.array([""], pa.string()), f"^(?:{pattern})$")
+    except pa.ArrowInvalid:
+        return ("uses a construct (such as a lookahead or a backreference) that a "
+                "linear-time regular expression engine cannot run")
+    return None
 
 
 def coerce(frame: pd.DataFrame, schema: TableSchema) -> pd.DataFrame:
@@ -220,15 +314,6 @@ def _convert(column: pd.Series, field: Field, dtype: Any, pd: Any) -> pd.Series:
     return column.astype(dtype)
 
 
-# Patterns that a CSV string must fully match to be a value of each Frictionless type.
-TYPE_PATTERNS = {
-    "integer": r"[+-]?[0-9]+",
-    "number": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?",
-    "boolean": "|".join(TRUE_VALUES + FALSE_VALUES),
-    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
-}
-
-
 def pandera_schema(schema: TableSchema) -> pandera.DataFrameSchema:
     """A pandera schema that checks a frame of CSV strings against ``schema``.
 
@@ -247,7 +332,7 @@ def pandera_schema(schema: TableSchema) -> pandera.DataFrameSchema:
 
 
 def _field_checks(field: Field, pandera: Any) -> list[Any]:
-    from besa545.vectors import dates
+    from besa545.model.vectors import dates
 
     checks = []
     if field.type in TYPE_PATTERNS:
@@ -274,7 +359,7 @@ def _field_checks(field: Field, pandera: Any) -> list[Any]:
 def _is_one_of(series: pd.Series, *, allowed: tuple[str, ...]) -> pd.Series:
     import pandas as pd
 
-    from besa545.vectors import isin
+    from besa545.model.vectors import isin
 
     return pd.Series(isin(series, allowed) | series.isna().to_numpy(), index=series.index)
 
@@ -284,7 +369,7 @@ def _within(series: pd.Series, *, bound: str, limit: float) -> pd.Series:
     import numpy as np
     import pandas as pd
 
-    from besa545.vectors import numbers
+    from besa545.model.vectors import numbers
 
     values = np.nan_to_num(numbers(series), nan=limit)
     return pd.Series(values >= limit if bound == "minimum" else values <= limit,

@@ -1,4 +1,4 @@
-"""The content layer of the validator: rules that tie rows to the text and to each other.
+"""The content layer: rules that tie rows to the text and to each other.
 
 Evidence at its offsets, every quoted passage and link covered, dates that agree with
 their precision, aliases that name one actor, every actor mentioned, clean cells, and
@@ -8,17 +8,17 @@ derived tables equal to what the build would derive now.
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from besa545.csvfile import StringTable
-from besa545.derive import Package
-from besa545.problems import Problem, quote
-from besa545.sourcetext import (
+from besa545.model.csvfile import StringTable
+from besa545.model.package import DERIVED_TABLES, Package, span_column
+from besa545.model.problems import Outcome, Problem, quote
+from besa545.model.sourcetext import (
     quoted_passages,
     strip_closing_punctuation,
 )
-from besa545.vectors import dates, isin
+from besa545.model.vectors import dates, isin
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,23 +28,9 @@ if TYPE_CHECKING:
 FORMULA_START = ("=", "+", "-", "@")
 
 
-def check_content(package: Package) -> list[Problem]:
-    """Rules that tie the rows to the text and to each other."""
-    return [
-        *check_aliases(package),
-        *check_quotations(package),
-        *check_links(package),
-        *check_dates(package),
-        *check_actors_mentioned(package),
-        *check_cells(package),
-    ]
-
-
 def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
     """The recorded offsets are where the build locates each row's span (vectorised)."""
     import numpy as np
-
-    from besa545.derive import span_column
 
     problems = []
     for name, table in package.tables.items():
@@ -112,15 +98,15 @@ LINKS = Coverage(
     "give the exact anchor text of a [anchor](#) link")
 
 
-def check_quotations(package: Package) -> list[Problem]:
+def check_quotations(rebuilt: Package) -> list[Problem]:
     """Every quoted passage has a row, and every row is a quoted passage."""
-    return _check_coverage(package, QUOTATIONS, lambda document: [
+    return _check_coverage(rebuilt, QUOTATIONS, lambda document: [
         strip_closing_punctuation(passage) for passage in quoted_passages(document.text)])
 
 
-def check_links(package: Package) -> list[Problem]:
+def check_links(rebuilt: Package) -> list[Problem]:
     """Every ``[x](#)`` link has a row, and every row is a link."""
-    return _check_coverage(package, LINKS, lambda document: document.anchors)
+    return _check_coverage(rebuilt, LINKS, lambda document: document.anchors)
 
 
 def _check_coverage(package: Package, coverage: Coverage, marked: Any) -> list[Problem]:
@@ -154,13 +140,13 @@ def _text_line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def check_dates(package: Package) -> list[Problem]:
+def check_dates(rebuilt: Package) -> list[Problem]:
     """Date intervals are ordered and agree with their precision (vectorised)."""
     import numpy as np
     import pandas as pd
 
     problems = []
-    for table in package.tables.values():
+    for table in rebuilt.tables.values():
         frame = table.frame
         if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
             continue
@@ -196,11 +182,11 @@ def check_dates(package: Package) -> list[Problem]:
     return problems
 
 
-def check_aliases(package: Package) -> list[Problem]:
+def check_aliases(rebuilt: Package) -> list[Problem]:
     """A surface form names one actor only, or mentions could not be derived."""
     import numpy as np
 
-    aliases = package.tables.get("aliases")
+    aliases = rebuilt.tables.get("aliases")
     if aliases is None:
         return []
     frame = aliases.frame
@@ -216,12 +202,12 @@ def check_aliases(package: Package) -> list[Problem]:
     return problems
 
 
-def check_actors_mentioned(package: Package) -> list[Problem]:
+def check_actors_mentioned(rebuilt: Package) -> list[Problem]:
     """Every actor is mentioned at least once in the text."""
     import numpy as np
 
-    actors, mentions = package.tables.get("actors"), package.tables.get("mentions")
-    if actors is None or mentions is None or _unread_documents(package):
+    actors, mentions = rebuilt.tables.get("actors"), rebuilt.tables.get("mentions")
+    if actors is None or mentions is None or _unread_documents(rebuilt):
         return []
     unmentioned = ~isin(actors.frame["actor_id"], mentions.frame["actor_id"].drop_duplicates())
     return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
@@ -230,16 +216,14 @@ def check_actors_mentioned(package: Package) -> list[Problem]:
             for position in np.flatnonzero(unmentioned)]
 
 
-def check_cells(package: Package) -> list[Problem]:
+def check_cells(rebuilt: Package) -> list[Problem]:
     """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column)."""
 
-    from besa545.derive import is_derived
-
     problems = []
-    for name, table in package.tables.items():
-        if is_derived(package.schemas[name]):
+    for name, table in rebuilt.tables.items():
+        if name in DERIVED_TABLES:
             continue  # copied from the paper by the build: nothing a contributor can edit
-        for field in package.schemas[name].fields:
+        for field in rebuilt.schemas[name].fields:
             if field.type != "string" or field.enum or field.pattern:
                 continue  # a pattern or enum already rules out stray characters
             values = table.frame[field.name]
@@ -261,7 +245,7 @@ def _suspect_cells(values: pd.Series) -> np.ndarray:
     import numpy as np
     import pyarrow.compute as pc
 
-    from besa545.vectors import arrow_text
+    from besa545.model.vectors import arrow_text
 
     matches = pc.match_substring_regex(arrow_text(values), SUSPECT)
     return np.flatnonzero(pc.fill_null(matches, False).to_numpy(zero_copy_only=False))
@@ -282,59 +266,33 @@ def _cell_problems(value: str) -> list[tuple[str, str, str]]:
     return found
 
 
-def rederive_texts(package: Package) -> Package:
-    """A copy of ``package`` whose documents' computed columns, paragraphs and mentions are
-    what the build would write now. It needs only the tables the texts depend on."""
-    from besa545.derive import fill_documents, fill_mentions, fill_paragraphs
+def check_derived(package: Package, rebuilt: Package) -> Outcome[frozenset[str]]:
+    """The plain texts and the derived tables on disk equal what the build would write.
 
-    rebuilt = replace(package, tables={name: _working_copy(package, name)
-                                       for name in package.tables})
-    fill_documents(rebuilt)
-    fill_paragraphs(rebuilt)
-    fill_mentions(rebuilt)
-    return rebuilt
-
-
-def rederive_offsets(package: Package, rebuilt: Package) -> list[Problem]:
-    """Add the other tables of ``package`` to ``rebuilt``, with offsets located afresh (so
-    that coverage does not trust stale offsets), and return the problems met locating."""
-    from besa545.derive import fill_offsets
-
-    for name in package.tables:
-        if name not in rebuilt.tables:
-            rebuilt.tables[name] = _working_copy(package, name)
-    return fill_offsets(rebuilt)
-
-
-def _working_copy(package: Package, name: str) -> StringTable:
-    """The table itself, or a copy of it when the build fills columns of it in place."""
-    from besa545.derive import span_column
-
-    table = package.tables[name]
-    if name == "documents" or span_column(package.schemas[name]) is not None:
-        return replace(table, frame=table.frame.copy())
-    return table
-
-
-def check_derived(package: Package, rebuilt: Package) -> list[Problem]:
-    """The plain text and the derived tables on disk equal what the build would write."""
+    The value is the set of derived tables found equal to their fresh derivation
+    ("settled"): their rows come from tables that are checked, so they are valid by
+    construction and the checks of their columns and keys can skip them.
+    """
     problems = []
     for document in package.documents.values():
         path = package.root / document.text_path
         if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
             problems.append(Problem(document.text_path, None, None, "text-stale",
                                     "the plain text differs from the one derived from "
-                                    f"{document.raw_path}", "run `besa545 build`"))
+                                    f"{document.raw_path}"))
     if _unread_documents(package):
-        return problems  # a raw text could not be read: nothing to compare against
-    for name in ("documents", "paragraphs", "mentions"):
+        return Outcome(frozenset(), problems)  # a raw text could not be read: no comparison
+    settled = set()
+    for name in ("documents", *DERIVED_TABLES):
         expected = rebuilt.tables[name].frame.reset_index(drop=True)
         actual = package.tables[name].frame.reset_index(drop=True)
-        if not _same_rows(expected, actual):
+        if _same_rows(expected, actual):
+            settled.add(name)
+        else:
             problems.append(Problem(f"data/{name}.csv", None, None, "derived-stale",
                                     f"data/{name}.csv is not what the build derives from the "
-                                    "current data", "run `besa545 build`"))
-    return problems
+                                    "current data"))
+    return Outcome(frozenset(settled & set(DERIVED_TABLES)), problems)
 
 
 def _unread_documents(package: Package) -> bool:
@@ -350,4 +308,4 @@ def _same_rows(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
         return True
     left = expected.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
     right = actual.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
-    return left.equals(right)
+    return bool(left.equals(right))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from besa545.paths import parquet_path
-from besa545.tableschema import table_names
+from besa545.model.paths import parquet_path
+from besa545.model.schema import table_names
 
 if TYPE_CHECKING:
     import duckdb

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from besa545.paths import csv_path, package_path, parquet_path
-from besa545.tableschema import coerce, table_schema
+from besa545.model.paths import csv_path, package_path, parquet_path
+from besa545.model.schema import coerce, table_names, table_schema
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -28,6 +28,11 @@ def load_table(name: str, *, format: str = "parquet") -> pd.DataFrame:
         frame = pd.read_csv(csv_path(name), dtype="str", keep_default_na=False,
                             na_values=[""])
     return coerce(frame, schema)
+
+
+def load_all_tables(*, format: str = "parquet") -> dict[str, pd.DataFrame]:
+    """Every table, keyed by name, as :func:`load_table` returns it."""
+    return {name: load_table(name, format=format) for name in table_names()}
 
 
 def document_text(document_id: str) -> str:

@@ -2,7 +2,7 @@
 
 A wheel carries ``datapackage.json``, ``schemas/``, ``data/`` and ``sources/`` inside the
 ``besa545`` package; an editable install or a checkout keeps them at the repository root,
-two levels above this file. The first place that holds ``schemas/`` wins.
+two levels above the package. The first place that holds ``schemas/`` wins.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent.parent  # the besa545 package
 DESCRIPTOR = "datapackage.json"
 
 

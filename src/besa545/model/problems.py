@@ -1,14 +1,19 @@
 """Problems: what the build and the validator report, as values.
 
 A problem names the file, the line as an editor shows it, the column, a stable check
-code, a message quoting the offending value and a hint saying how to fix it.
+code (registered in :mod:`besa545.model.codes`), a message quoting the offending value
+and a hint saying how to fix it (the code's default hint when none is given).
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Generic, NamedTuple, TypeVar
+
+from besa545.model.codes import lookup
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, order=True)
@@ -21,6 +26,11 @@ class Problem:
     code: str
     message: str
     hint: str = ""
+
+    def __post_init__(self) -> None:
+        registered = lookup(self.code)  # raises KeyError for an unregistered code
+        if not self.hint:
+            object.__setattr__(self, "hint", registered.hint)
 
     def location(self) -> str:
         where = self.file
@@ -85,7 +95,15 @@ class ProblemsError(Exception):
         self.problems = problems
 
 
-def _sort_key(problem: Problem) -> tuple:
+class Outcome(NamedTuple, Generic[T]):
+    """What a step of the build or the validator gives: a value (None when it could not
+    be produced) and the problems met producing it."""
+
+    value: T | None
+    problems: list[Problem]
+
+
+def _sort_key(problem: Problem) -> tuple[str, int, str, str, str]:
     return (problem.file, problem.line or 0, problem.column or "", problem.code, problem.message)
 
 

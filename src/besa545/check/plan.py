@@ -1,0 +1,120 @@
+"""What the validator does, as one explicit list: every step and every check, in order.
+
+A *step* reads or derives something that later tasks need and returns an
+:class:`~besa545.model.problems.Outcome` (a value and the problems met); a *check*
+returns the problems it finds. Either is a plain function whose parameters name the
+values it needs: ``check_foreign_keys(package, settled)`` runs once ``package`` and
+``settled`` exist. A parameter with a default is optional. The scheduler
+(:mod:`besa545.check.scheduler`) runs this list, serially or overlapping some tasks on a
+background thread; the report is the same either way.
+
+To add a check: write a function in the module of its layer (files, tables, content)
+whose parameters are values named here, and add ``check(that_function)`` to
+:data:`PLAN` after the steps that produce what it needs. Its problem codes go in
+:mod:`besa545.model.codes`.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from besa545.check.content import (
+    check_actors_mentioned,
+    check_aliases,
+    check_cells,
+    check_dates,
+    check_derived,
+    check_links,
+    check_offsets,
+    check_quotations,
+)
+from besa545.check.files import check_descriptor, check_hashes, check_parquet
+from besa545.check.reading import (
+    assemble_package,
+    read_derived_tables,
+    read_early_tables,
+    read_schemas,
+    read_text_package,
+    rederive_package,
+    rederive_text_package,
+)
+from besa545.check.spec import check_spec
+from besa545.check.tables import (
+    check_case_duplicates,
+    check_early_columns,
+    check_foreign_keys,
+    check_late_columns,
+)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One step or check: its name, its function and the values it needs."""
+
+    name: str
+    run: Callable[..., Any]
+    is_step: bool
+    needs: tuple[str, ...]  # every parameter, in order
+    optional: frozenset[str]  # the parameters with a default
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        return tuple(need for need in self.needs if need not in self.optional)
+
+
+def _task(name: str, run: Callable[..., Any], *, is_step: bool) -> Task:
+    parameters = inspect.signature(run).parameters.values()
+    return Task(name, run, is_step, tuple(parameter.name for parameter in parameters),
+                frozenset(parameter.name for parameter in parameters
+                          if parameter.default is not inspect.Parameter.empty))
+
+
+def step(name: str, run: Callable[..., Any]) -> Task:
+    """A task whose outcome's value becomes ``name`` for the tasks after it."""
+    return _task(name, run, is_step=True)
+
+
+def check(run: Callable[..., Any]) -> Task:
+    """A task that returns problems; named after its function without ``check_``."""
+    return _task(run.__name__.removeprefix("check_"), run, is_step=False)
+
+
+# The values a run starts with.
+GIVEN = ("root",)
+
+PLAN: tuple[Task, ...] = (
+    # files: the descriptor, its resources' schemas, every file's size and hash
+    step("descriptor", check_descriptor),
+    step("schemas", read_schemas),
+    check(check_hashes),
+    # tables that no text depends on: read and checked while the texts are derived
+    step("early_tables", read_early_tables),
+    check(check_early_columns),
+    # the texts: read the papers, derive paragraphs, mentions and every offset afresh
+    step("text_package", read_text_package),
+    step("texts_rebuilt", rederive_text_package),
+    step("rebuilt", rederive_package),
+    step("derived_tables", read_derived_tables),
+    step("package", assemble_package),
+    check(check_parquet),
+    # derived files fresh; then every column, key and content rule
+    step("settled", check_derived),
+    check(check_late_columns),
+    check(check_foreign_keys),
+    check(check_case_duplicates),
+    check(check_offsets),
+    check(check_aliases),
+    check(check_quotations),
+    check(check_links),
+    check(check_dates),
+    check(check_actors_mentioned),
+    check(check_cells),
+)
+
+# Run last, and only on a package with no other problem: it is by far the slowest.
+SPEC = check(check_spec)
+
+CHECKS: tuple[Task, ...] = (*(task for task in PLAN if not task.is_step), SPEC)

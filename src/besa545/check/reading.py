@@ -1,0 +1,118 @@
+"""The validator's steps that read the package and derive it afresh.
+
+Each step returns an :class:`~besa545.model.problems.Outcome`: the value the later checks
+need (None when it could not be produced) and the problems met producing it. Reading
+uses the same functions as the build (:mod:`besa545.model.csvfile`,
+:func:`~besa545.model.schema.read_schema`, :mod:`besa545.derive`), so a package the
+build accepts reads the same here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from besa545.derive import rederive_offsets, rederive_texts
+from besa545.derive.documents import read_documents
+from besa545.model.csvfile import StringTable, read_if_holds, read_string_table
+from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
+from besa545.model.problems import Outcome, Problem
+from besa545.model.schema import TableSchema, read_schema
+
+
+def read_schemas(root: Path, descriptor: dict[str, Any]) -> Outcome[dict[str, TableSchema]]:
+    """Every resource's Table Schema that can be read and is well formed."""
+    problems: list[Problem] = []
+    schemas: dict[str, TableSchema] = {}
+    for resource in descriptor["resources"]:
+        schema, found = read_schema(root, resource["schema"], resource["name"])
+        problems += found
+        if schema is not None:
+            schemas[resource["name"]] = schema
+    return Outcome(schemas, problems)
+
+
+def _read_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
+                 wanted: Callable[[str], bool]) -> Outcome[dict[str, StringTable]]:
+    """The CSV of each wanted resource whose schema could be read."""
+    problems: list[Problem] = []
+    tables: dict[str, StringTable] = {}
+    for resource in descriptor["resources"]:
+        name = resource["name"]
+        if name in schemas and wanted(name):
+            table, found = read_string_table(root / resource["path"], resource["path"],
+                                             schemas[name])
+            problems += found
+            if table is not None:
+                tables[name] = table
+    return Outcome(tables, problems)
+
+
+def read_early_tables(root: Path, descriptor: dict[str, Any],
+                      schemas: dict[str, TableSchema]) -> Outcome[dict[str, StringTable]]:
+    """The tables that are neither text inputs nor derived: the ones that can be read and
+    checked while the texts are being derived."""
+    return _read_tables(root, descriptor, schemas,
+                        lambda name: name not in TEXT_INPUTS and name not in DERIVED_TABLES)
+
+
+def read_text_package(root: Path, descriptor: dict[str, Any],
+                      schemas: dict[str, TableSchema]) -> Outcome[Package]:
+    """The tables that deriving the texts needs, and every document's text, as the build
+    reads them; no value when one of those tables cannot be read."""
+    tables, problems = _read_tables(root, descriptor, schemas, TEXT_INPUTS.__contains__)
+    if tables is None or set(TEXT_INPUTS) - set(tables):
+        return Outcome(None, problems)
+    documents, found = read_documents(root, tables["documents"])
+    return Outcome(Package(root, schemas, tables, documents), problems + found)
+
+
+def rederive_text_package(text_package: Package) -> Outcome[Package]:
+    """:func:`~besa545.derive.rederive_texts` as a step."""
+    return Outcome(rederive_texts(text_package), [])
+
+
+def rederive_package(texts_rebuilt: Package,
+                     early_tables: dict[str, StringTable]) -> Outcome[Package]:
+    """The package with every computed column filled afresh: the rebuilt texts plus the
+    early tables with their offsets located again (so that no check trusts stale ones)."""
+    tables = {**early_tables, **texts_rebuilt.tables}
+    rebuilt = Package(texts_rebuilt.root, texts_rebuilt.schemas, dict(texts_rebuilt.tables),
+                      texts_rebuilt.documents)
+    problems = rederive_offsets(Package(rebuilt.root, rebuilt.schemas, tables,
+                                        rebuilt.documents), rebuilt)
+    return Outcome(rebuilt, problems)
+
+
+def read_derived_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
+                        rebuilt: Package | None = None) -> Outcome[dict[str, StringTable]]:
+    """The derived tables; each one that holds exactly what was derived afresh is not read
+    again but shared with ``rebuilt`` (they are the largest tables: this halves them)."""
+    tables: dict[str, StringTable] = {}
+    problems: list[Problem] = []
+    for resource in descriptor["resources"]:
+        name, file = resource["name"], resource["path"]
+        if name not in DERIVED_TABLES or name not in schemas:
+            continue
+        table = None
+        if rebuilt is not None and name in rebuilt.tables:
+            table, found = read_if_holds(root / file, file, rebuilt.tables[name])
+            problems += found
+        if table is None:
+            table, found = read_string_table(root / file, file, schemas[name])
+            problems += found
+        if table is not None:
+            tables[name] = table
+    return Outcome(tables, problems)
+
+
+def assemble_package(text_package: Package, early_tables: dict[str, StringTable],
+                     derived_tables: dict[str, StringTable]) -> Outcome[Package]:
+    """Every table as read, in one package; no value when a derived table is missing (the
+    checks across tables need them all)."""
+    if set(DERIVED_TABLES) - set(derived_tables):
+        return Outcome(None, [])
+    tables = {**text_package.tables, **early_tables, **derived_tables}
+    return Outcome(Package(text_package.root, text_package.schemas, tables,
+                           text_package.documents), [])

@@ -1,0 +1,94 @@
+"""Each paper's plain text, read from its raw file, and the documents' computed columns.
+
+The raw file's hash is checked against ``documents.raw_sha256`` before its text is
+derived; the summary, text hash and counts are then filled from the plain text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from besa545.model.csvfile import StringTable
+from besa545.model.package import Document, Package
+from besa545.model.paths import PathGuard
+from besa545.model.problems import Problem
+from besa545.model.sourcetext import PARAGRAPH_BREAK, derive_plain_text, word_count
+
+SUMMARY_LABEL = "EXECUTIVE SUMMARY:"
+
+
+def read_documents(root: Path, table: StringTable) -> tuple[dict[str, Document], list[Problem]]:
+    """Every document of ``table`` whose raw text is present and unchanged."""
+    documents, problems = {}, []
+    guard = PathGuard(root)
+    columns = {name: values.tolist() for name, values in table.frame.items()}  # not per cell
+    rows = (dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True))
+    for position, row in enumerate(rows):
+        document, found = read_document(guard, row, table.line(position))
+        problems += found
+        if document is not None:
+            documents[document.document_id] = document
+    return documents, problems
+
+
+def read_document(guard: PathGuard, row: dict[str, Any],
+                  line: int) -> tuple[Document | None, list[Problem]]:
+    """Read a paper's raw file, check its recorded hash and derive its plain text."""
+    file = "data/documents.csv"
+    root = Path(guard.base)
+    for column in ("raw_path", "text_path"):
+        reason = guard.why_unsafe(row[column])
+        if reason:
+            return None, [Problem(file, line, column, "path-unsafe",
+                                  f"{column} {row[column]!r} {reason}",
+                                  "give a relative path inside the package, under sources/")]
+    raw_file = root / str(row["raw_path"])
+    if not raw_file.is_file():
+        return None, [Problem(file, line, "raw_path", "source-missing",
+                              f"the raw text {row['raw_path']!r} does not exist",
+                              "copy the paper into sources/ byte for byte")]
+    data = raw_file.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    if digest != row["raw_sha256"]:
+        return None, [Problem(file, line, "raw_sha256", "source-hash",
+                              f"{row['raw_path']} has SHA-256 {digest}, not the recorded "
+                              f"{row['raw_sha256']}",
+                              "restore the file as received; the source text must not change")]
+    text, anchors = derive_plain_text(data.decode("utf-8"))
+    return Document(str(row["document_id"]), str(row["raw_path"]), str(row["text_path"]), text,
+                    anchors), []
+
+
+def fill_documents(package: Package) -> None:
+    """Fill each document's summary, text hash and counts from its plain text."""
+    frame = package.tables["documents"].frame
+    columns: dict[str, list[str | None]] = {
+        "executive_summary": [], "text_sha256": [], "char_count": [], "word_count": []}
+    for position, document_id in enumerate(frame["document_id"]):
+        document = package.documents.get(document_id)
+        if document is None:  # its raw text is missing or changed: reported where it is read
+            for name, values in columns.items():
+                values.append(frame[name].iat[position])
+            continue
+        text = document.text
+        columns["executive_summary"].append(executive_summary(text))
+        columns["text_sha256"].append(hashlib.sha256(text.encode("utf-8")).hexdigest())
+        columns["char_count"].append(str(len(text)))
+        columns["word_count"].append(str(word_count(text)))
+    for name, values in columns.items():
+        frame[name] = values
+        frame[name] = frame[name].astype("str")
+
+
+def executive_summary(text: str) -> str | None:
+    """The paragraph that starts with the summary label, without the label."""
+    at = text.find(SUMMARY_LABEL)
+    while at > 0 and text[at - 1] != "\n":  # the label must open a paragraph
+        at = text.find(SUMMARY_LABEL, at + 1)
+    if at < 0:
+        return None
+    end = PARAGRAPH_BREAK.search(text, at)
+    return text[at + len(SUMMARY_LABEL):end.start() if end else len(text)].strip() or None

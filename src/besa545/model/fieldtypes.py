@@ -1,0 +1,44 @@
+"""How each Frictionless field type is represented in every tool the package talks to.
+
+One row per type: its pandas dtype (required, nullable), its Arrow type, its Croissant
+(schema.org) type and the pattern a CSV string must fully match to be a value of it.
+:mod:`besa545.model.schema` and :mod:`besa545.model.vectors` both read these tables;
+nothing else names a type's representation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+TYPES = ("string", "integer", "number", "boolean", "date")
+# How a Frictionless type becomes a pandas dtype, when required / when nullable.
+PANDAS_DTYPES: dict[str, tuple[str, str]] = {
+    "string": ("str", "str"),
+    "integer": ("int64", "Int64"),
+    "number": ("float64", "float64"),
+    "boolean": ("bool", "boolean"),
+    "date": ("datetime64[ns]", "datetime64[ns]"),
+}
+# How a Frictionless type becomes a Croissant (schema.org) data type.
+CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float",
+                   "boolean": "sc:Boolean", "date": "sc:Date"}
+TRUE_VALUES = ("true",)
+FALSE_VALUES = ("false",)
+# Patterns that a CSV string must fully match to be a value of each Frictionless type.
+TYPE_PATTERNS = {
+    "integer": r"[+-]?[0-9]+",
+    "number": r"[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?",
+    "boolean": "|".join(TRUE_VALUES + FALSE_VALUES),
+    "date": r"[0-9]{4}-[0-9]{2}-[0-9]{2}",
+}
+
+
+def arrow_type(type_name: str) -> pa.DataType:
+    """The Arrow type of a Frictionless type (enums are dictionaries; see the schema)."""
+    import pyarrow as pa
+
+    return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
+            "boolean": pa.bool_(), "date": pa.date32()}[type_name]

@@ -1,0 +1,158 @@
+"""Helpers shared by the tests: make a package copy, edit it, reseal it, run the CLI.
+
+Imported by the test modules (``from helpers import ...``); the fixtures that use them are
+in ``conftest.py``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import NamedTuple
+
+from besa545.build.pipeline import record_hashes
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "sources")
+
+
+def copy_package(destination: Path) -> Path:
+    """Copy the files of the data package (not the code) to ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PACKAGE_PARTS:
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        else:
+            shutil.copy2(source, destination / part)
+    return destination
+
+
+
+def run_cli(*arguments: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m besa545 ...`` in a subprocess, as a user would."""
+    return subprocess.run([sys.executable, "-m", "besa545", *arguments], capture_output=True,
+                          text=True, cwd=cwd or ROOT, check=False)
+
+
+class Invocation(NamedTuple):
+    """What a command printed and the status it returned."""
+
+    status: int
+    stdout: str
+    stderr: str
+
+
+def invoke(*arguments: str) -> Invocation:
+    """Run ``besa545 ARGUMENTS`` in this process (fast; use :func:`run_cli` for the entry
+    points themselves)."""
+    from besa545.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            status = main(list(arguments))
+        except SystemExit as exit:  # argparse exits for --help, --version and bad usage
+            status = exit.code if isinstance(exit.code, int) else 1
+    return Invocation(status, out.getvalue(), err.getvalue())
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of a package, by relative path, to compare before and after."""
+    return {str(path.relative_to(root)): path.read_bytes()
+            for part in PACKAGE_PARTS for path in sorted((root / part).rglob("*"))
+            if path.is_file()} | ({"datapackage.json": (root / "datapackage.json").read_bytes()}
+                                  if (root / "datapackage.json").is_file() else {})
+
+
+def read_rows(root: Path, table: str) -> list[dict[str, str]]:
+    with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+        return list(csv.DictReader(stream))
+
+
+def write_rows(root: Path, table: str, rows: list[dict[str, str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    (root / "data" / f"{table}.csv").write_text(buffer.getvalue(), encoding="utf-8")
+
+
+def set_cell(table: str, key: str, column: str, value: str) -> Callable[[Path], None]:
+    """Set ``column`` of the row whose first cell is ``key``."""
+
+    def edit(root: Path) -> None:
+        rows = read_rows(root, table)
+        matches = [row for row in rows if next(iter(row.values())) == key]
+        assert len(matches) == 1, key
+        matches[0][column] = value
+        write_rows(root, table, rows)
+
+    return edit
+
+
+def drop_row(table: str, key: str, column: str | None = None) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        rows = read_rows(root, table)
+        kept = [row for row in rows if (row[column] if column else next(iter(row.values())))
+                != key]
+        assert len(kept) == len(rows) - 1, key
+        write_rows(root, table, kept)
+
+    return edit
+
+
+def replace_text(relative: str, old: str, new: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert text.count(old) >= 1, old
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+    return edit
+
+
+def replace_bytes(relative: str, old: bytes, new: bytes) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / relative
+        data = path.read_bytes()
+        assert old in data
+        path.write_bytes(data.replace(old, new, 1))
+
+    return edit
+
+
+def edit_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        path = root / "datapackage.json"
+        descriptor = json.loads(path.read_text(encoding="utf-8"))
+        change(descriptor)
+        path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+
+    return edit
+
+
+def resource(descriptor: dict, name: str) -> dict:
+    return next(entry for entry in descriptor["resources"] if entry["name"] == name)
+
+
+def reseal(root: Path) -> None:
+    """Record the current size and hash of every file, as if only the content were wrong."""
+    record_hashes(root)
+
+
+def line_of(root: Path, table: str, key: str) -> int:
+    """Editor line of the row whose first cell is ``key``, found by reading the file."""
+    text = (root / "data" / f"{table}.csv").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    matches = [number for number, line in enumerate(lines, start=1)
+               if line.startswith(f"{key},") or line.startswith(f'"{key}",')]
+    assert len(matches) == 1, key
+    return matches[0]

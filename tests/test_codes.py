@@ -1,0 +1,92 @@
+"""Problem codes: a closed list, each code emitted somewhere, provoked by a test, documented."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import pytest
+
+from besa545.model.codes import CODES, LAYERS, lookup
+from besa545.model.problems import Problem
+from helpers import ROOT
+from test_validate_faults import CASES
+
+SOURCE = ROOT / "src" / "besa545"
+
+
+def _code_arguments() -> list[tuple[str, ast.expr]]:
+    """The code argument (4th) of every ``Problem(...)`` call in the source."""
+    found = []
+    for path in sorted(SOURCE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                    and node.func.id == "Problem" and len(node.args) >= 4):
+                found.append((str(path.relative_to(ROOT)), node.args[3]))
+    return found
+
+
+def test_every_literal_code_in_the_source_is_registered():
+    literals = [(file, argument.value) for file, argument in _code_arguments()
+                if isinstance(argument, ast.Constant)]
+    assert len(literals) > 40  # the scan finds the calls (it is not looking at nothing)
+    assert [(file, code) for file, code in literals if code not in CODES] == []
+
+
+def test_codes_computed_at_run_time_come_from_known_places():
+    """Only these modules pass a computed code: the content rules (from their tables of
+    rules), the span-in-evidence check (from the column name), the pandera failures
+    (mapped by PANDERA_CODES) and the spec layer (spec-*). Any of those codes that is not
+    registered fails when the Problem is made, which the fault cases would show."""
+    computed = sorted({file for file, argument in _code_arguments()
+                       if not isinstance(argument, ast.Constant)})
+    assert computed == ["src/besa545/check/content.py", "src/besa545/check/spec.py",
+                        "src/besa545/check/tables.py", "src/besa545/derive/offsets.py"]
+
+
+def test_an_unregistered_code_cannot_make_a_problem():
+    with pytest.raises(KeyError, match="unregistered problem code 'made-up'"):
+        Problem("data/events.csv", 2, None, "made-up", "message")
+    with pytest.raises(KeyError):
+        Problem("data/events.csv", 2, None, "spec-", "an empty spec type is no code")
+
+
+def test_spec_codes_are_a_family():
+    assert lookup("spec-foreign-key").layer == "spec"
+
+
+def test_a_problem_without_a_hint_gets_the_registered_default():
+    problem = Problem("data/events.csv", 2, "status", "required", "status is empty")
+    assert problem.hint == "fill the cell; this column may not be empty"
+    assert Problem("f", 1, None, "required", "m", "own hint").hint == "own hint"
+
+
+def test_every_code_has_a_layer_title_and_hint():
+    for code in CODES.values():
+        assert code.layer in LAYERS and code.title and code.hint, code
+        assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", code.code), code
+
+
+def _tested_codes() -> set[str]:
+    provoked = set()
+    for _, _, expected in CASES.values():
+        provoked |= {code for *_, code in expected(ROOT)}
+    return provoked
+
+
+def test_every_registered_code_is_provoked_by_a_test():
+    """Codes not provoked by a fault case are asserted exactly by a named test."""
+    elsewhere = {
+        "file-unparsable": "test_csv_that_arrow_cannot_parse_is_file_unparsable",
+        "validator-crash": "test_a_crashing_check_is_a_located_problem_and_the_others_run",
+    }
+    tests = "".join(path.read_text(encoding="utf-8") for path in ROOT.glob("tests/test_*.py"))
+    for code, test in elsewhere.items():
+        assert f"def {test}(" in tests and f'"{code}"' in tests, (code, test)
+    assert set(CODES) - _tested_codes() == set(elsewhere)
+
+
+def test_problem_codes_page_lists_every_code():
+    page = (ROOT / "docs" / "problem-codes.md").read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"| `{code}` |" in page, code
