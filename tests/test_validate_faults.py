@@ -148,6 +148,37 @@ case("source-missing", lambda r: (r / "sources" / "besa-pp-545.md").unlink(),
 case("descriptor-resources-not-a-list", edit_descriptor(lambda d: d.update(resources={})),
      lambda r: {("datapackage.json", None, "resources", "descriptor-resources")},
      reseal_after=False)
+case("schema-pattern-not-a-regex",
+     replace_text("schemas/topics.json", '"pattern": "[a-z0-9]+(-[a-z0-9]+)*"', '"pattern": "("'),
+     lambda r: {("schemas/topics.json", None, "topic_id", "schema-invalid"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("schema-pattern-with-lookahead",
+     replace_text("schemas/topics.json", '"pattern": "[a-z0-9]+(-[a-z0-9]+)*"',
+                  '"pattern": "(?=a)(a+)+"'),
+     lambda r: {("schemas/topics.json", None, "topic_id", "schema-invalid"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("schema-maximum-not-a-number",
+     replace_text("schemas/cameo_codes.json", '"maximum": 10', '"maximum": "10"'),
+     lambda r: {("schemas/cameo_codes.json", None, "goldstein", "schema-invalid"),
+                ("data/events.csv", None, "cameo_code", "foreign-key-table")})
+
+
+def _foreign_key_as_lists(root: Path) -> None:
+    path = root / "schemas" / "stances.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for key in schema["foreignKeys"]:
+        key["fields"] = [key["fields"]]
+        key["reference"]["fields"] = [key["reference"]["fields"]]
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+# a one-element list is the same foreign key as the field name alone
+case("foreign-key-as-a-list", _foreign_key_as_lists, lambda r: set())
+case("foreign-key-as-a-list-broken", lambda r: (
+    _foreign_key_as_lists(r),
+    set_cell("stances", "china-opposes-war", "holder_actor_id", "chinaa")(r)),
+     lambda r: {("data/stances.csv", line_of(r, "stances", "china-opposes-war"),
+                 "holder_actor_id", "foreign-key")})
 case("raw-path-outside", set_cell("documents", "besa-pp-545", "raw_path", "/etc/passwd"),
      lambda r: {("data/documents.csv", 2, "raw_path", "path-unsafe"),
                 ("data/documents.csv", 2, "raw_path", "pattern")})
@@ -160,6 +191,21 @@ case("header-blank", replace_text("data/topics.csv", "topic_id,label", "topic_id
      lambda r: {("data/topics.csv", 1, None, "header-blank"),
                 ("data/topics.csv", 1, "label", "header-missing"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+
+
+def _drop_label_and_empty_a_description(root: Path) -> None:
+    rows = read_rows(root, "topics")
+    for row in rows:
+        del row["label"]
+    next(row for row in rows if row["topic_id"] == "thaad-deployment")["description"] = ""
+    write_rows(root, "topics", rows)
+
+
+# the missing column is reported once, and a fault in a later column is still found
+case("header-missing-and-a-later-fault", _drop_label_and_empty_a_description,
+     lambda r: {("data/topics.csv", 1, "label", "header-missing"),
+                ("data/topics.csv", line_of(r, "topics", "thaad-deployment"), "description",
+                 "required")})
 
 
 def _swap_columns(root: Path) -> None:
@@ -198,10 +244,13 @@ case("integer-with-decimals", set_cell("authorships", "besa-pp-545", "position",
 cell_case("date-impossible", "events", "mar-a-lago-agreement", "date_end", "2017-04-31",
           "type-date")
 cell_case("date-written-null", "events", "mar-a-lago-agreement", "date_end", "null", "type-date")
+cell_case("date-year-one", "events", "mar-a-lago-agreement", "date_end", "0001-04-30",
+          "type-date")  # a real date, but not one a loaded table (datetime64[ns]) can hold
 cell_case("number-not-a-number", "cameo_codes", "042", "goldstein", "high", "type-number")
 cell_case("number-above-maximum", "cameo_codes", "042", "goldstein", "11", "maximum")
 case("integer-below-minimum", set_cell("authorships", "besa-pp-545", "position", "0"),
      lambda r: {("data/authorships.csv", 2, "position", "minimum")})
+cell_case("number-signed-above-maximum", "cameo_codes", "042", "goldstein", "+11", "maximum")
 cell_case("boolean-invalid", "actor_relations", "dennis-rodman", "is_former", "yes", "type-boolean")
 case("unique-id-duplicated", set_cell("topics", "six-party-talks", "topic_id", "thaad-deployment"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
@@ -280,6 +329,31 @@ case("date-order", set_cell("events", "mar-a-lago-agreement", "date_start", "201
                 for code in ("date-order", "date-precision")})
 case("date-precision-month", set_cell("events", "mar-a-lago-agreement", "date_end",
                                       "2017-04-29"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
+                 "date-precision")})
+case("date-precision-year", set_cell("events", "mar-a-lago-agreement", "date_precision",
+                                     "year"),
+     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
+                 "date-precision")})
+
+
+def _whole_year(root: Path) -> None:
+    for column, value in (("date_start", "2017-01-01"), ("date_end", "2017-12-31"),
+                          ("date_precision", "year")):
+        set_cell("events", "mar-a-lago-agreement", column, value)(root)
+
+
+# a whole year agrees with `year`: only the (now stale) Parquet copy is reported
+case("date-precision-year-agrees", _whole_year,
+     lambda r: {("data/parquet/events.parquet", None, None, "parquet-stale")})
+
+
+def _year_ends_in_another_year(root: Path) -> None:
+    _whole_year(root)
+    set_cell("events", "mar-a-lago-agreement", "date_end", "2018-12-31")(root)
+
+
+case("date-precision-year-spans-two", _year_ends_in_another_year,
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
                  "date-precision")})
 case("date-basis-missing", set_cell("events", "mar-a-lago-agreement", "date_basis", ""),

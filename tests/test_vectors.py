@@ -14,8 +14,14 @@ from besa545.model.vectors import dates, isin, numbers
     ("2017-04-31", False),  # April has 30 days
     ("2017-13-01", False),
     ("0000-01-01", False),  # there is no year 0 (pandas alone reads it)
-    ("0999-02-03", True),
-    ("9999-12-31", True),
+    # real days, but outside what a loaded table (datetime64[ns]) can hold
+    ("0001-01-01", False),
+    ("0999-02-03", False),
+    ("9999-12-31", False),
+    ("1677-12-31", False),
+    ("2262-01-01", False),
+    ("1678-01-01", True),  # the first and last days accepted
+    ("2261-12-31", True),
     ("2017-4-1", False),  # not zero-padded
     (" 2017-04-01", False),
     ("April 2017", False),
@@ -35,7 +41,7 @@ def test_isin_ignores_nulls_on_both_sides():
 
 
 def test_numbers_read_only_plain_decimals():
-    values = pd.Series(["3", "-4.5", "1e2", "high", "", "0x10", None], dtype="str")
+    values = pd.Series(["3", "-4.5", "1e2", "+11", "high", "", "0x10", None], dtype="str")
     parsed = numbers(values)
-    assert parsed[:3].tolist() == [3.0, -4.5, 100.0]
-    assert pd.isna(parsed[3:]).all()
+    assert parsed[:4].tolist() == [3.0, -4.5, 100.0, 11.0]  # a sign is part of a number
+    assert pd.isna(parsed[4:]).all()

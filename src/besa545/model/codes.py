@@ -101,8 +101,9 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "write a whole number without decimals, e.g. 3"),
     Code("type-number", "tables", "a value is not a number", "write a number, e.g. -4 or 3.5"),
     Code("type-boolean", "tables", "a value is not true or false", "write true or false"),
-    Code("type-date", "tables", "a value is not a real YYYY-MM-DD date",
-         "write a real date as YYYY-MM-DD, e.g. 2017-04-30"),
+    Code("type-date", "tables", "a value is not a real YYYY-MM-DD date from 1678 to 2261",
+         "write a real date as YYYY-MM-DD, e.g. 2017-04-30, between 1678-01-01 and "
+         "2261-12-31"),
     Code("minimum", "tables", "a number is below the column's minimum",
          "the value is below the smallest allowed"),
     Code("maximum", "tables", "a number is above the column's maximum",

@@ -19,10 +19,7 @@ def arrow_text(series: pd.Series) -> pa.ChunkedArray:
     """The text column as an Arrow string array, without copying when pandas holds Arrow."""
     import pyarrow as pa
 
-    try:
-        array = pa.array(series.array)  # Arrow-backed strings hand over their buffers
-    except (TypeError, pa.ArrowInvalid):
-        array = pa.array(series, type=pa.string(), from_pandas=True)
+    array = pa.array(series.array)  # Arrow-backed strings hand over their buffers
     if isinstance(array, pa.Array):
         array = pa.chunked_array([array])
     return array if array.type == pa.string() else array.cast(pa.string())
@@ -42,7 +39,7 @@ def isin(series: pd.Series, values: pd.Series | Iterable[str]) -> np.ndarray:
 
 
 # Plain decimal numbers that pyarrow's cast reads exactly as Python does.
-PLAIN_NUMBER = r"^-?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
+PLAIN_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
 
 def numbers(series: pd.Series) -> np.ndarray:
@@ -58,10 +55,13 @@ def numbers(series: pd.Series) -> np.ndarray:
 
 
 def dates(series: pd.Series) -> pd.Series:
-    """The text column as dates: NaT where empty or not a real YYYY-MM-DD calendar day.
+    """The text column as dates: NaT where empty, not a real YYYY-MM-DD calendar day, or
+    outside the range a loaded table can hold (:data:`FIRST_DATE` to :data:`LAST_DATE`).
 
     pandas alone also reads ``2017-4-1`` and year 0, which Python's ``date`` (and so
-    frictionless) rejects; this does not.
+    frictionless) rejects; this does not. Loaded dates are ``datetime64[ns]``, which
+    holds the years 1677 to 2262 only: a date outside would pass here and then fail in
+    ``besa545.load``, so it is refused here.
     """
     import pandas as pd
 
@@ -69,4 +69,8 @@ def dates(series: pd.Series) -> pd.Series:
 
     parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
     written = series.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False).to_numpy(bool)
-    return parsed.where(written & (parsed.dt.year >= 1).to_numpy(bool))
+    in_range = ((parsed >= FIRST_DATE) & (parsed <= LAST_DATE)).to_numpy(bool)
+    return parsed.where(written & in_range).astype("datetime64[ns]")
+
+
+FIRST_DATE, LAST_DATE = "1678-01-01", "2261-12-31"  # whole years inside datetime64[ns]
