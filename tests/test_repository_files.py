@@ -3,13 +3,14 @@ now: documentation, README blocks, citation metadata, figures."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
 import pytest
 
 from besa545.build.pipeline import compute
-from besa545.build.render import package_descriptor, render, render_repository_files
+from besa545.build.render import render, render_repository_files
 from helpers import ROOT
 
 
@@ -17,7 +18,7 @@ from helpers import ROOT
 def rendered() -> dict[str, bytes]:
     package = compute(ROOT)
     files = render(package)
-    return render_repository_files(package, package_descriptor(package, files))
+    return render_repository_files(package, json.loads(files["datapackage.json"]))
 
 
 @pytest.mark.parametrize("path", ["docs/data-dictionary.md", "docs/annotation-guide.md",

@@ -55,15 +55,46 @@ case("descriptor-not-json", replace_text("datapackage.json", '"name"', "'name'")
      lambda r: {("datapackage.json", 3, None, "descriptor-json")}, reseal_after=False)
 case("descriptor-missing", lambda r: (r / "datapackage.json").unlink(),
      lambda r: {("datapackage.json", None, None, "descriptor-missing")}, reseal_after=False)
+# The descriptor is generated: any edit to it is stale, and no path in it is ever followed
+# (each table's files are at their canonical paths).
 case("descriptor-resource-without-path",
      edit_descriptor(lambda d: resource(d, "topics").pop("path")),
-     lambda r: {("datapackage.json", None, "resources[13]", "descriptor-resource")},
+     lambda r: {("datapackage.json", None, "resources[13].path", "descriptor-stale")},
      reseal_after=False)
 case("path-absolute", edit_descriptor(lambda d: resource(d, "topics").update(path="/etc/passwd")),
-     lambda r: {("datapackage.json", None, "topics.path", "path-unsafe")}, reseal_after=False)
+     lambda r: {("datapackage.json", None, "resources[13].path", "descriptor-stale")},
+     reseal_after=False)
 case("path-parent", edit_descriptor(
     lambda d: resource(d, "topics").update(path="../outside/topics.csv")),
-     lambda r: {("datapackage.json", None, "topics.path", "path-unsafe")}, reseal_after=False)
+     lambda r: {("datapackage.json", None, "resources[13].path", "descriptor-stale")},
+     reseal_after=False)
+# a table left out of the descriptor is still checked, and the omission reported
+case("descriptor-resource-removed", edit_descriptor(lambda d: d["resources"].pop(13)),
+     lambda r: {("datapackage.json", None, "resources", "descriptor-stale")},
+     reseal_after=False)
+
+
+def _empty_resources_and_broken_csv(root: Path) -> None:
+    edit_descriptor(lambda d: d.update(resources=[]))(root)
+    set_cell("topics", "six-party-talks", "label", "")(root)
+
+
+case("descriptor-without-resources-and-a-broken-table", _empty_resources_and_broken_csv,
+     lambda r: {("datapackage.json", None, "resources", "descriptor-stale")} | {
+         ("data/topics.csv", line_of(r, "topics", "six-party-talks"), "label", "required")},
+     reseal_after=False)
+case("descriptor-metadata-edited", edit_descriptor(lambda d: d.update(version="9.9.9")),
+     lambda r: {("datapackage.json", None, "version", "descriptor-stale")},
+     reseal_after=False)
+case("descriptor-remote-profile", edit_descriptor(
+    lambda d: resource(d, "topics").update(profile="http://203.0.113.1/profile.json")),
+     lambda r: {("datapackage.json", None, "resources[13].profile", "descriptor-stale")},
+     reseal_after=False)
+case("descriptor-is-a-symlink", lambda r: (
+    (r.parent / "elsewhere.json").write_bytes((r / "datapackage.json").read_bytes()),
+    (r / "datapackage.json").unlink(),
+    os.symlink(r.parent / "elsewhere.json", r / "datapackage.json")),
+     lambda r: {("datapackage.json", None, None, "path-unsafe")}, reseal_after=False)
 
 
 def _symlink_out(root: Path) -> None:
@@ -74,7 +105,31 @@ def _symlink_out(root: Path) -> None:
 
 
 case("path-symlink-outside", _symlink_out,
-     lambda r: {("datapackage.json", None, "topics.path", "path-unsafe")}, reseal_after=False)
+     lambda r: {("data/topics.csv", None, None, "path-unsafe"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")},
+     reseal_after=False)
+
+
+def _parquet_symlink_inside(root: Path) -> None:
+    folder = root / "data" / "parquet"
+    (folder / "topics.parquet").rename(folder / "copy.parquet")
+    os.symlink(folder / "copy.parquet", folder / "topics.parquet")
+
+
+case("parquet-symlink-inside", _parquet_symlink_inside,
+     lambda r: {("data/parquet/topics.parquet", None, None, "path-unsafe")},
+     reseal_after=False)
+
+
+def _csv_is_a_directory(root: Path) -> None:
+    (root / "data" / "topics.csv").unlink()
+    (root / "data" / "topics.csv").mkdir()
+
+
+case("csv-is-a-directory", _csv_is_a_directory,
+     lambda r: {("data/topics.csv", None, None, "path-unsafe"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")},
+     reseal_after=False)
 case("csv-missing", lambda r: (r / "data" / "topics.csv").unlink(),
      lambda r: {("data/topics.csv", None, None, "file-missing"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
@@ -100,7 +155,40 @@ def _swap_parquet(root: Path) -> None:
 
 
 case("parquet-of-another-table", _swap_parquet,
+     lambda r: {("data/parquet/topics.parquet", None, None, "parquet-stale")})
+
+
+case("parquet-corrupt", lambda r: (r / "data" / "parquet" / "topics.parquet").write_bytes(
+    b"PAR1 not really parquet PAR1"),
      lambda r: {("data/parquet/topics.parquet", None, None, "parquet-unreadable")})
+
+
+def _parquet_with_an_extra_column(root: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = root / "data" / "parquet" / "topics.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.append_column("extra", pa.array(["x"] * table.num_rows)), path)
+
+
+case("parquet-extra-column", _parquet_with_an_extra_column,
+     lambda r: {("data/parquet/topics.parquet", None, None, "parquet-stale")})
+
+
+def _parquet_retyped(root: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = root / "data" / "parquet" / "cameo_codes.parquet"
+    table = pq.read_table(path)
+    column = table.schema.get_field_index("goldstein")
+    pq.write_table(table.set_column(column, "goldstein",
+                                    table["goldstein"].cast(pa.string())), path)
+
+
+case("parquet-retyped-column", _parquet_retyped,
+     lambda r: {("data/parquet/cameo_codes.parquet", None, None, "parquet-stale")})
 case("bom", replace_bytes("data/topics.csv", b"topic_id", b"\xef\xbb\xbftopic_id"),
      lambda r: {("data/topics.csv", 1, None, "file-bom")})
 case("crlf", replace_bytes("data/topics.csv", b"\n", b"\r\n"),

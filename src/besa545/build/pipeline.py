@@ -89,11 +89,13 @@ def record_hashes(root: Path) -> None:
     except (OSError, ValueError):
         return
     resources = descriptor.get("resources") if isinstance(descriptor, dict) else None
-    for entry in resources if isinstance(resources, list) else []:
-        file = root / str(entry.get("path")) if isinstance(entry, dict) else None
-        if file is not None and file.is_file() and not file.is_symlink():
-            data = file.read_bytes()
-            entry["bytes"], entry["hash"] = len(data), sha256(data)
+    for resource in resources if isinstance(resources, list) else []:
+        entries = [resource, resource.get("parquet")] if isinstance(resource, dict) else []
+        for entry in entries:
+            file = root / str(entry.get("path")) if isinstance(entry, dict) else None
+            if entry and file is not None and file.is_file() and not file.is_symlink():
+                data = file.read_bytes()
+                entry["bytes"], entry["hash"] = len(data), sha256(data)
     path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
 
 

@@ -11,10 +11,9 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from besa545.build.docs import GUIDE, README, refresh_block, render_docs
-from besa545.model import metadata
+from besa545.derive.descriptor import package_descriptor
 from besa545.model.csvfile import write_csv
 from besa545.model.hashing import sha256
-from besa545.model.metadata import __version__
 from besa545.model.package import Package
 from besa545.model.paths import DESCRIPTOR
 from besa545.model.schema import TableSchema, coerce
@@ -37,7 +36,8 @@ def render(package: Package) -> dict[str, bytes]:
         strings, typed = sorted_frames(table.frame, schema)
         files[f"data/{name}.csv"] = write_csv(strings)
         files[f"data/parquet/{name}.parquet"] = parquet_bytes(typed, schema)
-    descriptor = package_descriptor(package, files)
+    descriptor = package_descriptor(package.schemas, lambda path: (len(files[path]),
+                                                                   sha256(files[path])))
     files[DESCRIPTOR] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
     if (package.root / "pyproject.toml").is_file():  # a repository, not an installed package
         files.update(render_repository_files(package, descriptor))
@@ -96,43 +96,3 @@ def parquet_bytes(typed: pd.DataFrame, schema: TableSchema) -> bytes:
     pq.write_table(table, sink, **PARQUET_OPTIONS)
     data: bytes = sink.getvalue().to_pybytes()
     return data
-
-
-def package_descriptor(package: Package, files: dict[str, bytes]) -> dict[str, Any]:
-    """``datapackage.json``: the reviewed metadata plus each resource's size and hash."""
-    resources = []
-    for name, schema in package.schemas.items():
-        csv_file, parquet_file = f"data/{name}.csv", f"data/parquet/{name}.parquet"
-        resources.append({
-            "name": name,
-            "title": schema.title,
-            "description": schema.description,
-            "path": csv_file,
-            "schema": f"schemas/{name}.json",
-            "format": "csv",
-            "mediatype": "text/csv",
-            "encoding": "utf-8",
-            "bytes": len(files[csv_file]),
-            "hash": sha256(files[csv_file]),
-            "parquet": {
-                "path": parquet_file,
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "bytes": len(files[parquet_file]),
-                "hash": sha256(files[parquet_file]),
-            },
-        })
-    descriptor = {
-        "$schema": "https://datapackage.org/profiles/2.0/datapackage.json",
-        "name": metadata.NAME,
-        "title": metadata.TITLE,
-        "description": metadata.DESCRIPTION,
-        "version": __version__,
-        "homepage": metadata.HOMEPAGE,
-        "licenses": metadata.LICENSES,
-        "sources": [metadata.SOURCE],
-        "contributors": metadata.CONTRIBUTORS,
-        "keywords": metadata.KEYWORDS,
-        "resources": resources,
-    }
-    return descriptor

@@ -1,4 +1,4 @@
-"""The files layer: the descriptor, resource paths, sizes and hashes, Parquet copies.
+"""The files layer: the descriptor, the set of tables, sizes and hashes, Parquet copies.
 
 (The bytes, header and rows of each CSV are checked as it is read, by
 :mod:`besa545.model.csvfile`.)
@@ -7,26 +7,45 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from besa545.derive.descriptor import package_descriptor
+from besa545.model.codes import RUN_BUILD
 from besa545.model.csvfile import check_bytes
 from besa545.model.hashing import file_sha256
 from besa545.model.package import Package
-from besa545.model.paths import DESCRIPTOR, unsafe_path
-from besa545.model.problems import Outcome, Problem
+from besa545.model.paths import DESCRIPTOR, csv_file, parquet_file, why_not_readable
+from besa545.model.problems import Outcome, Problem, quote
+from besa545.model.schema import TableSchema, table_names
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def check_descriptor(root: Path) -> Outcome[dict[str, Any]]:
-    """Parse ``datapackage.json`` and check that each resource path stays in the package."""
+MAX_DESCRIPTOR_BYTES = 10_000_000  # the real one is about 13 KB
+TABLE_NAME = re.compile(r"[a-z0-9_]+")  # a table name is safe to put in a path
+
+
+def read_descriptor(root: Path) -> Outcome[dict[str, Any]]:
+    """``datapackage.json`` parsed: a regular file inside the package holding an object.
+
+    Its content is compared with what the build writes by
+    :func:`check_descriptor_fresh`; nothing the validator reads is located through it.
+    """
     file = DESCRIPTOR
     path = root / file
+    if path.is_symlink():
+        return Outcome(None, [Problem(file, None, None, "path-unsafe",
+                                      f"{file} is a symbolic link; the validator reads only "
+                                      "regular files", f"replace it with the file: {RUN_BUILD}")])
     if not path.is_file():
         return Outcome(None, [Problem(file, None, None, "descriptor-missing",
-                                      f"there is no {file} in {root}")])
+                                      f"there is no {file} in {quote(str(root), 200)}")])
+    if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
+        return Outcome(None, [Problem(file, None, None, "descriptor-json",
+                                      f"{file} is over {MAX_DESCRIPTOR_BYTES:,} bytes")])
     text, problems = check_bytes(path.read_bytes(), file)
     if text is None:
         return Outcome(None, problems)
@@ -35,100 +54,147 @@ def check_descriptor(root: Path) -> Outcome[dict[str, Any]]:
     except json.JSONDecodeError as error:
         return Outcome(None, [Problem(file, error.lineno, None, "descriptor-json",
                                       f"invalid JSON: {error.msg} (column {error.colno})")])
+    except RecursionError:
+        return Outcome(None, [Problem(file, None, None, "descriptor-json",
+                                      "the JSON is nested too deeply to read")])
     if not isinstance(descriptor, dict) or not isinstance(descriptor.get("resources"), list):
         return Outcome(None, [Problem(file, None, "resources", "descriptor-resources",
                                       "the descriptor has no list of resources")])
-    names: set[str] = set()
+    return Outcome(descriptor, problems)
+
+
+def list_tables(root: Path, descriptor: dict[str, Any] | None = None) -> Outcome[list[str]]:
+    """The package's tables: one per file in ``schemas/``, and any other table the
+    descriptor lists (so that its missing schema is reported). Never taken from the
+    descriptor alone: removing a resource from it does not remove a table from the check.
+    """
+    found = set(table_names(root))
+    problems = [Problem(f"schemas/{name}.json", None, None, "schema-invalid",
+                        f"{quote(name)} is not a table name",
+                        "name the file with lowercase letters, digits and underscores")
+                for name in sorted(found) if not TABLE_NAME.fullmatch(name)]
+    names = {name for name in found if TABLE_NAME.fullmatch(name)}
+    listed = {resource.get("name") for resource in
+              (descriptor or {}).get("resources", []) if isinstance(resource, dict)}
+    names |= {name for name in listed if isinstance(name, str) and TABLE_NAME.fullmatch(name)}
+    if not names:
+        return Outcome(None, [*problems, Problem(
+            "schemas", None, None, "schema-missing", "the package has no Table Schemas in "
+            "schemas/", "pass the directory of a besa545 package")])
+    return Outcome(sorted(names), problems)
+
+
+def check_descriptor_fresh(descriptor: dict[str, Any],
+                           schemas: dict[str, TableSchema]) -> list[Problem]:
+    """``datapackage.json`` is what the build writes for these schemas: the same
+    metadata and one resource per table at its canonical paths, nothing else.
+
+    Sizes and hashes are taken as recorded (:func:`check_hashes` compares them with the
+    files). Resources of tables whose schema has problems of its own are not compared.
+    """
+    recorded = _recorded_sizes(descriptor)
+    expected = package_descriptor(schemas, lambda path: recorded.get(path, (None, None)))
+    problems = [_stale(f"{key} is {quote(descriptor.get(key))}, the build writes "
+                       f"{quote(value)}", key)
+                for key, value in expected.items() if key != "resources"
+                and descriptor.get(key) != value]
+    problems += [_stale(f"{quote(key)} is not written by the build", key)
+                 for key in descriptor if key not in expected]
+    wanted = {resource["name"]: resource for resource in expected["resources"]}
+    seen = set()
     for position, resource in enumerate(descriptor["resources"]):
-        shape = _resource_shape(resource, position, names)
-        if shape:
-            problems.append(shape)
+        name = resource.get("name") if isinstance(resource, dict) else None
+        where = f"resources[{position}]"
+        if name not in wanted:
+            if not (isinstance(name, str) and TABLE_NAME.fullmatch(name) and name not in schemas):
+                problems.append(_stale(f"{where} ({quote(name)}) is not a table of the package",
+                                       where))
             continue
-        for key, value in _resource_paths(resource):
-            reason = unsafe_path(root, value)
-            if reason:
-                problems.append(Problem(file, None, f"{resource.get('name')}.{key}",
-                                        "path-unsafe", f"path {value!r} {reason}"))
-    return Outcome(None if problems else descriptor, problems)
-
-
-def _resource_shape(resource: Any, position: int, names: set[str]) -> Problem | None:
-    """A resource must be an object with a unique name, a path and a schema path."""
-    where = f"resources[{position}]"
-    if not isinstance(resource, dict):
-        return Problem(DESCRIPTOR, None, where, "descriptor-resource",
-                       "the resource is not an object", "regenerate it with `besa545 build`")
-    for key in ("name", "path", "schema"):
-        if not isinstance(resource.get(key), str) or not resource[key]:
-            return Problem(DESCRIPTOR, None, where, "descriptor-resource",
-                           f"the resource has no {key}",
-                           "each resource needs a name, a path and a schema path; "
-                           "regenerate it with `besa545 build`")
-    if resource["name"] in names:
-        return Problem(DESCRIPTOR, None, where, "descriptor-resource",
-                       f"the resource name {resource['name']!r} is used twice",
-                       "give each table one resource")
-    names.add(resource["name"])
-    return None
-
-
-def _resource_paths(resource: dict[str, Any]) -> list[tuple[str, Any]]:
-    paths = [("path", resource.get("path")), ("schema", resource.get("schema"))]
-    parquet = resource.get("parquet")
-    if isinstance(parquet, dict):
-        paths.append(("parquet.path", parquet.get("path")))
-    return paths
-
-
-def check_hashes(root: Path, descriptor: dict[str, Any]) -> list[Problem]:
-    """Every file the descriptor lists exists and has the recorded size and hash."""
-    problems = []
-    for resource in descriptor["resources"]:
-        entries = [resource]
-        if isinstance(resource.get("parquet"), dict):
-            entries.append(resource["parquet"])
-        for entry in entries:
-            file = str(entry.get("path"))
-            path = root / file
-            if not path.is_file():
-                if entry is not resource:  # a missing CSV is reported when it is read
-                    problems.append(Problem(file, None, None, "file-missing",
-                                            "the Parquet copy does not exist",
-                                            "run `besa545 build`"))
-                continue
-            recorded = (entry.get("bytes"), entry.get("hash"))
-            actual = (path.stat().st_size, file_sha256(path))
-            if recorded != actual:
-                problems.append(Problem(file, None, None, "file-hash",
-                                        f"the file has {actual[0]} bytes and hash {actual[1]}, "
-                                        f"the descriptor records {recorded[0]} and {recorded[1]}",
-                                        "run `besa545 build` to record the edited file"))
+        seen.add(name)
+        if resource != wanted[name]:
+            key = _first_difference(resource, wanted[name])
+            problems.append(_stale(f"{where}.{key} of {name} is {quote(resource.get(key))}, "
+                                   f"the build writes {quote(wanted[name].get(key))}",
+                                   f"{where}.{key}"))
+    problems += [_stale(f"table {name} has no resource", "resources")
+                 for name in wanted if name not in seen]
     return problems
 
 
-def check_parquet(root: Path, descriptor: dict[str, Any], package: Package) -> list[Problem]:
-    """Each Parquet copy holds the same rows as its CSV.
+def _stale(message: str, column: str) -> Problem:
+    return Problem(DESCRIPTOR, None, column, "descriptor-stale", message)
+
+
+def _first_difference(actual: dict[str, Any], wanted: dict[str, Any]) -> str:
+    for key in [*wanted, *actual]:
+        if actual.get(key) != wanted.get(key):
+            return str(key)
+    return ""
+
+
+def _recorded_sizes(descriptor: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
+    """The ``bytes`` and ``hash`` recorded for each path (CSV and Parquet)."""
+    sizes: dict[str, tuple[Any, Any]] = {}
+    for resource in descriptor["resources"]:
+        entries = [resource, resource.get("parquet")] if isinstance(resource, dict) else []
+        for entry in entries:
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                sizes[entry["path"]] = (entry.get("bytes"), entry.get("hash"))
+    return sizes
+
+
+def check_hashes(root: Path, descriptor: dict[str, Any],
+                 schemas: dict[str, TableSchema]) -> list[Problem]:
+    """Each table's CSV and Parquet file has the size and hash the descriptor records."""
+    recorded = _recorded_sizes(descriptor)
+    problems = []
+    for name in schemas:
+        for file in (csv_file(name), parquet_file(name)):
+            path = root / file
+            reason = why_not_readable(root, file)
+            if reason:
+                if file == parquet_file(name):  # a CSV's is reported when it is read
+                    problems.append(Problem(file, None, None, "path-unsafe",
+                                            f"{file} {reason}"))
+                continue
+            if not path.is_file():
+                if file == parquet_file(name):  # a missing CSV is reported when it is read
+                    problems.append(Problem(file, None, None, "file-missing",
+                                            "the Parquet copy does not exist"))
+                continue
+            if file not in recorded:
+                continue  # the descriptor lacks the resource: reported as descriptor-stale
+            actual = (path.stat().st_size, file_sha256(path))
+            if recorded[file] != actual:
+                size, digest = recorded[file]
+                problems.append(Problem(file, None, None, "file-hash",
+                                        f"the file has {actual[0]} bytes and hash {actual[1]}, "
+                                        f"the descriptor records {quote(size)} and "
+                                        f"{quote(digest)}"))
+    return problems
+
+
+def check_parquet(root: Path, package: Package) -> list[Problem]:
+    """Each Parquet copy has its table's Arrow schema and holds the same rows as the CSV.
 
     Only the copies of CSVs without a problem of their own are reported on (a CSV with a
     bad value cannot be compared with its copy); :func:`parquet_of_broken_csvs` drops the
     others once every problem is known.
     """
-    return [problem for resource in descriptor["resources"]
-            if isinstance(resource.get("parquet"), dict)
-            for problem in _check_parquet(root, resource, package)]
+    return [problem for name in package.tables
+            for problem in _check_parquet(root, name, package)]
 
 
-def parquet_of_broken_csvs(problems: list[Problem], descriptor: dict[str, Any]) -> set[Problem]:
+def parquet_of_broken_csvs(problems: list[Problem]) -> set[Problem]:
     """The Parquet problems to leave out: those of a CSV that has problems of its own."""
-    copies = {resource["parquet"]["path"]: resource["path"]
-              for resource in descriptor["resources"]
-              if isinstance(resource.get("parquet"), dict)}
     files = {problem.file for problem in problems}
     return {problem for problem in problems if problem.code.startswith("parquet-")
-            and copies.get(problem.file) in files}
+            and problem.file.startswith("data/parquet/")
+            and csv_file(problem.file.removeprefix("data/parquet/").removesuffix(".parquet"))
+            in files}
 
 
-def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> list[Problem]:
+def _check_parquet(root: Path, name: str, package: Package) -> list[Problem]:
     """Compare the Parquet copy with the CSV column by column, in Arrow.
 
     Each Parquet column is rendered as the CSV writes it (integers and booleans as text,
@@ -136,27 +202,35 @@ def _check_parquet(root: Path, resource: dict[str, Any], package: Package) -> li
     """
     import pyarrow.parquet as pq
 
-    name = resource["name"]
-    path = root / resource["parquet"]["path"]
-    if name not in package.tables or not path.is_file():
-        return []
-    file = resource["parquet"]["path"]
+    file = parquet_file(name)
+    path = root / file
+    if not path.is_file() or why_not_readable(root, file):
+        return []  # reported by check_hashes
     schema, frame = package.schemas[name], package.tables[name].frame
     try:
         parquet = pq.ParquetFile(path)  # read a column at a time: the copies can be large
+        stored = parquet.schema_arrow
+        wanted = schema.arrow_schema()
+        if not stored.equals(wanted, check_metadata=False):
+            return [Problem(file, None, None, "parquet-stale",
+                            f"the Parquet copy's columns are {_columns(stored)}, the table's "
+                            f"are {_columns(wanted)}")]
         same = parquet.metadata.num_rows == len(frame) and all(
             _same_column(parquet.read(columns=[field.name])[field.name], frame[field.name],
                          field.type)
             for field in schema.fields)
     except Exception as error:  # any unreadable file is a problem to report
         return [Problem(file, None, None, "parquet-unreadable",
-                        f"the Parquet copy cannot be compared with the CSV: {error}",
-                        "fix the CSV's values, then run `besa545 build`")]
+                        f"the Parquet copy cannot be read: {quote(str(error), 200)}",
+                        f"regenerate it: {RUN_BUILD}")]
     if not same:
         return [Problem(file, None, None, "parquet-stale",
-                        f"the Parquet copy does not hold the same rows as {resource['path']}",
-                        "run `besa545 build`")]
+                        f"the Parquet copy does not hold the same rows as {csv_file(name)}")]
     return []
+
+
+def _columns(schema: Any) -> str:
+    return quote(", ".join(f"{field.name}: {field.type}" for field in schema), 300)
 
 
 def _same_column(stored: Any, text: pd.Series, kind: str) -> bool:

@@ -31,7 +31,13 @@ from besa545.check.content import (
     check_offsets,
     check_quotations,
 )
-from besa545.check.files import check_descriptor, check_hashes, check_parquet
+from besa545.check.files import (
+    check_descriptor_fresh,
+    check_hashes,
+    check_parquet,
+    list_tables,
+    read_descriptor,
+)
 from besa545.check.reading import (
     assemble_package,
     read_derived_tables,
@@ -86,9 +92,11 @@ def check(run: Callable[..., Any]) -> Task:
 GIVEN = ("root",)
 
 PLAN: tuple[Task, ...] = (
-    # files: the descriptor, its resources' schemas, every file's size and hash
-    step("descriptor", check_descriptor),
+    # files: the descriptor, the tables (from schemas/), every file's size and hash
+    step("descriptor", read_descriptor),
+    step("tables", list_tables),
     step("schemas", read_schemas),
+    check(check_descriptor_fresh),
     check(check_hashes),
     # tables that no text depends on: read and checked while the texts are derived
     step("early_tables", read_early_tables),

@@ -11,57 +11,63 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from besa545.derive import rederive_offsets, rederive_texts
 from besa545.derive.documents import read_documents
 from besa545.model.csvfile import StringTable, read_if_holds, read_string_table
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
+from besa545.model.paths import csv_file, schema_file, why_not_readable
 from besa545.model.problems import Outcome, Problem
 from besa545.model.schema import TableSchema, read_schema
 
 
-def read_schemas(root: Path, descriptor: dict[str, Any]) -> Outcome[dict[str, TableSchema]]:
-    """Every resource's Table Schema that can be read and is well formed."""
+def read_schemas(root: Path, tables: list[str]) -> Outcome[dict[str, TableSchema]]:
+    """Every table's Table Schema that can be read and is well formed."""
     problems: list[Problem] = []
     schemas: dict[str, TableSchema] = {}
-    for resource in descriptor["resources"]:
-        schema, found = read_schema(root, resource["schema"], resource["name"])
+    for name in tables:
+        schema, found = read_schema(root, schema_file(name), name)
         problems += found
         if schema is not None:
-            schemas[resource["name"]] = schema
+            schemas[name] = schema
     return Outcome(schemas, problems)
 
 
-def _read_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
+def _read_tables(root: Path, schemas: dict[str, TableSchema],
                  wanted: Callable[[str], bool]) -> Outcome[dict[str, StringTable]]:
-    """The CSV of each wanted resource whose schema could be read."""
+    """The CSV of each wanted table whose schema could be read."""
     problems: list[Problem] = []
     tables: dict[str, StringTable] = {}
-    for resource in descriptor["resources"]:
-        name = resource["name"]
-        if name in schemas and wanted(name):
-            table, found = read_string_table(root / resource["path"], resource["path"],
-                                             schemas[name])
+    for name in schemas:
+        if wanted(name):
+            table, found = _read_table(root, name, schemas[name])
             problems += found
             if table is not None:
                 tables[name] = table
     return Outcome(tables, problems)
 
 
-def read_early_tables(root: Path, descriptor: dict[str, Any],
+def _read_table(root: Path, name: str, schema: TableSchema) -> Outcome[StringTable]:
+    """One table's CSV, if it is a regular file inside the package."""
+    file = csv_file(name)
+    reason = why_not_readable(root, file)
+    if reason:
+        return Outcome(None, [Problem(file, None, None, "path-unsafe", f"{file} {reason}")])
+    return Outcome(*read_string_table(root / file, file, schema))
+
+
+def read_early_tables(root: Path,
                       schemas: dict[str, TableSchema]) -> Outcome[dict[str, StringTable]]:
     """The tables that are neither text inputs nor derived: the ones that can be read and
     checked while the texts are being derived."""
-    return _read_tables(root, descriptor, schemas,
+    return _read_tables(root, schemas,
                         lambda name: name not in TEXT_INPUTS and name not in DERIVED_TABLES)
 
 
-def read_text_package(root: Path, descriptor: dict[str, Any],
-                      schemas: dict[str, TableSchema]) -> Outcome[Package]:
+def read_text_package(root: Path, schemas: dict[str, TableSchema]) -> Outcome[Package]:
     """The tables that deriving the texts needs, and every document's text, as the build
     reads them; no value when one of those tables cannot be read."""
-    tables, problems = _read_tables(root, descriptor, schemas, TEXT_INPUTS.__contains__)
+    tables, problems = _read_tables(root, schemas, TEXT_INPUTS.__contains__)
     if tables is None or set(TEXT_INPUTS) - set(tables):
         return Outcome(None, problems)
     documents, found = read_documents(root, tables["documents"])
@@ -85,22 +91,22 @@ def rederive_package(texts_rebuilt: Package,
     return Outcome(rebuilt, problems)
 
 
-def read_derived_tables(root: Path, descriptor: dict[str, Any], schemas: dict[str, TableSchema],
+def read_derived_tables(root: Path, schemas: dict[str, TableSchema],
                         rebuilt: Package | None = None) -> Outcome[dict[str, StringTable]]:
     """The derived tables; each one that holds exactly what was derived afresh is not read
     again but shared with ``rebuilt`` (they are the largest tables: this halves them)."""
     tables: dict[str, StringTable] = {}
     problems: list[Problem] = []
-    for resource in descriptor["resources"]:
-        name, file = resource["name"], resource["path"]
-        if name not in DERIVED_TABLES or name not in schemas:
+    for name in DERIVED_TABLES:
+        file = csv_file(name)
+        if name not in schemas:
             continue
         table = None
-        if rebuilt is not None and name in rebuilt.tables:
+        if rebuilt is not None and name in rebuilt.tables and not why_not_readable(root, file):
             table, found = read_if_holds(root / file, file, rebuilt.tables[name])
             problems += found
         if table is None:
-            table, found = read_string_table(root / file, file, schemas[name])
+            table, found = _read_table(root, name, schemas[name])
             problems += found
         if table is not None:
             tables[name] = table

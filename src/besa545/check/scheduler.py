@@ -27,7 +27,7 @@ from besa545.check.files import parquet_of_broken_csvs
 from besa545.check.plan import CHECKS, GIVEN, PLAN, SPEC, Task
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
 from besa545.model.paths import DESCRIPTOR, package_path
-from besa545.model.problems import Outcome, Problem, Report
+from besa545.model.problems import Outcome, Problem, Report, quote
 
 # Tasks that run on the background thread when there is one (see the module docstring).
 BACKGROUND = frozenset({"hashes", "early_tables", "early_columns", "parquet"})
@@ -42,13 +42,14 @@ def validate(path: str | Path | None = None, *, spec: bool = True, workers: int 
     C-heavy ones on a background thread. Never raises for bad input and never writes:
     every finding is a problem in the report.
     """
-    values: dict[str, Any] = {"root": _root(path)}
+    root = _root(path)
+    if isinstance(root, Problem):
+        return Report([root])
+    values: dict[str, Any] = {"root": root}
     run = _run_threaded if workers > 0 else _run_serial
-    problems, skipped = run(PLAN, values, keep={"descriptor"})
-    descriptor = values.get("descriptor")
-    if descriptor is not None:
-        problems = [problem for problem in problems
-                    if problem not in parquet_of_broken_csvs(problems, descriptor)]
+    problems, skipped = run(PLAN, values, keep=set())
+    left_out = parquet_of_broken_csvs(problems)
+    problems = [problem for problem in problems if problem not in left_out]
     if not problems and skipped:
         in_order = [task.name for task in PLAN if task.name in skipped]
         problems.append(Problem(DESCRIPTOR, None, None, "validator-crash",
@@ -197,8 +198,20 @@ def _release(task: Task, values: dict[str, Any], consumers: dict[str, int]) -> N
                 values.pop(need, None)
 
 
-def _root(path: str | Path | None) -> Path:
+def _root(path: object) -> Path | Problem:
+    """The package directory that ``path`` names, or the problem with it."""
     if path is None:
         return package_path()
+    if not isinstance(path, str | Path):
+        return Problem(DESCRIPTOR, None, None, "descriptor-missing",
+                       f"validate() takes a directory or a path to {DESCRIPTOR}, not "
+                       f"{type(path).__name__}")
     path = Path(path)
-    return path.parent if path.name == DESCRIPTOR or path.is_file() else path
+    if path.is_dir():
+        return path
+    if path.name == DESCRIPTOR:
+        return path.parent
+    what = "is a file" if path.exists() else "does not exist"
+    return Problem(DESCRIPTOR, None, None, "descriptor-missing",
+                   f"{quote(str(path), 200)} {what}; pass a package directory or its "
+                   f"{DESCRIPTOR}")

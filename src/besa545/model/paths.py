@@ -32,17 +32,46 @@ def schema_dir(root: Path | None = None) -> Path:
     return (root or package_path()) / "schemas"
 
 
+# Where each table's files are, relative to the package root: the same in every package
+# (the build writes them there and the validator reads them only there).
+def csv_file(table: str) -> str:
+    return f"data/{table}.csv"
+
+
+def parquet_file(table: str) -> str:
+    return f"data/parquet/{table}.parquet"
+
+
+def schema_file(table: str) -> str:
+    return f"schemas/{table}.json"
+
+
 def csv_path(table: str, root: Path | None = None) -> Path:
-    return (root or package_path()) / "data" / f"{table}.csv"
+    return (root or package_path()) / csv_file(table)
 
 
 def parquet_path(table: str, root: Path | None = None) -> Path:
-    return (root or package_path()) / "data" / "parquet" / f"{table}.parquet"
+    return (root or package_path()) / parquet_file(table)
 
 
-def unsafe_path(root: Path, value: Any) -> str | None:
-    """Why ``value`` is not a safe relative path inside ``root``, or None when it is."""
-    return PathGuard(root).why_unsafe(value)
+def why_not_readable(root: Path, relative: str) -> str | None:
+    """Why the validator must not read ``root / relative``, or None when it may (or when
+    it does not exist, which the reader reports itself).
+
+    Only regular files inside the package are read: not a symbolic link (even one that
+    points inside: what it points at can change between the check and the read), not a
+    directory, FIFO or device, and not a file reached through a linked directory.
+    """
+    path = root / relative
+    if path.is_symlink():
+        return "is a symbolic link; only regular files inside the package are read"
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return "is not a regular file (a directory, FIFO or device)"
+    if not PathGuard(root)._directory_inside(os.path.dirname(os.fspath(path))):
+        return "leads outside the package through a symbolic link"
+    return None
 
 
 class PathGuard:
@@ -65,8 +94,9 @@ class PathGuard:
         if ".." in re.split(r"[\\/]", value):
             return "leaves the package with '..'"
         path = os.path.join(self.base, value)
-        inside = (self._inside(path) if os.path.islink(path)
-                  else self._directory_inside(os.path.dirname(path)))
+        if os.path.islink(path):
+            return "is a symbolic link; only regular files inside the package are read"
+        inside = self._directory_inside(os.path.dirname(path))
         return None if inside else "leads outside the package through a symbolic link"
 
     def _directory_inside(self, directory: str) -> bool:

@@ -9,6 +9,7 @@ the conversion of CSV strings into typed values. Nothing here names a column: it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
 from pathlib import Path
@@ -21,7 +22,7 @@ from besa545.model.fieldtypes import (
     TYPE_PATTERNS,
     arrow_type,
 )
-from besa545.model.paths import schema_dir
+from besa545.model.paths import schema_dir, why_not_readable
 from besa545.model.problems import Outcome, Problem
 
 if TYPE_CHECKING:
@@ -144,12 +145,15 @@ def read_schema(root: Path, file: str, name: str) -> Outcome[TableSchema]:
     a problem for each fault.
     """
     path = root / file
+    reason = why_not_readable(root, file)
+    if reason:
+        return Outcome(None, [Problem(file, None, None, "path-unsafe", f"{file} {reason}")])
     if not path.is_file():
         return Outcome(None, [Problem(file, None, None, "schema-missing",
                                       f"the {name} table has no schema file")])
     try:
         schema = parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError, TypeError, AttributeError) as error:
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         return Outcome(None, [Problem(file, None, None, "schema-invalid",
                                       f"the schema cannot be read: {error}",
                                       "restore it from the repository, or fix the JSON")])
@@ -224,6 +228,9 @@ def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
         faults += [(field.name, message) for message in _field_faults(field)]
     faults += [(key, f"primary key field {key!r} is not a field")
                for key in schema.primary_key if key not in names]
+    faults += [(None, f"{where} is a URL; a schema may not refer to anything outside the "
+                      "package (frictionless would fetch it)")
+               for where in _urls(schema.descriptor)]
     for key in schema.foreign_keys:
         faults += [(name, f"foreign key field {name!r} is not a field")
                    for name in key.fields if name not in names]
@@ -231,6 +238,24 @@ def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
             faults.append((", ".join(key.fields), "a foreign key must list as many fields "
                                                   "as the fields it references"))
     return faults
+
+
+TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
+URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
+PROSE = frozenset({"title", "description", "example"})
+
+
+def _urls(value: Any, where: str = "") -> list[str]:
+    """Where ``value`` (a schema's JSON) holds a URL, other than the Table Schema profile
+    as ``$schema`` and URLs inside prose (titles, descriptions, examples)."""
+    if isinstance(value, dict):
+        return [found for key, item in value.items() if key not in PROSE
+                and not (key == "$schema" and item == TABLE_SCHEMA_PROFILE)
+                for found in _urls(item, f"{where}.{key}" if where else str(key))]
+    if isinstance(value, list):
+        return [found for position, item in enumerate(value)
+                for found in _urls(item, f"{where}[{position}]")]
+    return [where] if isinstance(value, str) and URL.match(value) else []
 
 
 def _field_faults(field: Field) -> list[str]:
@@ -260,8 +285,6 @@ def pattern_fault(pattern: Any) -> str | None:
     Patterns are run by pyarrow's RE2 engine (linear time), so a pattern must compile
     there; Python's ``re`` must accept it too, as other tools read the schemas with it.
     """
-    import re
-
     if not isinstance(pattern, str):
         return "is not a string"
     try:

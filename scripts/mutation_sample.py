@@ -1,0 +1,478 @@
+"""Mutation testing of a seeded sample of the validator's modules, run in a private copy.
+
+Each mutant is one small change at one place in one module (a comparison or boolean
+operator swapped, a ``not`` removed, a constant changed, ``continue``/``break`` swapped, a
+returned value replaced by ``None``, a statement replaced by ``pass``). A fixed number of
+mutants per module is drawn with ``random.Random(seed)``; each is written into a copy of
+the repository (``git archive`` of a commit, never the working tree) and the behaviour
+tests are run there with the copy's ``src`` first on ``PYTHONPATH``. A mutant is killed
+when a behaviour test fails (or the run times out); the lint, type and architecture tests
+and the slow environment tests are not run, so the linter never kills a mutant.
+
+Run from the repository root, with the project's virtual environment::
+
+    .venv/bin/python scripts/mutation_sample.py                  # seed 545, 40 per module
+    .venv/bin/python scripts/mutation_sample.py --per-module 3   # check the machinery
+    .venv/bin/python scripts/mutation_sample.py --list           # the sample, not run
+    .venv/bin/python scripts/mutation_sample.py --ids schema:17 files:4   # rerun some
+    .venv/bin/python scripts/mutation_sample.py --include tests/test_new.py  # + new tests
+
+It prints, per module and in total, the mutants sampled, killed and surviving, and each
+survivor with its line, operator and change; ``--json FILE`` keeps every result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import copy
+import io
+import json
+import os
+import queue
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MODULES = {
+    "files": "src/besa545/check/files.py",
+    "tables": "src/besa545/check/tables.py",
+    "content": "src/besa545/check/content.py",
+    "schema": "src/besa545/model/schema.py",
+}
+# Not behaviour tests (lint, types, imports between stages) or slow environment tests.
+EXCLUDED_TESTS = {"test_lint.py", "test_types.py", "test_architecture.py", "test_wheel.py",
+                  "test_citation.py", "test_benchmarks.py", "test_examples.py"}
+# Run first: they exercise the mutated modules most, so a killed mutant stops early (-x).
+FIRST_TESTS = ["test_validate_faults.py", "test_schemas.py", "test_content.py",
+               "test_scheduler.py", "test_cli.py"]
+LAST_TESTS = ["test_validate_property.py"]  # the slowest file
+
+COMPARISON_SWAPS: dict[type[ast.cmpop], type[ast.cmpop]] = {
+    ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt,
+    ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.In: ast.NotIn, ast.NotIn: ast.In,
+    ast.Is: ast.IsNot, ast.IsNot: ast.Is,
+}
+
+
+@dataclass(frozen=True)
+class Mutant:
+    """One change: the ``node``-th node (in ``ast.walk`` order) of top-level statement
+    ``statement`` of ``module``, changed by ``operator`` (``detail`` picks among several
+    changes of one node, such as the operators of a chained comparison)."""
+
+    id: str
+    module: str
+    statement: int
+    node: int
+    operator: str
+    detail: int
+    line: int
+    original: str
+    mutated: str
+
+
+@dataclass
+class Result:
+    """What the tests said about one mutant."""
+
+    mutant: Mutant
+    status: str  # killed, survived, timeout, error
+    seconds: float
+    failed: str  # the first failing test (or why the run failed)
+
+    @property
+    def is_killed(self) -> bool:
+        return self.status in ("killed", "timeout")
+
+
+# --- enumerating mutants ---------------------------------------------------------------
+
+
+def _docstrings(tree: ast.AST) -> list[ast.stmt]:
+    """The docstring statements in ``tree`` (never mutated: they change nothing)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.body[0] if node.body else None
+            if (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant)
+                    and isinstance(first.value.value, str)):
+                found.append(first)
+    return found
+
+
+def _skipped(statement: ast.stmt, docstrings: list[ast.stmt]) -> set[int]:
+    """Ids of the nodes of ``statement`` that are never run or never evaluated:
+    ``docstrings``, annotations, ``if TYPE_CHECKING:`` blocks and f-string format
+    specifications."""
+    skipped: set[int] = set()
+
+    def skip(node: ast.AST | None) -> None:
+        if node is not None:
+            skipped.update(id(inner) for inner in ast.walk(node))
+
+    for docstring in docstrings:
+        skip(docstring)
+    for node in ast.walk(statement):
+        if isinstance(node, ast.arg | ast.AnnAssign):
+            skip(node.annotation)
+        elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            skip(node.returns)
+        elif isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING":
+            skip(node)
+        elif isinstance(node, ast.FormattedValue):
+            skip(node.format_spec)
+    return skipped
+
+
+def _in_functions(statement: ast.stmt) -> set[int]:
+    """Ids of the statements inside a function body (the ones ``pass`` may replace)."""
+    inside: set[int] = set()
+    for node in ast.walk(statement):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            inside.update(id(inner) for body in node.body for inner in ast.walk(body)
+                          if isinstance(inner, ast.stmt))
+    return inside
+
+
+def _changes(node: ast.AST, statements: set[int]) -> Iterator[tuple[str, int]]:
+    """The (operator, detail) changes that apply to ``node``."""
+    if isinstance(node, ast.Compare):
+        for position, operator in enumerate(node.ops):
+            if type(operator) in COMPARISON_SWAPS:
+                yield "comparison", position
+    elif isinstance(node, ast.BoolOp):
+        yield "and-or", 0
+    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+        yield "not-removed", 0
+    elif isinstance(node, ast.Constant):
+        if isinstance(node.value, bool):
+            yield "true-false", 0
+        elif type(node.value) is int:
+            yield "integer+1", 0
+        elif isinstance(node.value, str):
+            yield "string", 0
+    elif isinstance(node, ast.Continue | ast.Break):
+        yield "continue-break", 0
+    if isinstance(node, ast.Return) and node.value is not None and not (
+            isinstance(node.value, ast.Constant) and node.value.value is None):
+        yield "return-none", 0
+    if id(node) in statements and not isinstance(node, ast.Pass):
+        yield "statement-pass", 0
+
+
+def _parents(tree: ast.AST) -> dict[int, tuple[ast.AST, str, int | None]]:
+    """For each node id: its parent, the field holding it and its index in a list field."""
+    parents: dict[int, tuple[ast.AST, str, int | None]] = {}
+    for parent in ast.walk(tree):
+        for field, value in ast.iter_fields(parent):
+            if isinstance(value, list):
+                for index, child in enumerate(value):
+                    if isinstance(child, ast.AST):
+                        parents[id(child)] = (parent, field, index)
+            elif isinstance(value, ast.AST):
+                parents[id(value)] = (parent, field, None)
+    return parents
+
+
+def _replace(tree: ast.AST, node: ast.AST, new: ast.AST) -> None:
+    parent, field, index = _parents(tree)[id(node)]
+    if index is None:
+        setattr(parent, field, new)
+    else:
+        getattr(parent, field)[index] = new
+
+
+def _apply(statement: ast.stmt, node: ast.AST, operator: str, detail: int) -> ast.AST:
+    """Change ``node`` (inside ``statement``) in place; return the node now in its place."""
+    if operator == "comparison":
+        assert isinstance(node, ast.Compare)
+        node.ops[detail] = COMPARISON_SWAPS[type(node.ops[detail])]()
+    elif operator == "and-or":
+        assert isinstance(node, ast.BoolOp)
+        node.op = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    elif operator == "not-removed":
+        assert isinstance(node, ast.UnaryOp)
+        _replace(statement, node, node.operand)
+        return node.operand
+    elif operator == "true-false":
+        assert isinstance(node, ast.Constant)
+        node.value = not node.value
+    elif operator == "integer+1":
+        assert isinstance(node, ast.Constant)
+        node.value = node.value + 1
+    elif operator == "string":
+        assert isinstance(node, ast.Constant)
+        node.value = f"XX{node.value}XX"
+    elif operator == "continue-break":
+        new: ast.AST = ast.Break() if isinstance(node, ast.Continue) else ast.Continue()
+        _replace(statement, node, new)
+        return new
+    elif operator == "return-none":
+        assert isinstance(node, ast.Return)
+        node.value = ast.Constant(None)
+    elif operator == "statement-pass":
+        new = ast.Pass()
+        _replace(statement, node, new)
+        return new
+    else:
+        raise ValueError(operator)
+    return node
+
+
+def _shown(node: ast.AST) -> str:
+    """One short line of source for a report."""
+    text = ast.unparse(node).splitlines()[0] if ast.unparse(node) else ""
+    return text if len(text) <= 90 else text[:87] + "..."
+
+
+def enumerate_mutants(module: str, source: str) -> list[Mutant]:
+    """Every mutant of ``source``, in a stable order (ids are ``module:index``)."""
+    tree = ast.parse(source)
+    docstrings = _docstrings(tree)
+    found = []
+    for position, statement in enumerate(tree.body):
+        skipped, statements = _skipped(statement, docstrings), _in_functions(statement)
+        for number, node in enumerate(ast.walk(statement)):
+            if id(node) in skipped:
+                continue
+            for operator, detail in _changes(node, statements):
+                before = _shown(node)
+                mutated = copy.deepcopy(statement)
+                changed = _apply(mutated, list(ast.walk(mutated))[number], operator, detail)
+                found.append(Mutant(f"{module}:{len(found)}", module, position, number,
+                                    operator, detail, getattr(node, "lineno", 0), before,
+                                    _shown(changed)))
+    return found
+
+
+def mutated_source(source: str, mutant: Mutant) -> str:
+    """``source`` with the mutant's top-level statement replaced by its changed unparse
+    (every other line kept as written)."""
+    tree = ast.parse(source)
+    statement = tree.body[mutant.statement]
+    if mutant.operator:
+        _apply(statement, list(ast.walk(statement))[mutant.node], mutant.operator,
+               mutant.detail)
+    decorators = getattr(statement, "decorator_list", [])
+    start = min([statement.lineno, *(decorator.lineno for decorator in decorators)])
+    lines = source.splitlines()
+    assert statement.end_lineno is not None
+    lines[start - 1:statement.end_lineno] = ast.unparse(statement).splitlines()
+    return "\n".join(lines) + "\n"
+
+
+def check_splicing(module: str, source: str) -> None:
+    """Splicing an unchanged statement back must give the same program (the machinery's
+    own test: only the mutation may differ)."""
+    original = ast.dump(ast.parse(source))
+    for position in range(len(ast.parse(source).body)):
+        unchanged = Mutant("", module, position, 0, "", 0, 0, "", "")
+        if ast.dump(ast.parse(mutated_source(source, unchanged))) != original:
+            raise SystemExit(f"splicing statement {position} of {module} changes the program")
+
+
+def sample(mutants: dict[str, list[Mutant]], seed: int, per_module: int
+           ) -> list[Mutant]:
+    """``per_module`` mutants of each module, drawn with one ``random.Random(seed)`` in the
+    order of :data:`MODULES`."""
+    generator = random.Random(seed)
+    chosen = []
+    for module in MODULES:
+        found = mutants[module]
+        picks = generator.sample(range(len(found)), min(per_module, len(found)))
+        chosen += [found[index] for index in sorted(picks)]
+    return chosen
+
+
+# --- running the tests in a copy -------------------------------------------------------
+
+
+def make_copy(commit: str, destination: Path, include: list[str]) -> None:
+    """The files of ``commit`` at ``destination``, plus the working-tree files ``include``;
+    a sibling ``shared`` links to the repository's (some tests read reference texts)."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", commit],
+                             capture_output=True, check=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
+        tar.extractall(destination, filter="data")
+    for relative in include:
+        target = destination / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / relative, target)
+    shared = ROOT.parent / "shared"
+    if shared.is_dir() and not (destination.parent / "shared").exists():
+        (destination.parent / "shared").symlink_to(shared)
+
+
+def test_files(copy_root: Path) -> list[str]:
+    """The behaviour test files, in a fixed order: the ones that check most first."""
+    present = sorted(path.name for path in (copy_root / "tests").glob("test_*.py")
+                     if path.name not in EXCLUDED_TESTS)
+    middle = [name for name in present if name not in FIRST_TESTS + LAST_TESTS]
+    ordered = [name for name in FIRST_TESTS if name in present] + middle + [
+        name for name in LAST_TESTS if name in present]
+    return [f"tests/{name}" for name in ordered]
+
+
+def environment(copy_root: Path) -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(copy_root / "src"), "CI": "true",
+            "PYTHONDONTWRITEBYTECODE": "1"}
+
+
+def imported_from(python: str, copy_root: Path) -> str:
+    """Where ``besa545`` is imported from in the copy (it must be the copy's ``src``)."""
+    return subprocess.run([python, "-c", "import besa545; print(besa545.__file__)"],
+                          cwd=copy_root, env=environment(copy_root), capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def run_tests(python: str, copy_root: Path, timeout: float) -> tuple[str, str]:
+    """Run the behaviour tests in ``copy_root``: (status, first failure)."""
+    command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
+               f"--basetemp={copy_root.parent / 'pytest-tmp'}", *test_files(copy_root)]
+    process = subprocess.Popen(command, cwd=copy_root, env=environment(copy_root),
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                               start_new_session=True)
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        return "timeout", f"no result in {timeout:.0f} s"
+    failures = [line for line in output.splitlines()
+                if line.startswith(("FAILED ", "ERROR "))]
+    first = failures[0][:160] if failures else output.strip().splitlines()[-1][:160]
+    if process.returncode == 0:
+        return "survived", ""
+    if process.returncode in (1, 2):  # tests failed, or a test module failed to import
+        return "killed", first
+    return "error", f"pytest exited with {process.returncode}: {first}"
+
+
+def run_mutant(mutant: Mutant, sources: dict[str, str], python: str, copies: queue.Queue[Path],
+               timeout: float) -> Result:
+    copy_root = copies.get()
+    path = copy_root / MODULES[mutant.module]
+    started = time.monotonic()
+    try:
+        path.write_text(mutated_source(sources[mutant.module], mutant), encoding="utf-8")
+        status, failed = run_tests(python, copy_root, timeout)
+    finally:
+        path.write_text(sources[mutant.module], encoding="utf-8")
+        copies.put(copy_root)
+    return Result(mutant, status, round(time.monotonic() - started, 1), failed)
+
+
+# --- reporting -------------------------------------------------------------------------
+
+
+def summary(results: list[Result]) -> str:
+    lines = [f"{'module':<10}{'sampled':>9}{'killed':>8}{'survived':>10}{'errors':>8}"]
+    for module in [*MODULES, "total"]:
+        chosen = [result for result in results if module in (result.mutant.module, "total")]
+        if not chosen:
+            continue
+        killed = sum(result.is_killed for result in chosen)
+        survived = sum(result.status == "survived" for result in chosen)
+        errors = sum(result.status == "error" for result in chosen)
+        lines.append(f"{module:<10}{len(chosen):>9}{killed:>8}{survived:>10}{errors:>8}")
+    survivors = [result.mutant for result in results if result.status == "survived"]
+    lines.append(f"\nsurvivors ({len(survivors)}):")
+    lines += [f"  {m.id:<12} {MODULES[m.module]}:{m.line} {m.operator}: {m.original!r} -> "
+              f"{m.mutated!r}" for m in survivors]
+    errors = [result for result in results if result.status == "error"]
+    lines += [f"  error {result.mutant.id}: {result.failed}" for result in errors]
+    return "\n".join(lines)
+
+
+def main(arguments: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=545)
+    parser.add_argument("--per-module", type=int, default=40)
+    parser.add_argument("--ids", nargs="+", help="run only these mutants (module:index)")
+    parser.add_argument("--commit", default="HEAD", help="the commit to copy and mutate")
+    parser.add_argument("--include", nargs="+", default=[],
+                        help="working-tree files to add to the copy (new test files)")
+    parser.add_argument("--jobs", type=int, default=2, help="mutants run at once")
+    parser.add_argument("--timeout", type=float, default=600, help="seconds; then killed")
+    parser.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"))
+    parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument("--list", action="store_true", help="print the sample, run nothing")
+    parser.add_argument("--no-baseline", action="store_true",
+                        help="skip the run of the unmutated copy")
+    options = parser.parse_args(arguments)
+
+    commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", options.commit],
+                            capture_output=True, text=True, check=True).stdout.strip()
+    sources = {module: subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
+                                      capture_output=True, text=True, check=True).stdout
+               for module, path in MODULES.items()}
+    mutants = {module: enumerate_mutants(module, source) for module, source in sources.items()}
+    for module, source in sources.items():
+        check_splicing(module, source)
+    every = {mutant.id: mutant for found in mutants.values() for mutant in found}
+    if options.ids:
+        unknown = [name for name in options.ids if name not in every]
+        if unknown:
+            parser.error(f"unknown mutant ids: {', '.join(unknown)}")
+        chosen = [every[name] for name in options.ids]
+    else:
+        chosen = sample(mutants, options.seed, options.per_module)
+    print(f"commit {commit}; seed {options.seed}; {options.per_module} per module; "
+          + ", ".join(f"{module} {len(found)} mutants" for module, found in mutants.items()))
+    if options.list:
+        for mutant in chosen:
+            print(f"{mutant.id:<12} {MODULES[mutant.module]}:{mutant.line} {mutant.operator}: "
+                  f"{mutant.original!r} -> {mutant.mutated!r}")
+        return 0
+
+    with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
+        roots = [Path(scratch) / f"job{job}" / "main" for job in range(max(1, options.jobs))]
+        copies: queue.Queue[Path] = queue.Queue()
+        for copy_root in roots:
+            make_copy(commit, copy_root, options.include)
+            copies.put(copy_root)
+        first = roots[0]
+        print(f"besa545 imported from {imported_from(options.python, first)}")
+        print("tests: " + " ".join(test_files(first)), flush=True)
+        if not options.no_baseline:
+            status, failed = run_tests(options.python, first, options.timeout * 2)
+            if status != "survived":
+                print(f"the unmutated copy fails its tests ({status}): {failed}")
+                return 1
+            print("the unmutated copy passes", flush=True)
+        results = []
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            futures = [pool.submit(run_mutant, mutant, sources, options.python, copies,
+                                   options.timeout) for mutant in chosen]
+            for future in futures:
+                result = future.result()
+                results.append(result)
+                m = result.mutant
+                print(f"{len(results):>4}/{len(chosen)} {m.id:<12} {result.status:<9} "
+                      f"{result.seconds:>6.1f}s line {m.line} {m.operator}: {m.original!r} -> "
+                      f"{m.mutated!r} {result.failed}", flush=True)
+    print()
+    print(summary(results))
+    if options.json:
+        options.json.write_text(json.dumps({
+            "commit": commit, "seed": options.seed, "per_module": options.per_module,
+            "include": options.include,
+            "results": [{**asdict(result.mutant), "status": result.status,
+                         "seconds": result.seconds, "failed": result.failed}
+                        for result in results]}, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

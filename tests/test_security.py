@@ -1,0 +1,118 @@
+"""The validator as a security boundary: offline, confined to the package, read-only.
+
+The fault cases of ``test_validate_faults.py`` cover what a hostile file is reported as;
+these tests watch the whole run from outside: every connection attempt, every file
+Python opens. (Files that pyarrow opens from C++ are not seen by an audit hook; the
+validator hands it only the canonical paths of each table, checked beforehand.)
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from besa545.check.scheduler import validate
+from helpers import copy_package, edit_descriptor, resource
+
+REMOTE = "http://203.0.113.1/profile.json"  # TEST-NET-3: never a real host
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Every way Python opens a connection or resolves a name fails, and is recorded."""
+    attempts: list[tuple[str, object]] = []
+
+    def refuse(name: str):
+        def blocked(*arguments: object, **_: object) -> None:
+            attempts.append((name, arguments[1:] if name.startswith("socket.") else arguments))
+            raise OSError(f"network blocked by the test: {name}")
+        return blocked
+
+    monkeypatch.setattr(socket.socket, "connect", refuse("socket.connect"))
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse("socket.connect_ex"))
+    monkeypatch.setattr(socket, "create_connection", refuse("create_connection"))
+    monkeypatch.setattr(socket, "getaddrinfo", refuse("getaddrinfo"))
+    return attempts
+
+
+def test_the_network_block_does_block(no_network):
+    with pytest.raises(OSError, match="network blocked"):
+        socket.create_connection(("203.0.113.1", 80), timeout=1)
+    assert no_network == [("create_connection", (("203.0.113.1", 80),))]
+
+
+def _remote_schema_profile(root: Path) -> None:
+    path = root / "schemas" / "topics.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["$schema"] = REMOTE
+    schema["fields"][0]["constraints"]["profile"] = REMOTE
+    path.write_text(json.dumps(schema), encoding="utf-8")
+
+
+@pytest.mark.parametrize("edit, codes", [
+    (None, []),
+    (edit_descriptor(lambda d: resource(d, "topics").update(profile=REMOTE)),
+     ["descriptor-stale"]),
+    (edit_descriptor(lambda d: resource(d, "topics").update(dialect=REMOTE)),
+     ["descriptor-stale"]),
+    (edit_descriptor(lambda d: d.update(profile=REMOTE)), ["descriptor-stale"]),
+    (_remote_schema_profile, ["foreign-key-table", "schema-invalid", "schema-invalid"]),
+])
+def test_a_whole_validation_makes_no_network_request(no_network, tmp_path, edit, codes):
+    root = copy_package(tmp_path / "package")
+    if edit:
+        edit(root)
+    report = validate(root, spec=True)  # the spec layer runs on a clean package
+    assert report.codes() == codes, report.to_text()
+    assert no_network == []
+
+
+def test_a_remote_url_in_a_schema_is_named(tmp_path):
+    root = copy_package(tmp_path / "package")
+    _remote_schema_profile(root)
+    messages = sorted(p.message for p in validate(root, spec=False).problems
+                      if p.code == "schema-invalid")
+    assert messages == [
+        "$schema is a URL; a schema may not refer to anything outside the package "
+        "(frictionless would fetch it)",
+        "fields[0].constraints.profile is a URL; a schema may not refer to anything "
+        "outside the package (frictionless would fetch it)"]
+
+
+def _opened_during(callback) -> list[str]:
+    opened: list[str] = []
+    recording = [True]
+
+    def hook(event: str, arguments: tuple) -> None:
+        if recording[0] and event == "open" and isinstance(arguments[0], str | bytes | Path):
+            opened.append(os.fsdecode(arguments[0]))
+
+    sys.addaudithook(hook)  # hooks cannot be removed: this one stops recording instead
+    try:
+        callback()
+    finally:
+        recording[0] = False
+    return opened
+
+
+def test_python_opens_nothing_outside_the_package_and_the_installation(tmp_path):
+    root = copy_package(tmp_path / "package")
+    outside = tmp_path / "secret.csv"
+    outside.write_text("topic_id\nsecret\n", encoding="utf-8")
+    (root / "data" / "topics.csv").unlink()
+    os.symlink(outside, root / "data" / "topics.csv")
+    validate(root, spec=True)  # once, so that every module is imported before recording
+    opened = _opened_during(lambda: validate(root, spec=True))
+    allowed = [os.path.realpath(root), os.path.realpath(sys.prefix),
+               os.path.realpath(sys.base_prefix)]
+    assert opened, "the audit hook sees the files the validator reads"
+    strays = [path for path in opened
+              if not any(os.path.realpath(path).startswith(place + os.sep)
+                         for place in allowed)]
+    assert strays == []
+    assert all(os.path.realpath(path) != str(outside.resolve()) for path in opened)
