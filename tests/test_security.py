@@ -116,3 +116,63 @@ def test_python_opens_nothing_outside_the_package_and_the_installation(tmp_path)
                          for place in allowed)]
     assert strays == []
     assert all(os.path.realpath(path) != str(outside.resolve()) for path in opened)
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "github"])
+def test_no_control_character_from_the_package_reaches_the_output(tmp_path, fmt):
+    from helpers import invoke, replace_bytes, reseal
+
+    root = copy_package(tmp_path / "package")
+    # a header name that would clear the screen and print a fake verdict
+    replace_bytes("data/topics.csv", b"topic_id,label,",
+                  b"topic_id,label\x1b[2J\x1b[Hok: no problems found\xe2\x80\xae,")(root)
+    reseal(root)
+    result = invoke("validate", str(root), "--no-spec", "--format", fmt)
+    assert result.status == 1
+    shown = result.stdout + result.stderr
+    assert not any(character in shown for character in "\x1b\u202e")
+    escaped = "label\\x1b[2J\\x1b[Hok: no problems found\\u202e"
+    assert escaped in shown.replace("\\\\", "\\")  # JSON doubles the backslashes
+
+
+def test_printable_escapes_what_a_terminal_would_obey():
+    from besa545.model.problems import printable
+
+    assert printable("a\x1b[2J\rb\u202ec\u200bd\udcffe\x9bf é") == (
+        "a\\x1b[2J\\x0db\\u202ec\\u200bd\\udcffe\\x9bf é")
+
+
+def test_a_pattern_that_backtracks_in_python_never_reaches_pythons_engine(tmp_path):
+    """``(?:(a|aa)*c|.*)`` is linear in RE2 (the tables layer) but exponential in Python's
+    ``re``, which frictionless uses: the spec layer runs without patterns, so this returns
+    (it would hang for hours otherwise) and the value is checked by RE2 alone."""
+    from helpers import invoke, set_cell
+
+    root = copy_package(tmp_path / "package")
+    path = root / "schemas" / "topics.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    label = next(field for field in schema["fields"] if field["name"] == "label")
+    label["constraints"]["pattern"] = "(?:(a|aa)*c|.*)"
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+    set_cell("topics", "six-party-talks", "label", "a" * 48)(root)
+    assert invoke("build", "--root", str(root)).status == 0
+    report = validate(root, spec=True)
+    assert report.ok, report.to_text()
+
+
+def test_the_ci_workflow_runs_untrusted_pull_requests_with_least_privilege():
+    import yaml
+
+    from helpers import ROOT
+
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    for path in workflows:
+        text = path.read_text(encoding="utf-8")
+        workflow = yaml.safe_load(text)
+        assert workflow["permissions"] == {"contents": "read"}, path.name
+        triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads `on` as True
+        assert "pull_request_target" not in triggers, path.name
+        assert "secrets." not in text, path.name
+        for name, job in workflow["jobs"].items():
+            assert 0 < job["timeout-minutes"] <= 60, (path.name, name)

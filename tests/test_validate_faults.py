@@ -193,6 +193,14 @@ case("bom", replace_bytes("data/topics.csv", b"topic_id", b"\xef\xbb\xbftopic_id
      lambda r: {("data/topics.csv", 1, None, "file-bom")})
 case("crlf", replace_bytes("data/topics.csv", b"\n", b"\r\n"),
      lambda r: {("data/topics.csv", 1, None, "file-line-ending")})
+case("cr-only-line-endings", replace_bytes("data/topics.csv", b"\n", b"\r"),
+     lambda r: {("data/topics.csv", 1, None, "file-line-ending"),
+                ("data/topics.csv", 1, None, "file-unparsable"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("header-with-a-quoted-line-break",
+     replace_text("data/topics.csv", "topic_id,label,", 'topic_id,"la\nbel",'),
+     lambda r: {("data/topics.csv", 1, None, "file-unparsable"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 case("nul-byte", replace_bytes("data/topics.csv", b"Six Party", b"Six\x00Party"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None,
                  "file-nul-byte")})
@@ -450,6 +458,12 @@ case("date-basis-missing", set_cell("events", "mar-a-lago-agreement", "date_basi
 cell_case("formula-injection", "topics", "six-party-talks", "label", "=HYPERLINK(1)",
           "cell-formula")
 cell_case("whitespace", "topics", "six-party-talks", "label", "Six Party Talks ", "cell-whitespace")
+cell_case("zero-width-space", "topics", "six-party-talks", "label", "Six\u200bParty Talks",
+          "cell-invisible")
+cell_case("bidi-override", "actors", "nba", "description", "National \u202eBasketball",
+          "cell-invisible")
+cell_case("escape-sequence", "topics", "six-party-talks", "label", "Six \x1b[2J Party",
+          "cell-invisible")
 cell_case("not-nfc", "topics", "six-party-talks", "label", "Cafe\u0301 talks", "cell-unicode")
 case("actor-never-mentioned", drop_row("aliases", "nba", "actor_id"),
      lambda r: {(A, line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned"),

@@ -26,6 +26,10 @@ if TYPE_CHECKING:
 
 
 FORMULA_START = ("=", "+", "-", "@")
+# Control, format (zero-width, bidirectional override), separator and surrogate
+# characters: invisible in an editor, they make two equal-looking values differ. (A line
+# break is allowed in free text; a NUL byte is reported for the whole file.)
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
@@ -238,7 +242,7 @@ def check_cells(rebuilt: Package) -> list[Problem]:
 # One pass per column finds the few cells worth a closer look: leading or trailing
 # whitespace, a formula's first character, or any non-ASCII character (NFC is checked
 # only for those, in Python).
-SUSPECT = r"^[\s=+\-@]|\s$|[^\x00-\x7f]"
+SUSPECT = r"^[\s=+\-@]|\s$|[^\x00-\x7f]|[\x01-\x09\x0b-\x1f\x7f]"
 
 
 def _suspect_cells(values: pd.Series) -> np.ndarray:
@@ -260,6 +264,12 @@ def _cell_problems(value: str) -> list[tuple[str, str, str]]:
         found.append(("cell-formula",
                       "starts with =, +, - or @, which spreadsheets run as a formula",
                       "reword the value so that it starts with another character"))
+    hidden = sorted({character for character in value if character not in "\n\x00"
+                     and unicodedata.category(character) in INVISIBLE})
+    if hidden:
+        found.append(("cell-invisible", "contains an invisible or control character ("
+                      + ", ".join(f"U+{ord(character):04X}" for character in hidden) + ")",
+                      "delete it: copy the text again from the plain text in sources/"))
     if not unicodedata.is_normalized("NFC", value):
         found.append(("cell-unicode", "is not in Unicode NFC form",
                       "normalise the text to NFC (compose accents)"))

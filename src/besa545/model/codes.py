@@ -150,6 +150,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "remove the spaces or newlines at either end"),
     Code("cell-formula", "content", "a cell starts like a spreadsheet formula",
          "reword the value so that it starts with another character"),
+    Code("cell-invisible", "content", "a cell holds an invisible or control character",
+         "delete it: copy the text again from the plain text in sources/"),
     Code("cell-unicode", "content", "a cell is not in Unicode NFC form",
          "normalise the text to NFC (compose accents)"),
     Code("text-stale", "content", "a plain text differs from the one derived from its raw file",

@@ -126,7 +126,15 @@ def _read_mapped(data: bytes | mmap.mmap, path: Path, file: str, schema: TableSc
                                          "write at least the header row")]
     end = data.find(b"\n", start, start + 1_000_000)
     first_line = bytes(data[start : end if end >= 0 else start + 1_000_000])
-    header = next(csv.reader([first_line.decode("utf-8", errors="replace")]))
+    header_text = first_line.decode("utf-8", errors="replace").rstrip("\r")
+    try:
+        if header_text.count('"') % 2:
+            raise csv.Error("a quoted column name continues on the next line")
+        header = next(csv.reader([header_text]))
+    except csv.Error as error:  # a CR or a quoted line break inside the header
+        return None, [*problems, Problem(
+            file, 1, None, "file-unparsable", f"the header cannot be parsed: {error}",
+            "the header is one line of column names separated by commas, with LF endings")]
     header_problems = _check_header(header, file, schema, allow_missing_computed)
     if header_problems or "\ufffd" in "".join(header):
         # The whole file is decoded only now: a file that is not UTF-8 is reported as

@@ -8,6 +8,7 @@ and a hint saying how to fix it (the code's default hint when none is given).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -31,6 +32,12 @@ class Problem:
         registered = lookup(self.code)  # raises KeyError for an unregistered code
         if not self.hint:
             object.__setattr__(self, "hint", registered.hint)
+        # Text from the package reaches terminals and CI logs: no control character,
+        # invisible formatting character or undecodable byte is ever printed raw.
+        for name in ("file", "column", "message", "hint"):
+            value = getattr(self, name)
+            if value is not None and UNPRINTABLE.search(value):
+                object.__setattr__(self, name, printable(value))
 
     def location(self) -> str:
         where = self.file
@@ -113,6 +120,22 @@ def _escape_data(text: str) -> str:
 
 def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# C0 and C1 controls, DEL, invisible format characters (zero-width, bidirectional
+# overrides), line and paragraph separators, and lone surrogates (undecodable bytes).
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
+                         "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+
+
+def printable(text: str) -> str:
+    """``text`` with every character of :data:`UNPRINTABLE` written as an escape."""
+    return UNPRINTABLE.sub(_escape_character, text)
+
+
+def _escape_character(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def quote(value: Any, limit: int = 70) -> str:
