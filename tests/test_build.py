@@ -7,6 +7,8 @@ import io
 import json
 import random
 
+import pytest
+
 from helpers import ROOT, invoke, snapshot
 
 COMMITTED = None
@@ -141,3 +143,89 @@ def test_derived_rows_are_in_the_order_the_build_writes():
     table = string_table("paragraphs", schema, columns)
     assert table.frame["paragraph_id"].tolist() == ["d-p09", "d-p10", "d-p100", "d-p11"]
     assert table.frame["position"].tolist() == ["0", "1", "3", "2"]  # rows move whole
+
+
+# --- all or nothing ---------------------------------------------------------------------
+
+
+def _edit_a_label(root):
+    _replace_in(root / "data" / "topics.csv", "Six Party", "Six-Party")
+
+
+def test_a_build_that_cannot_write_changes_nothing_and_says_where(package_copy):
+    _edit_a_label(package_copy)
+    target = package_copy / "sources" / "besa-pp-545.txt"
+    target.unlink()
+    target.mkdir()  # the plain text's path is taken by a directory
+    before = snapshot(package_copy)
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("sources/besa-pp-545.txt: build-write: cannot write: "
+                                    "not a regular file\n")
+    assert snapshot(package_copy) == before
+    assert [path.name for path in package_copy.rglob("*besa545*")] == []
+
+
+def test_a_full_disk_midway_leaves_the_old_files(package_copy, monkeypatch):
+    import errno
+
+    from besa545.build import pipeline
+
+    _edit_a_label(package_copy)
+    before = snapshot(package_copy)
+    writes = []
+
+    def fill_up(path, data):
+        writes.append(path)
+        if len(writes) == 2:
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        real_write(path, data)
+
+    real_write = pipeline._write_synced
+    monkeypatch.setattr(pipeline, "_write_synced", fill_up)
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "build-write: cannot write: No space left on device" in result.stderr
+    assert snapshot(package_copy) == before
+    assert [path.name for path in package_copy.rglob("*besa545*")] == []
+
+
+def test_a_build_killed_during_the_renames_is_completed_by_the_next(package_copy,
+                                                                      monkeypatch):
+    import os
+
+    from besa545.build import pipeline
+    from besa545.check.scheduler import validate
+
+    _edit_a_label(package_copy)
+    renames = []
+    real_replace = os.replace
+
+    def killed_after_one(source, target):
+        if str(target).endswith(pipeline.JOURNAL) or len(renames) < 1:
+            renames.append(target)
+            return real_replace(source, target)
+        raise KeyboardInterrupt  # stands for kill -9: nothing after this line runs
+
+    monkeypatch.setattr(pipeline.os, "replace", killed_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(package_copy)
+    monkeypatch.undo()
+    assert (package_copy / pipeline.JOURNAL).is_file()
+    assert "build-interrupted" in validate(package_copy, spec=False).codes()
+    pipeline.finish_interrupted_build(package_copy)  # what the next build does first
+    assert validate(package_copy, spec=False).ok
+    assert not (package_copy / pipeline.JOURNAL).exists()
+
+
+def test_files_staged_by_a_build_killed_before_its_journal_are_removed(package_copy):
+    from besa545.check.scheduler import validate
+
+    leftover = package_copy / "data" / ".topics.csv.besa545-staged"
+    leftover.write_text("half a file", encoding="utf-8")
+    report = validate(package_copy, spec=False)
+    assert [(p.file, p.code) for p in report.problems] == [
+        ("data/.topics.csv.besa545-staged", "build-interrupted")]
+    assert invoke("build", "--root", str(package_copy)).status == 0
+    assert not leftover.exists()
+    assert snapshot(package_copy) == committed()

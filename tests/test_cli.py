@@ -122,7 +122,8 @@ REPRESENTATIVE: dict[str, tuple[Edit, str, str, str, str, str]] = {
     "integer": (set_cell("authorships", "besa-pp-545", "position", "1.0"), "authorships",
                 "besa-pp-545", "position", "type-integer",
                 "'1.0' is not a valid integer for position\n"
-                "    hint: write a whole number without decimals, e.g. 3"),
+                "    hint: write a whole number without decimals, e.g. 3 (at most "
+                "9223372036854775807)"),
     "foreign key": (set_cell("stances", "china-opposes-war", "holder_actor_id", "chinaa"),
                     "stances", "china-opposes-war", "holder_actor_id", "foreign-key",
                     "'chinaa' is not in actors.actor_id\n"

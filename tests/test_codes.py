@@ -78,6 +78,8 @@ def test_every_registered_code_is_provoked_by_a_test():
     """Codes not provoked by a fault case are asserted exactly by a named test."""
     elsewhere = {
         "validator-crash": "test_a_crashing_check_is_a_located_problem_and_the_others_run",
+        "build-write": "test_a_build_that_cannot_write_changes_nothing_and_says_where",
+        "build-interrupted": "test_files_staged_by_a_build_killed_before_its_journal_are_removed",
     }
     tests = "".join(path.read_text(encoding="utf-8") for path in ROOT.glob("tests/test_*.py"))
     for code, test in elsewhere.items():

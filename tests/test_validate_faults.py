@@ -344,6 +344,9 @@ cell_case("date-year-one", "events", "mar-a-lago-agreement", "date_end", "0001-0
           "type-date")  # a real date, but not one a loaded table (datetime64[ns]) can hold
 cell_case("number-not-a-number", "cameo_codes", "042", "goldstein", "high", "type-number")
 cell_case("number-above-maximum", "cameo_codes", "042", "goldstein", "11", "maximum")
+case("integer-beyond-int64", set_cell("authorships", "besa-pp-545", "position",
+                                      "9223372036854775808"),
+     lambda r: {("data/authorships.csv", 2, "position", "type-integer")})
 case("integer-below-minimum", set_cell("authorships", "besa-pp-545", "position", "0"),
      lambda r: {("data/authorships.csv", 2, "position", "minimum")})
 cell_case("number-signed-above-maximum", "cameo_codes", "042", "goldstein", "+11", "maximum")

@@ -45,3 +45,14 @@ def test_numbers_read_only_plain_decimals():
     parsed = numbers(values)
     assert parsed[:4].tolist() == [3.0, -4.5, 100.0, 11.0]  # a sign is part of a number
     assert pd.isna(parsed[4:]).all()
+
+
+def test_fits_int64_compares_digits_not_floats():
+    from besa545.model.vectors import fits_int64
+
+    values = pd.Series(["1", "-9223372036854775808", "9223372036854775807",
+                        "9223372036854775808", "-9223372036854775809",
+                        "+0009223372036854775807", "99999999999999999999", None, "x"],
+                       dtype="str")
+    assert fits_int64(values).tolist() == [True, True, True, False, False, True, False,
+                                           False, False]

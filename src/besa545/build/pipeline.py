@@ -9,9 +9,9 @@ was.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
-import tempfile
 from pathlib import Path
 
 from besa545.build.render import render
@@ -21,18 +21,28 @@ from besa545.derive.documents import read_documents
 from besa545.model.csvfile import StringTable, read_string_table
 from besa545.model.hashing import sha256
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
-from besa545.model.paths import DESCRIPTOR, csv_path
+from besa545.model.paths import DESCRIPTOR, JOURNAL, STAGED, csv_path, staged_leftovers
 from besa545.model.problems import Problem, ProblemsError
 from besa545.model.schema import TableSchema, read_schema, table_names
 
 
 def build(root: Path) -> dict[str, int]:
-    """Rebuild every derived file of the package at ``root``; return rows per table."""
+    """Rebuild every derived file of the package at ``root``; return rows per table.
+
+    Raises :class:`ProblemsError` when the package has problems or a file cannot be
+    written; then no file has changed.
+    """
     package = compute(root)
     problems = check_package(package)
     if problems:
         raise ProblemsError(problems)
-    write_atomically(root, render(package))
+    try:
+        write_atomically(root, render(package))
+    except OSError as error:
+        where = Path(error.filename).relative_to(root) if error.filename and Path(
+            error.filename).is_relative_to(root) else Path(str(error.filename or root))
+        raise ProblemsError([Problem(str(where), None, None, "build-write",
+                                     f"cannot write: {error.strerror or error}")]) from error
     return {name: len(table.frame) for name, table in package.tables.items()}
 
 
@@ -100,21 +110,60 @@ def record_hashes(root: Path) -> None:
 
 
 def write_atomically(root: Path, files: dict[str, bytes]) -> None:
-    """Write every file through a temporary file and a rename; skip unchanged files."""
-    staged = []
+    """Replace every changed file, all of them or none, even across a crash.
+
+    Each new file is first written beside its target under a fixed staging name; then a
+    journal listing every rename is written (itself atomically), the renames are done and
+    the journal removed. A build killed before the journal exists leaves the old files
+    intact (its staged files are removed by the next build); one killed during the renames
+    is completed by the next build from the journal. Raises ``OSError`` when a file cannot
+    be written, after removing what it staged.
+    """
+    finish_interrupted_build(root)
+    staged: list[tuple[str, str]] = []
     try:
         for relative, data in files.items():
             target = root / relative
-            if target.is_file() and target.read_bytes() == data:
+            if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
                 continue
+            if target.is_symlink() or (target.exists() and not target.is_file()):
+                raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
             target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-            staged.append((temporary, target))
+            temporary = staging_name(relative)
+            _write_synced(root / temporary, data)
+            staged.append((temporary, relative))
+        if not staged:
+            return
+        _write_synced(root / f"{JOURNAL}.new", json.dumps(staged).encode("utf-8"))
+        os.replace(root / f"{JOURNAL}.new", root / JOURNAL)
     except BaseException:
         for temporary, _ in staged:
-            Path(temporary).unlink(missing_ok=True)
+            (root / temporary).unlink(missing_ok=True)
+        (root / f"{JOURNAL}.new").unlink(missing_ok=True)
         raise
-    for temporary, target in staged:
-        os.replace(temporary, target)
+    finish_interrupted_build(root)
+
+
+def staging_name(relative: str) -> str:
+    """Where the new bytes of ``relative`` wait to be renamed onto it."""
+    path = Path(relative)
+    return str(path.with_name(f".{path.name}{STAGED}"))
+
+
+def finish_interrupted_build(root: Path) -> None:
+    """Complete the renames a journal lists, then remove every staged file left over."""
+    journal = root / JOURNAL
+    if journal.is_file():
+        for temporary, relative in json.loads(journal.read_text(encoding="utf-8")):
+            if (root / temporary).is_file():
+                os.replace(root / temporary, root / relative)
+        journal.unlink()
+    for leftover in staged_leftovers(root):
+        leftover.unlink()
+
+
+def _write_synced(path: Path, data: bytes) -> None:
+    with path.open("wb") as stream:
+        stream.write(data)
+        stream.flush()
+        os.fsync(stream.fileno())

@@ -16,7 +16,14 @@ from besa545.model.codes import RUN_BUILD
 from besa545.model.csvfile import check_bytes
 from besa545.model.hashing import file_sha256
 from besa545.model.package import Package
-from besa545.model.paths import DESCRIPTOR, csv_file, parquet_file, why_not_readable
+from besa545.model.paths import (
+    DESCRIPTOR,
+    JOURNAL,
+    csv_file,
+    parquet_file,
+    staged_leftovers,
+    why_not_readable,
+)
 from besa545.model.problems import Outcome, Problem, quote
 from besa545.model.schema import TableSchema, table_names
 
@@ -61,6 +68,15 @@ def read_descriptor(root: Path) -> Outcome[dict[str, Any]]:
         return Outcome(None, [Problem(file, None, "resources", "descriptor-resources",
                                       "the descriptor has no list of resources")])
     return Outcome(descriptor, problems)
+
+
+def check_no_interrupted_build(root: Path) -> list[Problem]:
+    """No build stopped halfway: its journal or staged files would mean a mix of old and
+    new files."""
+    leftovers = [path for path in (root / JOURNAL, *staged_leftovers(root)) if path.exists()]
+    return [Problem(str(path.relative_to(root)), None, None, "build-interrupted",
+                    "a build stopped before it replaced every file")
+            for path in leftovers[:1]]
 
 
 def list_tables(root: Path, descriptor: dict[str, Any] | None = None) -> Outcome[list[str]]:

@@ -34,6 +34,7 @@ from besa545.check.content import (
 from besa545.check.files import (
     check_descriptor_fresh,
     check_hashes,
+    check_no_interrupted_build,
     check_parquet,
     list_tables,
     read_descriptor,
@@ -93,6 +94,7 @@ GIVEN = ("root",)
 
 PLAN: tuple[Task, ...] = (
     # files: the descriptor, the tables (from schemas/), every file's size and hash
+    check(check_no_interrupted_build),
     step("descriptor", read_descriptor),
     step("tables", list_tables),
     step("schemas", read_schemas),

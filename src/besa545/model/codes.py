@@ -20,6 +20,7 @@ LAYERS = {
     "content": "rows tied to the text and to each other; derived files fresh",
     "spec": "what `frictionless validate` reports",
     "validator": "the validator itself",
+    "build": "what only `besa545 build` reports, when it cannot write",
 }
 SPEC_PREFIX = "spec-"
 RUN_BUILD = "run `besa545 build`"
@@ -98,8 +99,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "use one of the allowed values listed in the schema"),
     Code("pattern", "tables", "a value does not match the column's pattern",
          "identifiers are lowercase slugs like `donald-trump`: a-z, 0-9 and single hyphens"),
-    Code("type-integer", "tables", "a value is not a whole number",
-         "write a whole number without decimals, e.g. 3"),
+    Code("type-integer", "tables", "a value is not a whole number a 64-bit integer holds",
+         "write a whole number without decimals, e.g. 3 (at most 9223372036854775807)"),
     Code("type-number", "tables", "a value is not a number", "write a number, e.g. -4 or 3.5"),
     Code("type-boolean", "tables", "a value is not true or false", "write true or false"),
     Code("type-date", "tables", "a value is not a real YYYY-MM-DD date from 1678 to 2261",
@@ -158,6 +159,11 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          RUN_BUILD),
     Code("derived-stale", "content", "a derived table differs from what the build derives",
          RUN_BUILD),
+    Code("build-interrupted", "files", "a build was interrupted while replacing files",
+         f"{RUN_BUILD} to complete it"),
+    # the build
+    Code("build-write", "build", "the build cannot write a file",
+         "make the package writable and free some disk space, then run the build again"),
     # the validator itself
     Code("validator-crash", "validator", "a check failed on this input",
          "this is a bug in besa545; please report it with the files that trigger it"),

@@ -15,6 +15,18 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent.parent  # the besa545 package
 DESCRIPTOR = "datapackage.json"
+# How the build replaces its files all at once (see besa545.build.pipeline.write_atomically):
+# new files wait under a staging name beside their target, and a journal lists the renames.
+JOURNAL = ".besa545-build-journal.json"
+STAGED = ".besa545-staged"
+# The folders the build writes into, besides the root: where staged files can be left.
+WRITTEN_FOLDERS = ("", "data", "data/parquet", "sources", "docs")
+
+
+def staged_leftovers(root: Path) -> list[Path]:
+    """Staged files a build left behind (``.<name>.besa545-staged``), in write folders."""
+    return sorted(path for folder in WRITTEN_FOLDERS
+                  for path in (root / folder).glob(f".*{STAGED}"))
 
 
 @cache

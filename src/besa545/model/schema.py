@@ -355,7 +355,7 @@ def pandera_schema(schema: TableSchema) -> pandera.DataFrameSchema:
 
 
 def _field_checks(field: Field, pandera: Any) -> list[Any]:
-    from besa545.model.vectors import dates
+    from besa545.model.vectors import dates, fits_int64
 
     checks = []
     if field.type in TYPE_PATTERNS:
@@ -366,6 +366,10 @@ def _field_checks(field: Field, pandera: Any) -> list[Any]:
         checks.append(pandera.Check(  # a real date; other forms fail the pattern above
             lambda s: dates(s).notna() | ~s.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False),
             name="type-date"))
+    if field.type == "integer":
+        checks.append(pandera.Check(  # one that int64 holds; other forms fail the pattern
+            lambda s: fits_int64(s) | ~s.str.fullmatch(TYPE_PATTERNS["integer"]).fillna(False),
+            name="type-integer"))
     if field.enum is not None:
         checks.append(pandera.Check(partial(_is_one_of, allowed=tuple(field.enum)),
                                     name="enum"))

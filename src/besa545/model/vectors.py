@@ -54,6 +54,33 @@ def numbers(series: pd.Series) -> np.ndarray:
     return result
 
 
+INT64_DIGITS = str(2**63 - 1)  # 9223372036854775807; the negative bound ends in 8
+
+
+def fits_int64(series: pd.Series) -> np.ndarray:
+    """Which integer strings (``[+-]?[0-9]+``) int64 can hold; False for any other text.
+
+    Compared as digit strings (a float would round near 2**63): a number with fewer
+    digits than the bound fits, one with as many fits when it is not greater.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from besa545.model.fieldtypes import TYPE_PATTERNS
+
+    text = arrow_text(series)
+    negative = pc.starts_with(text, "-")
+    digits = pc.utf8_ltrim(pc.utf8_ltrim(text, "+-"), "0")
+    length = pc.utf8_length(digits)
+    bound = pc.if_else(negative, pa.scalar(INT64_DIGITS[:-1] + "8"), pa.scalar(INT64_DIGITS))
+    shorter = pc.less(length, len(INT64_DIGITS))
+    as_long = pc.and_(pc.equal(length, len(INT64_DIGITS)), pc.less_equal(digits, bound))
+    integer = pc.match_substring_regex(text, f"^(?:{TYPE_PATTERNS['integer']})$")
+    fits = pc.and_(integer, pc.or_(shorter, as_long))
+    result: np.ndarray = pc.fill_null(fits, False).to_numpy(zero_copy_only=False)
+    return result
+
+
 def dates(series: pd.Series) -> pd.Series:
     """The text column as dates: NaT where empty, not a real YYYY-MM-DD calendar day, or
     outside the range a loaded table can hold (:data:`FIRST_DATE` to :data:`LAST_DATE`).
