@@ -100,3 +100,9 @@ def test_text_is_the_offset_basis():
     assert text.startswith("PERSPECTIVES") and text == besa545.text()
     with pytest.raises(KeyError, match="besa-pp-545"):
         besa545.text("besa-pp-999")
+
+
+@pytest.mark.parametrize("name", [["events"], None, 3, "Events"])
+def test_anything_but_a_table_name_is_an_unknown_table(name):
+    with pytest.raises(UnknownTableError, match=r"^unknown table .*; valid tables: actor_"):
+        besa545.load(name)

@@ -87,3 +87,12 @@ def test_a_task_that_cannot_run_is_a_problem_when_nothing_else_explains_it(monke
     assert report.problems[0].message == (
         "these checks could not run: parquet, settled, late_columns, foreign_keys, "
         "case_duplicates, offsets")
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_spent_time_budget_is_reported_never_ok(workers):
+    report = validate(spec=True, workers=workers, time_budget=0)
+    assert report.codes() == ["validator-timeout"]
+    unstarted = [task.name for task in plan.PLAN]
+    assert report.problems[0].message == (
+        f"the time budget of 0 s ran out before: {', '.join(unstarted)}")

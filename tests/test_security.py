@@ -176,3 +176,50 @@ def test_the_ci_workflow_runs_untrusted_pull_requests_with_least_privilege():
         assert "secrets." not in text, path.name
         for name, job in workflow["jobs"].items():
             assert 0 < job["timeout-minutes"] <= 60, (path.name, name)
+
+
+def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(tmp_path,
+                                                                         monkeypatch):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from besa545.check import files
+    from besa545.model.schema import table_schema
+    from helpers import reseal
+
+    root = copy_package(tmp_path / "package")
+    path = root / "data" / "parquet" / "topics.parquet"
+    rows = pq.read_table(path).num_rows
+    huge = ["a" * 1_000_000] * rows  # the same megabyte in every row: one dictionary entry
+    bomb = pa.table({"topic_id": huge, "label": huge, "description": huge},
+                    schema=table_schema("topics").arrow_schema())
+    pq.write_table(bomb, path, compression="zstd")
+    reseal(root)
+    assert path.stat().st_size < 10_000
+    monkeypatch.setattr(files, "PARQUET_SLACK", 1_000_000)
+    read_from = []
+    real_read = pq.ParquetFile.read
+
+    def watched(self, *arguments, **options):
+        read_from.append(tuple(self.schema_arrow.names))
+        return real_read(self, *arguments, **options)
+
+    monkeypatch.setattr(pq.ParquetFile, "read", watched)
+    report = validate(root, spec=False)
+    assert [(p.file, p.code) for p in report.problems] == [
+        ("data/parquet/topics.parquet", "file-too-large")]
+    decoded = [columns for columns in read_from if columns == ("topic_id", "label",
+                                                                  "description")]
+    assert read_from and len(decoded) <= 2, "the bomb is refused within its first columns"
+
+
+def test_a_table_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from besa545.check import reading
+
+    root = copy_package(tmp_path / "package")
+    size = (root / "data" / "events.csv").stat().st_size
+    monkeypatch.setattr(reading, "MAX_TABLE_BYTES", size - 1)
+    problems = [p for p in validate(root, spec=False).problems if p.file == "data/events.csv"]
+    assert [(p.code, p.message) for p in problems] == [(
+        "file-too-large",
+        f"the file has {size:,} bytes, over the {size - 1:,} a table may have")]

@@ -3,6 +3,7 @@ reported with its exact check code and location, and nothing else is reported.""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from collections.abc import Callable
@@ -139,6 +140,13 @@ case("csv-empty", lambda r: (r / "data" / "topics.csv").write_text(""),
 case("parquet-missing", lambda r: (r / "data" / "parquet" / "topics.parquet").unlink(),
      lambda r: {("data/parquet/topics.parquet", None, None, "file-missing")},
      reseal_after=False)
+def _md5_recorded(root: Path) -> None:
+    edit_descriptor(lambda d: resource(d, "topics").update(
+        hash="md5:" + hashlib.md5((root / "data" / "topics.csv").read_bytes()).hexdigest()))(root)
+
+
+case("hash-not-sha256", _md5_recorded,
+     lambda r: {("data/topics.csv", None, None, "file-hash")}, reseal_after=False)
 case("csv-edited-without-build", replace_text("data/topics.csv", "Six Party", "Six-Party"),
      lambda r: {("data/topics.csv", None, None, "file-hash")},
      reseal_after=False)
@@ -663,3 +671,10 @@ def test_derived_file_with_quoted_values_is_compared_by_value(tmp_path):
     assert table.lines.tolist() == [2, 4]  # the lines an editor shows
     path.write_text('name,note\na1,"b, and\nd"\na2,x\n', encoding="utf-8")
     assert read_if_holds(path, "t.csv", expected)[0] is None
+
+
+def test_a_hash_of_another_algorithm_says_which_are_accepted(tmp_path):
+    root = copy_package(tmp_path / "package")
+    _md5_recorded(root)
+    (problem,) = validate(root, spec=False).problems
+    assert problem.message.endswith("; only sha256: hashes are accepted")

@@ -90,8 +90,9 @@ def connect() -> Any:
     return open_connection()
 
 
-def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1) -> Report:
+def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1,
+             time_budget: float | None = None) -> Report:
     """Check a data package; see :func:`besa545.check.scheduler.validate`."""
     from besa545.check.scheduler import validate as run
 
-    return run(path, spec=spec, workers=workers)
+    return run(path, spec=spec, workers=workers, time_budget=time_budget)

@@ -14,7 +14,7 @@ from pathlib import Path
 from besa545.model import metadata
 from besa545.model.metadata import __version__
 from besa545.model.paths import package_path
-from besa545.model.problems import ProblemsError
+from besa545.model.problems import ProblemsError, printable
 
 OK, PROBLEMS, USAGE = 0, 1, 2
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         status: int = arguments.run(arguments)
         return status
     except UsageError as error:
-        print(f"Error: {error}", file=sys.stderr)
+        print(f"Error: {printable(str(error))}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
         return 130
@@ -65,6 +65,9 @@ def make_parser() -> argparse.ArgumentParser:
     validate.add_argument("--workers", type=int, choices=(0, 1), default=1,
                           help="1 (default): overlap the heavy checks on a background "
                           "thread; 0: run every check serially (same report)")
+    validate.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+                          help="stop starting checks after this long and report "
+                          "validator-timeout (default: no limit)")
     validate.set_defaults(run=run_validate)
 
     info = commands.add_parser("info", help="version, tables with row counts, how to cite")
@@ -113,7 +116,8 @@ def run_validate(arguments: argparse.Namespace) -> int:
     if path is not None and not path.exists():
         raise UsageError(f"{path} does not exist; pass a package directory or its "
                          "datapackage.json")
-    report = validate(path, spec=not arguments.no_spec, workers=arguments.workers)
+    report = validate(path, spec=not arguments.no_spec, workers=arguments.workers,
+                      time_budget=arguments.time_budget)
     output = {"text": report.to_text, "json": report.to_json,
               "github": report.to_github}[arguments.format]()
     if output:

@@ -183,10 +183,11 @@ def check_hashes(root: Path, descriptor: dict[str, Any],
             actual = (path.stat().st_size, file_sha256(path))
             if recorded[file] != actual:
                 size, digest = recorded[file]
-                problems.append(Problem(file, None, None, "file-hash",
-                                        f"the file has {actual[0]} bytes and hash {actual[1]}, "
-                                        f"the descriptor records {quote(size)} and "
-                                        f"{quote(digest)}"))
+                message = (f"the file has {actual[0]} bytes and hash {actual[1]}, the "
+                           f"descriptor records {quote(size)} and {quote(digest)}")
+                if not str(digest).startswith("sha256:"):
+                    message += "; only sha256: hashes are accepted"
+                problems.append(Problem(file, None, None, "file-hash", message))
     return problems
 
 
@@ -214,7 +215,9 @@ def _check_parquet(root: Path, name: str, package: Package) -> list[Problem]:
     """Compare the Parquet copy with the CSV column by column, in Arrow.
 
     Each Parquet column is rendered as the CSV writes it (integers and booleans as text,
-    dates as ISO dates, enums as their values); numbers are compared as numbers.
+    dates as ISO dates, enums as their values); numbers are compared as numbers. Text
+    columns are read still dictionary-encoded, so that their decoded size is known before
+    they are decoded: a copy that would unpack far beyond its CSV is refused.
     """
     import pyarrow.parquet as pq
 
@@ -223,26 +226,59 @@ def _check_parquet(root: Path, name: str, package: Package) -> list[Problem]:
     if not path.is_file() or why_not_readable(root, file):
         return []  # reported by check_hashes
     schema, frame = package.schemas[name], package.tables[name].frame
+    texts = [field.name for field in schema.fields if field.type == "string"]
+    limit = PARQUET_EXPANSION * (root / csv_file(name)).stat().st_size + PARQUET_SLACK
     try:
-        parquet = pq.ParquetFile(path)  # read a column at a time: the copies can be large
-        stored = parquet.schema_arrow
-        wanted = schema.arrow_schema()
+        stored, wanted = pq.ParquetFile(path).schema_arrow, schema.arrow_schema()
         if not stored.equals(wanted, check_metadata=False):
             return [Problem(file, None, None, "parquet-stale",
                             f"the Parquet copy's columns are {_columns(stored)}, the table's "
                             f"are {_columns(wanted)}")]
-        same = parquet.metadata.num_rows == len(frame) and all(
-            _same_column(parquet.read(columns=[field.name])[field.name], frame[field.name],
-                         field.type)
-            for field in schema.fields)
+        parquet = pq.ParquetFile(path, read_dictionary=texts)  # a column at a time
+        if parquet.metadata.num_rows != len(frame):
+            return [_stale_copy(name)]
+        unpacked = 0
+        for field in schema.fields:
+            column = parquet.read(columns=[field.name])[field.name]
+            unpacked += _decoded_bytes(column)
+            if unpacked > limit:
+                return [Problem(file, None, None, "file-too-large",
+                                f"the Parquet copy unpacks to over {limit:,} bytes, far more "
+                                f"than {csv_file(name)}; it was not decoded")]
+            if not _same_column(column, frame[field.name], field.type):
+                return [_stale_copy(name)]
     except Exception as error:  # any unreadable file is a problem to report
         return [Problem(file, None, None, "parquet-unreadable",
                         f"the Parquet copy cannot be read: {quote(str(error), 200)}",
                         f"regenerate it: {RUN_BUILD}")]
-    if not same:
-        return [Problem(file, None, None, "parquet-stale",
-                        f"the Parquet copy does not hold the same rows as {csv_file(name)}")]
     return []
+
+
+def _stale_copy(name: str) -> Problem:
+    return Problem(parquet_file(name), None, None, "parquet-stale",
+                   f"the Parquet copy does not hold the same rows as {csv_file(name)}")
+
+
+def _decoded_bytes(column: Any) -> int:
+    """The bytes ``column`` takes once decoded, computed without decoding it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    total = 0
+    for chunk in column.chunks:
+        if pa.types.is_dictionary(chunk.type):
+            lengths = pc.binary_length(chunk.dictionary).take(chunk.indices)
+            total += int(pc.sum(lengths).as_py() or 0) + 8 * len(chunk)
+        else:
+            total += chunk.nbytes
+    return total
+
+
+# A Parquet copy holds the CSV's values: unpacked, it is about the CSV's size (a little
+# more for integers and dates). One that unpacks to far more (a compression bomb) is
+# refused on its metadata alone, before a column is read.
+PARQUET_EXPANSION = 4
+PARQUET_SLACK = 64 * 2**20
 
 
 def _columns(schema: Any) -> str:

@@ -18,6 +18,7 @@ says so, as a problem: the validator never reports ok for something it did not c
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -33,21 +34,31 @@ from besa545.model.problems import Outcome, Problem, Report, quote
 BACKGROUND = frozenset({"hashes", "early_tables", "early_columns", "parquet"})
 
 
-def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1) -> Report:
+def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1,
+             time_budget: float | None = None) -> Report:
     """Check the package at ``path`` (a directory or its ``datapackage.json``).
 
     With no path, the installed or checked-out package is checked. ``spec=False`` skips
     the ``frictionless validate`` layer, the slowest, for very large packages.
     ``workers=0`` runs every check serially on this thread; ``1`` (default) overlaps the
-    C-heavy ones on a background thread. Never raises for bad input and never writes:
-    every finding is a problem in the report.
+    C-heavy ones on a background thread. With a ``time_budget`` in seconds, no task
+    starts once it is spent, and the run reports ``validator-timeout`` with the tasks it
+    did not run. Never raises for bad input and never writes: every finding is a problem
+    in the report.
     """
     root = _root(path)
     if isinstance(root, Problem):
         return Report([root])
     values: dict[str, Any] = {"root": root}
     run = _run_threaded if workers > 0 else _run_serial
-    problems, skipped = run(PLAN, values, keep=set(SPEC.needs))
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    problems, skipped = run(PLAN, values, keep=set(SPEC.needs), deadline=deadline)
+    late = [name for name in skipped if name.startswith(LATE)]
+    if late:
+        problems.append(Problem(DESCRIPTOR, None, None, "validator-timeout",
+                                f"the time budget of {time_budget} s ran out before: "
+                                f"{', '.join(name.removeprefix(LATE) for name in late)}"))
+        return Report(problems)
     left_out = parquet_of_broken_csvs(problems)
     problems = [problem for problem in problems if problem not in left_out]
     if not problems and skipped:
@@ -71,19 +82,22 @@ def check_package(package: Package) -> list[Problem]:
                               "early_tables": early}
     runnable = [task for task in CHECKS if task is not SPEC and all(
         need in values for need in task.required)]
-    problems, _ = _run_serial(runnable, values, keep=set(values))
+    problems, _ = _run_serial(runnable, values, keep=set(values), deadline=None)
     return problems
 
 
-def _run_serial(tasks: Iterable[Task], values: dict[str, Any],
-                keep: set[str]) -> tuple[list[Problem], list[str]]:
-    """Run every task in order on this thread; the problems and the tasks skipped."""
+def _run_serial(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
+                deadline: float | None) -> tuple[list[Problem], list[str]]:
+    """Run every task in order on this thread; the problems and the tasks skipped (named
+    ``LATE + name`` when the deadline had passed)."""
     tasks = list(tasks)
     consumers = _consumers(tasks, keep)
     problems: list[Problem] = []
     skipped: list[str] = []
     for task in tasks:
-        if not _ready(task, values):
+        if _late(deadline):
+            skipped.append(LATE + task.name)
+        elif not _ready(task, values):
             skipped.append(task.name)
         else:
             _record(task, _run_task(task, values), values, problems)
@@ -91,8 +105,8 @@ def _run_serial(tasks: Iterable[Task], values: dict[str, Any],
     return problems, skipped
 
 
-def _run_threaded(tasks: Iterable[Task], values: dict[str, Any],
-                  keep: set[str]) -> tuple[list[Problem], list[str]]:
+def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
+                  deadline: float | None) -> tuple[list[Problem], list[str]]:
     """Like :func:`_run_serial`, with the :data:`BACKGROUND` tasks on one worker thread.
 
     The worker takes tasks in the order they are submitted, so a background task whose
@@ -117,6 +131,9 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any],
 
     try:
         for task in tasks:
+            if _late(deadline):
+                skipped.append(LATE + task.name)
+                continue
             if task.name in BACKGROUND:
                 inputs = {need: values[need] for need in task.needs if need in values}
                 waits_for = {need: running[need][1] for need in task.needs if need in running}
@@ -132,8 +149,10 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any],
             _release(task, values, consumers)
         for name in list(running):
             collect(name)
-    finally:  # when interrupted, do not wait for work that was queued but not started
-        pool.shutdown(cancel_futures=True)
+    except BaseException:  # interrupted: return now, cancel what was queued
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     return problems, skipped
 
 
@@ -149,6 +168,13 @@ def _run_after(task: Task, inputs: dict[str, Any],
     if any(need not in ready for need in task.required):
         return None
     return _call(task, ready)
+
+
+LATE = "late:"  # marks a task skipped because the time budget was spent
+
+
+def _late(deadline: float | None) -> bool:
+    return deadline is not None and time.monotonic() > deadline
 
 
 def _ready(task: Task, values: dict[str, Any]) -> bool:

@@ -56,6 +56,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     Code("file-missing", "files", "a file the package lists does not exist", RUN_BUILD),
     Code("file-hash", "files", "a file differs from the size and hash recorded for it",
          f"{RUN_BUILD} to record the edited file"),
+    Code("file-too-large", "files", "a file is too large to read safely",
+         "a table this size is not a contribution; check what was committed"),
     Code("file-empty", "files", "a CSV file is empty", "write at least the header row"),
     Code("file-bom", "files", "a file starts with a byte order mark",
          "save it as UTF-8 without BOM"),
@@ -167,6 +169,9 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     # the validator itself
     Code("validator-crash", "validator", "a check failed on this input",
          "this is a bug in besa545; please report it with the files that trigger it"),
+    Code("validator-timeout", "validator", "the time budget ran out before every check ran",
+         "the package is not known to be valid; give a larger --time-budget, or look for "
+         "an unusually large file"),
 ]}
 
 

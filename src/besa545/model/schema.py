@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class UnknownTableError(KeyError):
     """The table name is not one of the package's tables."""
 
-    def __init__(self, name: str, valid: list[str]) -> None:
+    def __init__(self, name: object, valid: list[str]) -> None:
         super().__init__(name)
         self.name = name
         self.valid = valid
@@ -126,15 +126,19 @@ def table_names(root: Path | None = None) -> list[str]:
     return sorted(path.stem for path in schema_dir(root).glob("*.json"))
 
 
-@cache
 def table_schema(name: str, root: Path | None = None) -> TableSchema:
-    """The Table Schema of ``name``; raises :class:`UnknownTableError` for other names."""
+    """The Table Schema of ``name``; raises :class:`UnknownTableError` (a ``KeyError``)
+    for anything that is not one of the package's table names."""
     names = table_names(root)
-    if name not in names:
+    if not isinstance(name, str) or name not in names:
         raise UnknownTableError(name, names)
+    return _table_schema(name, root)
+
+
+@cache
+def _table_schema(name: str, root: Path | None) -> TableSchema:
     path = schema_dir(root) / f"{name}.json"
-    schema = parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
-    return schema
+    return parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
 
 
 def read_schema(root: Path, file: str, name: str) -> Outcome[TableSchema]:
