@@ -6,6 +6,7 @@ tests start real processes to check the two entry points themselves.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import subprocess
@@ -201,3 +202,35 @@ def test_a_bad_package_gives_no_traceback_in_a_real_process(tmp_path):
     result = run_cli("validate", str(root))
     assert result.returncode == 1 and result.stderr == ""
     assert result.stdout.startswith("datapackage.json:1: descriptor-json: invalid JSON: ")
+
+
+@pytest.mark.parametrize("arguments", [["show", "--all"], ["info"],
+                                       ["validate", "--format", "json"]])
+def test_a_closed_pipe_is_a_quiet_end(arguments):
+    """`besa545 show --all | head -1`: the reader leaves early; no traceback, status 141."""
+    process = subprocess.Popen([sys.executable, "-m", "besa545", *arguments],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    process.stdout.read(1)
+    process.stdout.close()  # what head does once it has its line
+    error = process.stderr.read()
+    assert process.wait() in (0, 141)  # 0 only if everything fit in the pipe's buffer
+    assert error == b""
+
+
+class ClosedPipe(io.StringIO):
+    """A stdout whose reader has gone: every write fails as it would on a closed pipe."""
+
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+
+@pytest.mark.parametrize("arguments", [["show", "--all"], ["info"], ["cite"], ["validate"],
+                                       ["validate", "--format", "json"]])
+def test_every_command_ends_quietly_with_141_on_a_closed_pipe(monkeypatch, capsys,
+                                                              arguments):
+    from besa545.cli import main
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    assert main(arguments) == 141
+    assert capsys.readouterr().err == ""

@@ -1,13 +1,17 @@
 """The ``besa545`` command line: build, validate, info, show.
 
-Exit status: 0 when all is well, 1 when problems were found, 2 for a usage error. User
-errors print one ``Error: ...`` line with a hint, never a traceback.
+Exit status: 0 when all is well, 1 when problems were found, 2 for a usage error, 130 when
+interrupted and 141 when the reader of the output stopped reading (``| head``), as for
+any program ended by a closed pipe. User errors print one ``Error: ...`` line with a
+hint, never a traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -17,6 +21,7 @@ from besa545.model.paths import package_path
 from besa545.model.problems import ProblemsError, printable
 
 OK, PROBLEMS, USAGE = 0, 1, 2
+BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE
 
 
 class UsageError(Exception):
@@ -31,12 +36,26 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE
     try:
         status: int = arguments.run(arguments)
+        sys.stdout.flush()
         return status
+    except BrokenPipeError:
+        # The reader stopped reading (`besa545 show --all | head`): a normal end. Point
+        # stdout at /dev/null so that the interpreter's own flush at exit is silent too.
+        _silence_stdout()
+        return BROKEN_PIPE
     except UsageError as error:
         print(f"Error: {printable(str(error))}", file=sys.stderr)
         return USAGE
     except KeyboardInterrupt:
         return 130
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass  # stdout is not a file (tests capture it): nothing will flush to the pipe
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -105,7 +124,8 @@ def run_build(arguments: argparse.Namespace) -> int:
         print(Report(error.problems).to_text(), file=sys.stderr)
         print("build failed: nothing was written", file=sys.stderr)
         return PROBLEMS
-    print(f"built {len(counts)} tables, {sum(counts.values())} rows, in {root}")
+    print(f"built {len(counts)} tables, {sum(counts.values())} rows, in "
+          f"{printable(str(root))}")
     return OK
 
 
@@ -130,7 +150,7 @@ def run_info(arguments: argparse.Namespace) -> int:
 
     root = package_path()
     print(f"besa545 {__version__}: {metadata.TITLE}")
-    print(f"package: {root}")
+    print(f"package: {printable(str(root))}")
     print("tables (rows):")
     for name in table_names():
         print(f"  {name:<20} {count_rows(root / 'data' / f'{name}.csv'):>6}")
