@@ -81,3 +81,10 @@ def test_the_probe_sees_imports_inside_functions_too():
     """The cycle and layering checks would be blind if lazy imports were not found."""
     assert "besa545.check.scheduler" in GRAPH["besa545"]  # imported inside validate()
     assert "besa545.model.fields" in GRAPH["besa545.check.tables"]
+
+
+def test_architecture_page_names_every_module():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    missing = [module for module, path in MODULES.items() if path.name != "__init__.py"
+               and f"`{path.name}`" not in page]
+    assert missing == []
