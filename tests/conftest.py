@@ -10,7 +10,8 @@ import pytest
 
 from helpers import ROOT, copy_package
 
-REFERENCE = ROOT.parent / "shared" / "reference"
+REFERENCE = ROOT / "tests" / "reference"  # vendored; held equal to ../shared/reference
+SHARED_REFERENCE = ROOT.parent / "shared" / "reference"
 SHARED_SOURCE = ROOT.parent / "shared" / "source"
 
 

@@ -261,6 +261,10 @@ case("schema-pattern-with-lookahead",
                   '"pattern": "(?=a)(a+)+"'),
      lambda r: {("schemas/topics.json", None, "topic_id", "schema-invalid"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+case("schema-example-not-a-string",
+     replace_text("schemas/cameo_codes.json", '"example": "8.0"', '"example": 8.0'),
+     lambda r: {("schemas/cameo_codes.json", None, "goldstein", "schema-invalid"),
+                ("data/events.csv", None, "cameo_code", "foreign-key-table")})
 case("schema-maximum-not-a-number",
      replace_text("schemas/cameo_codes.json", '"maximum": 10', '"maximum": "10"'),
      lambda r: {("schemas/cameo_codes.json", None, "goldstein", "schema-invalid"),
