@@ -57,3 +57,15 @@ def test_missing_duckdb_gives_a_clear_message(monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_duckdb)
     with pytest.raises(MissingExtraError, match=r"pip install 'besa545\[sql\]'"):
         besa545.connect()
+
+
+def test_every_view_and_column_has_its_schema_description(con):
+    columns = con.sql("SELECT table_name, column_name, comment FROM duckdb_columns() "
+                      "WHERE NOT internal").fetchall()
+    comments = {(table, column): comment for table, column, comment in columns}
+    for name in besa545.tables():
+        for field in besa545.schema(name)["fields"]:
+            assert comments[(name, field["name"])] == field["description"], (name, field)
+    views = dict(con.sql("SELECT view_name, comment FROM duckdb_views() WHERE NOT internal")
+                 .fetchall())
+    assert views["events"] == besa545.schema("events")["description"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from besa545.model.paths import parquet_path
-from besa545.model.schema import table_names
+from besa545.model.schema import table_names, table_schema
 
 if TYPE_CHECKING:
     import duckdb
@@ -16,7 +16,8 @@ class MissingExtraError(ImportError):
 
 
 def connect() -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB connection with a view per table (``SELECT * FROM events``)."""
+    """An in-memory DuckDB connection with a view per table (``SELECT * FROM events``),
+    each view and column carrying its schema's description as its comment."""
     try:
         import duckdb
     except ImportError as error:
@@ -25,6 +26,16 @@ def connect() -> duckdb.DuckDBPyConnection:
         ) from error
     connection = duckdb.connect(":memory:")
     for name in table_names():
-        path = str(parquet_path(name)).replace("'", "''")
-        connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet(\'{path}\')')
+        path = _literal(str(parquet_path(name)))
+        connection.execute(f'CREATE VIEW "{name}" AS SELECT * FROM read_parquet({path})')
+        schema = table_schema(name)  # the descriptions DuckDB shows in duckdb_columns()
+        connection.execute(f'COMMENT ON VIEW "{name}" IS {_literal(schema.description)}')
+        for field in schema.fields:
+            connection.execute(f'COMMENT ON COLUMN "{name}"."{field.name}" IS '
+                               f"{_literal(field.description)}")
     return connection
+
+
+def _literal(text: str) -> str:
+    """``text`` as an SQL string literal."""
+    return "'" + text.replace("'", "''") + "'"
