@@ -133,7 +133,9 @@ REPRESENTATIVE: dict[str, tuple[Edit, str, str, str, str, str]] = {
     "evidence": (set_cell("events", "mar-a-lago-agreement", "evidence",
                           "the agreement at Mar-a-Lago"), "events", "mar-a-lago-agreement",
                  "evidence", "evidence-not-found",
-                 "evidence 'the agreement at Mar-a-Lago' does not occur in the text\n"
+                 "evidence 'the agreement at Mar-a-Lago' does not occur in the text; its "
+                 "first 14 characters occur (line 15), then after 'the agreement ' the text "
+                 "has 'r' where the evidence has 'a'\n"
                  "    hint: copy the passage exactly from sources/besa-pp-545.txt (no link "
                  "markup, same quotation marks and dashes); lengthen it if it occurs more "
                  "than once"),

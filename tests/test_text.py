@@ -106,3 +106,16 @@ def test_a_line_of_opening_marks_that_never_close_is_read_in_one_pass():
     assert quoted_passages("“" * 200_000) == []
     assert [span.text for span in quoted_passages("“" * 1000 + "“x” and \"y\"")] == [
         "“" * 1000 + "x", "y"]
+
+
+def test_where_evidence_breaks_is_shown_like_a_diff():
+    from besa545.derive.offsets import where_it_breaks
+
+    text = "the agreement reached\nat Mar-a-Lago"
+    assert where_it_breaks(text, "the agrement reached") == (
+        "its first 8 characters occur (line 1), then after 'the agre' the text has 'e' "
+        "where the evidence has 'm'")
+    assert where_it_breaks(text, "Mar-a-Lago in April") == (
+        "its first 10 characters occur (line 2), then after 'Mar-a-Lago' the text has its "
+        "end where the evidence has ' '")
+    assert where_it_breaks(text, "zebra") == "no part of it occurs in the text"

@@ -105,9 +105,12 @@ def locate_row(package: Package, table: StringTable, position: int, row: dict[st
     try:
         span = locate(document.text, evidence)
     except LocateError as error:
-        code = "evidence-ambiguous" if isinstance(error, PassageAmbiguous) else (
-            "evidence-not-found")
-        return None, Problem(table.file, line, "evidence", code, f"evidence {error}",
+        if isinstance(error, PassageAmbiguous):
+            return None, Problem(table.file, line, "evidence", "evidence-ambiguous",
+                                 f"evidence {error}",
+                                 EVIDENCE_HINT.format(text_path=document.text_path))
+        return None, Problem(table.file, line, "evidence", "evidence-not-found",
+                             f"evidence {error}; {where_it_breaks(document.text, evidence)}",
                              EVIDENCE_HINT.format(text_path=document.text_path))
     if column == "evidence":
         return span, None
@@ -120,6 +123,28 @@ def locate_row(package: Package, table: StringTable, position: int, row: dict[st
         code = f"{column.replace('_', '-')}-not-in-evidence"
         return None, Problem(table.file, line, column, code, f"{column} {error}",
                              f"make `evidence` a passage that contains `{column}` exactly once")
+
+
+def where_it_breaks(text: str, passage: str) -> str:
+    """Where ``passage`` stops matching ``text``, as a diff would show it: the longest
+    start of it that occurs, and the first character that differs there."""
+    if not passage or passage[0] not in text:
+        return "no part of it occurs in the text"
+    low, high = 1, len(passage)  # every start shorter than one that occurs occurs too
+    while low < high:
+        middle = (low + high + 1) // 2
+        if passage[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    at = text.find(passage[:low])
+    line = text.count("\n", 0, at) + 1
+    following = text[at + low : at + low + 1]
+    found = repr(following) if following else "its end"
+    tail = passage[max(0, low - 30) : low]
+    characters = "character occurs" if low == 1 else "characters occur"
+    return (f"its first {low} {characters} (line {line}), then after {tail!r} the text has "
+            f"{found} where the evidence has {passage[low]!r}")
 
 
 EVIDENCE_HINT = ("copy the passage exactly from {text_path} (no link markup, same quotation "
