@@ -139,6 +139,8 @@ def where_it_breaks(text: str, passage: str) -> str:
             high = middle - 1
     at = text.find(passage[:low])
     line = text.count("\n", 0, at) + 1
+    if low == len(passage):
+        return f"it occurs whole (line {line})"
     following = text[at + low : at + low + 1]
     found = repr(following) if following else "its end"
     tail = passage[max(0, low - 30) : low]
