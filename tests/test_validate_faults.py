@@ -435,6 +435,18 @@ case("link-row-not-a-link",
                 ("data/links.csv", line_of(r, "links", "link-global-times-editorial"),
                  "char_start", "offset-mismatch"),
                 ("sources/besa-pp-545.txt", 31, None, "link-missing")})
+def _new_stance_before_build(root: Path) -> None:
+    rows = read_rows(root, "stances")
+    new = dict(rows[0], stance_id="new-stance", char_start="", char_end="",
+               evidence="The North Korean imbroglio has been affecting Sino-American "
+                        "relations for months")
+    write_rows(root, "stances", [*rows, new])
+
+
+# a correct new row validated before the build: said once, plainly (no hash, no offsets)
+case("new-row-validated-before-build", _new_stance_before_build,
+     lambda r: {("data/stances.csv", len(read_rows(r, "stances")) + 2, "char_start",
+                 "not-built")}, reseal_after=False)
 case("date-order", set_cell("events", "mar-a-lago-agreement", "date_start", "2017-05-01"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", code)
                 for code in ("date-order", "date-precision")})

@@ -42,7 +42,8 @@ def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
         if column is None:
             continue
         recorded, located = table.frame, rebuilt.tables[name].frame
-        differs = located["char_start"].notna() & (
+        built = recorded["char_start"].notna() & recorded["char_end"].notna()  # else not-built
+        differs = located["char_start"].notna() & built & (
             (recorded["char_start"] != located["char_start"]).fillna(True)
             | (recorded["char_end"] != located["char_end"]).fillna(True))
         for position in np.flatnonzero(differs.to_numpy(dtype=bool)):

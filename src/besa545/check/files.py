@@ -202,6 +202,14 @@ def check_parquet(root: Path, package: Package) -> list[Problem]:
             for problem in _check_parquet(root, name, package)]
 
 
+def hashes_of_unbuilt_csvs(problems: list[Problem]) -> set[Problem]:
+    """The file-hash problems to leave out: those of a CSV with rows not yet built (the
+    not-built problem already says to run the build; saying it twice says nothing)."""
+    unbuilt = {problem.file for problem in problems if problem.code == "not-built"}
+    return {problem for problem in problems
+            if problem.code == "file-hash" and problem.file in unbuilt}
+
+
 def parquet_of_broken_csvs(problems: list[Problem]) -> set[Problem]:
     """The Parquet problems to leave out: those of a CSV that has problems of its own."""
     files = {problem.file for problem in problems}

@@ -36,7 +36,9 @@ from besa545.check.files import (
     check_hashes,
     check_no_interrupted_build,
     check_parquet,
+    hashes_of_unbuilt_csvs,
     list_tables,
+    parquet_of_broken_csvs,
     read_descriptor,
 )
 from besa545.check.reading import (
@@ -55,6 +57,7 @@ from besa545.check.tables import (
     check_foreign_keys,
     check_late_columns,
 )
+from besa545.model.problems import Problem
 
 
 @dataclass(frozen=True)
@@ -128,3 +131,9 @@ PLAN: tuple[Task, ...] = (
 SPEC = check(check_spec)
 
 CHECKS: tuple[Task, ...] = (*(task for task in PLAN if not task.is_step), SPEC)
+
+# Once every problem is known, these leave out the ones another problem already explains.
+REPORT_RULES: tuple[Callable[[list[Problem]], set[Problem]], ...] = (
+    parquet_of_broken_csvs,  # a copy is only compared with a CSV that is right
+    hashes_of_unbuilt_csvs,  # "run the build" is said once, by not-built
+)

@@ -24,8 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from besa545.check.files import parquet_of_broken_csvs
-from besa545.check.plan import CHECKS, GIVEN, PLAN, SPEC, Task
+from besa545.check.plan import CHECKS, GIVEN, PLAN, REPORT_RULES, SPEC, Task
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
 from besa545.model.paths import DESCRIPTOR, package_path
 from besa545.model.problems import Outcome, Problem, Report, quote
@@ -59,7 +58,7 @@ def validate(path: str | Path | None = None, *, spec: bool = True, workers: int 
                                 f"the time budget of {time_budget} s ran out before: "
                                 f"{', '.join(name.removeprefix(LATE) for name in late)}"))
         return Report(problems)
-    left_out = parquet_of_broken_csvs(problems)
+    left_out = set().union(*(rule(problems) for rule in REPORT_RULES))
     problems = [problem for problem in problems if problem not in left_out]
     if not problems and skipped:
         in_order = [task.name for task in PLAN if task.name in skipped]

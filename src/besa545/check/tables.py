@@ -66,9 +66,14 @@ def _failures_to_problems(failures: pd.DataFrame, table: StringTable,
     problems = []
     key = ", ".join(schema.primary_key)
     key_absent = bool(table.absent & set(schema.primary_key))
+    unbuilt: dict[int, list[str]] = {}  # row position: computed columns left empty
+    computed = {field.name for field in schema.fields if field.is_computed}
     for failure in failures.itertuples(index=False):
         code = PANDERA_CODES.get(failure.check, failure.check)
         if code is None:
+            continue
+        if code == "required" and failure.column in computed and failure.index == failure.index:
+            unbuilt.setdefault(int(failure.index), []).append(failure.column)
             continue
         if failure.column in table.absent or (code == "primary-key" and key_absent):
             continue  # the missing column is reported once, as header-missing
@@ -83,6 +88,11 @@ def _failures_to_problems(failures: pd.DataFrame, table: StringTable,
         problems.append(Problem(table.file, line, column, code,
                                 _failure_message(code, failure, schema), _hint(code, failure,
                                                                                schema)))
+    for position, columns in sorted(unbuilt.items()):
+        ordered = [name for name in schema.field_names if name in columns]
+        problems.append(Problem(table.file, table.line(position), ordered[0], "not-built",
+                                f"{', '.join(ordered)} {'is' if len(ordered) == 1 else 'are'} "
+                                "empty: the build computes them"))
     return problems
 
 

@@ -91,6 +91,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          f"fix the CSV's values, then {RUN_BUILD}"),
     Code("parquet-stale", "files", "a Parquet copy does not hold its CSV's rows", RUN_BUILD),
     # tables
+    Code("not-built", "tables", "a computed cell is empty: the build has not run since",
+         f"leave it empty and {RUN_BUILD}, which fills it"),
     Code("required", "tables", "a required cell is empty",
          "fill the cell; this column may not be empty"),
     Code("unique", "tables", "a value that must be unique appears twice",
