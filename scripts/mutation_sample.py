@@ -16,9 +16,13 @@ Run from the repository root, with the project's virtual environment::
     .venv/bin/python scripts/mutation_sample.py --list           # the sample, not run
     .venv/bin/python scripts/mutation_sample.py --ids schema:17 files:4   # rerun some
     .venv/bin/python scripts/mutation_sample.py --include tests/test_new.py  # + new tests
+    .venv/bin/python scripts/mutation_sample.py --commit 20c90f9 --json r.json --resume
 
 It prints, per module and in total, the mutants sampled, killed and surviving, and each
-survivor with its line, operator and change; ``--json FILE`` keeps every result.
+survivor with its line, operator and change; ``--json FILE`` keeps every result as it
+comes, and ``--resume`` runs only the mutants that file has no result for. Mutant ids
+(``module:index``) number every mutant of a module in source order, so they name the same
+mutant only for the same commit.
 """
 
 from __future__ import annotations
@@ -38,8 +42,8 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -395,7 +399,63 @@ def summary(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def main(arguments: list[str] | None = None) -> int:
+def save(path: Path, header: dict[str, object], results: list[Result]) -> None:
+    """Write every result so far (after each mutant: a long run can be resumed)."""
+    path.write_text(json.dumps({**header, "results": [
+        {**asdict(result.mutant), "status": result.status, "seconds": result.seconds,
+         "failed": result.failed} for result in results]}, indent=1), encoding="utf-8")
+
+
+def load(path: Path, header: dict[str, object], every: dict[str, Mutant]) -> list[Result]:
+    """The killed and surviving mutants recorded by an earlier run with the same commit,
+    seed and files (timeouts and errors are run again)."""
+    if not path.is_file():
+        return []
+    recorded = json.loads(path.read_text(encoding="utf-8"))
+    if any(recorded.get(key) != value for key, value in header.items()):
+        raise SystemExit(f"{path} records another run: {recorded.get('commit')}")
+    return [Result(every[entry["id"]], entry["status"], entry["seconds"], entry["failed"])
+            for entry in recorded["results"] if entry["status"] in ("killed", "survived")]
+
+
+def run_all(chosen: list[Mutant], sources: dict[str, str], options: argparse.Namespace,
+            commit: str, done: list[Result], record: Callable[[list[Result]], None]
+            ) -> list[Result] | None:
+    """Run ``chosen`` in copies of ``commit``, one copy per job; None if the unmutated
+    copy fails its tests."""
+    with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
+        roots = [Path(scratch) / f"job{job}" / "main" for job in range(max(1, options.jobs))]
+        copies: queue.Queue[Path] = queue.Queue()
+        for copy_root in roots:
+            make_copy(commit, copy_root, options.include)
+            copies.put(copy_root)
+        print(f"besa545 imported from {imported_from(options.python, roots[0])}")
+        print("tests: " + " ".join(test_files(roots[0])), flush=True)
+        if not options.no_baseline:
+            status, failed = run_tests(options.python, roots[0], options.timeout * 2)
+            if status != "survived":
+                print(f"the unmutated copy fails its tests ({status}): {failed}")
+                return None
+            print("the unmutated copy passes", flush=True)
+        results = list(done)
+        finished = {result.mutant.id for result in done}
+        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
+            futures = [pool.submit(run_mutant, mutant, sources, options.python, copies,
+                                   options.timeout)
+                       for mutant in chosen if mutant.id not in finished]
+            for future in as_completed(futures):
+                result = future.result()
+                results.append(result)
+                record(results)
+                m = result.mutant
+                print(f"{len(results):>4}/{len(chosen)} {m.id:<12} {result.status:<9} "
+                      f"{result.seconds:>6.1f}s line {m.line} {m.operator}: {m.original!r} -> "
+                      f"{m.mutated!r} {result.failed}", flush=True)
+    order = {mutant.id: position for position, mutant in enumerate(chosen)}
+    return sorted(results, key=lambda result: order[result.mutant.id])
+
+
+def parse_options(arguments: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=545)
     parser.add_argument("--per-module", type=int, default=40)
@@ -404,14 +464,23 @@ def main(arguments: list[str] | None = None) -> int:
     parser.add_argument("--include", nargs="+", default=[],
                         help="working-tree files to add to the copy (new test files)")
     parser.add_argument("--jobs", type=int, default=2, help="mutants run at once")
-    parser.add_argument("--timeout", type=float, default=600, help="seconds; then killed")
+    parser.add_argument("--timeout", type=float, default=1800,
+                        help="seconds for one mutant's tests; then it counts as killed")
     parser.add_argument("--python", default=str(ROOT / ".venv" / "bin" / "python"))
     parser.add_argument("--json", type=Path, help="write every result to this file")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the killed and surviving mutants already in --json")
     parser.add_argument("--list", action="store_true", help="print the sample, run nothing")
     parser.add_argument("--no-baseline", action="store_true",
                         help="skip the run of the unmutated copy")
     options = parser.parse_args(arguments)
+    if options.resume and not options.json:
+        parser.error("--resume needs --json")
+    return options
 
+
+def main(arguments: list[str] | None = None) -> int:
+    options = parse_options(arguments)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", options.commit],
                             capture_output=True, text=True, check=True).stdout.strip()
     sources = {module: subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
@@ -421,13 +490,11 @@ def main(arguments: list[str] | None = None) -> int:
     for module, source in sources.items():
         check_splicing(module, source)
     every = {mutant.id: mutant for found in mutants.values() for mutant in found}
-    if options.ids:
-        unknown = [name for name in options.ids if name not in every]
-        if unknown:
-            parser.error(f"unknown mutant ids: {', '.join(unknown)}")
-        chosen = [every[name] for name in options.ids]
-    else:
-        chosen = sample(mutants, options.seed, options.per_module)
+    unknown = [name for name in options.ids or [] if name not in every]
+    if unknown:
+        raise SystemExit(f"unknown mutant ids: {', '.join(unknown)}")
+    chosen = ([every[name] for name in options.ids] if options.ids
+              else sample(mutants, options.seed, options.per_module))
     print(f"commit {commit}; seed {options.seed}; {options.per_module} per module; "
           + ", ".join(f"{module} {len(found)} mutants" for module, found in mutants.items()))
     if options.list:
@@ -435,42 +502,19 @@ def main(arguments: list[str] | None = None) -> int:
             print(f"{mutant.id:<12} {MODULES[mutant.module]}:{mutant.line} {mutant.operator}: "
                   f"{mutant.original!r} -> {mutant.mutated!r}")
         return 0
-
-    with tempfile.TemporaryDirectory(prefix="mutation-") as scratch:
-        roots = [Path(scratch) / f"job{job}" / "main" for job in range(max(1, options.jobs))]
-        copies: queue.Queue[Path] = queue.Queue()
-        for copy_root in roots:
-            make_copy(commit, copy_root, options.include)
-            copies.put(copy_root)
-        first = roots[0]
-        print(f"besa545 imported from {imported_from(options.python, first)}")
-        print("tests: " + " ".join(test_files(first)), flush=True)
-        if not options.no_baseline:
-            status, failed = run_tests(options.python, first, options.timeout * 2)
-            if status != "survived":
-                print(f"the unmutated copy fails its tests ({status}): {failed}")
-                return 1
-            print("the unmutated copy passes", flush=True)
-        results = []
-        with ThreadPoolExecutor(max_workers=max(1, options.jobs)) as pool:
-            futures = [pool.submit(run_mutant, mutant, sources, options.python, copies,
-                                   options.timeout) for mutant in chosen]
-            for future in futures:
-                result = future.result()
-                results.append(result)
-                m = result.mutant
-                print(f"{len(results):>4}/{len(chosen)} {m.id:<12} {result.status:<9} "
-                      f"{result.seconds:>6.1f}s line {m.line} {m.operator}: {m.original!r} -> "
-                      f"{m.mutated!r} {result.failed}", flush=True)
+    header: dict[str, object] = {"commit": commit, "seed": options.seed,
+                                 "per_module": options.per_module, "ids": options.ids,
+                                 "include": options.include}
+    wanted = {mutant.id for mutant in chosen}
+    done = [result for result in load(options.json, header, every)
+            if result.mutant.id in wanted] if options.resume else []
+    results = run_all(chosen, sources, options, commit, done,
+                      lambda so_far: save(options.json, header, so_far) if options.json
+                      else None)
+    if results is None:
+        return 1
     print()
     print(summary(results))
-    if options.json:
-        options.json.write_text(json.dumps({
-            "commit": commit, "seed": options.seed, "per_module": options.per_module,
-            "include": options.include,
-            "results": [{**asdict(result.mutant), "status": result.status,
-                         "seconds": result.seconds, "failed": result.failed}
-                        for result in results]}, indent=1), encoding="utf-8")
     return 0
 
 

@@ -265,8 +265,9 @@ def _urls(value: Any, where: str = "") -> list[str]:
 def _field_faults(field: Field) -> list[str]:
     faults = []
     if field.example is not None and not isinstance(field.example, str):
-        faults.append(f"example {field.example!r} must be a string (Data Package 2.0), "
-                      f"e.g. {json.dumps(str(field.example))}")
+        written = json.dumps(field.example)  # as JSON writes it: false, 8.0, 1234
+        faults.append(f"example {written} must be a string (Data Package 2.0): "
+                      f"{json.dumps(written)}")
     if field.type not in PANDAS_DTYPES:
         faults.append(f"unknown type {field.type!r}; use one of {', '.join(PANDAS_DTYPES)}")
     enum = field.constraints.get("enum")

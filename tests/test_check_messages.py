@@ -1,0 +1,320 @@
+"""What a contributor reads: each check of the files, tables and content layers reports
+its fault word for word, with the exact file, line, column, code, message and hint.
+
+(``test_validate_faults.py`` pins where each fault is reported; ``test_cli.py`` pins the
+wording of the column checks. A hint given by the check itself is written out here; a
+code's registered default hint is looked up, as the check leaves it to the registry.)
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from besa545.check.scheduler import validate
+from besa545.model.codes import lookup
+from besa545.model.hashing import file_sha256
+from besa545.model.paths import JOURNAL
+from helpers import (
+    copy_package,
+    drop_row,
+    edit_descriptor,
+    line_of,
+    read_rows,
+    replace_text,
+    reseal,
+    resource,
+    set_cell,
+    write_rows,
+)
+
+Full = tuple[str, int | None, str | None, str, str, str]  # file, line, column, code, message, hint
+CASES: dict[str, tuple[Callable[[Path], None], bool, Callable[[Path], set[Full]]]] = {}
+
+
+def case(name: str, edit: Callable[[Path], None], expected: Callable[[Path], set[Full]],
+         *, reseal_after: bool = True) -> None:
+    CASES[name] = (edit, reseal_after, expected)
+
+
+def default(code: str) -> str:
+    """The registered default hint of ``code`` (used when a check gives none)."""
+    return lookup(code).hint
+
+
+D, E, Q, L = "datapackage.json", "data/events.csv", "data/quotations.csv", "data/links.csv"
+TEXT = "sources/besa-pp-545.txt"
+DATES = ("day: start equals end; month: first to last day of one month; year: 1 January "
+         "to 31 December; otherwise use unknown")
+
+
+# --- files: the descriptor, the set of tables, sizes and hashes, Parquet copies ---------
+
+def _oversized_descriptor(root: Path) -> None:
+    with (root / D).open("ab") as stream:  # trailing whitespace: still valid JSON
+        stream.write(b" " * 10_000_001)
+
+
+case("descriptor-over-ten-megabytes", _oversized_descriptor,
+     lambda r: {(D, None, None, "descriptor-json", "datapackage.json is over 10,000,000 bytes",
+                 default("descriptor-json"))}, reseal_after=False)
+case("descriptor-nested-too-deeply",
+     lambda r: (r / D).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
+     lambda r: {(D, None, None, "descriptor-json", "the JSON is nested too deeply to read",
+                 default("descriptor-json"))}, reseal_after=False)
+case("build-journal-left-behind", lambda r: (r / JOURNAL).write_text("{}", encoding="utf-8"),
+     lambda r: {(JOURNAL, None, None, "build-interrupted",
+                 "a build stopped before it replaced every file",
+                 default("build-interrupted"))}, reseal_after=False)
+case("schema-file-not-a-table-name", lambda r: shutil.copy(r / "schemas" / "topics.json",
+                                                          r / "schemas" / "Bad-Name.json"),
+     lambda r: {("schemas/Bad-Name.json", None, None, "schema-invalid",
+                 "'Bad-Name' is not a table name",
+                 "name the file with lowercase letters, digits and underscores")},
+     reseal_after=False)
+
+
+def _nothing_at_all(root: Path) -> None:
+    shutil.rmtree(root / "schemas")
+    (root / "schemas").mkdir()
+    (root / D).unlink()
+
+
+case("no-schemas-and-no-descriptor", _nothing_at_all,
+     lambda r: {(D, None, None, "descriptor-missing",
+                 f"there is no datapackage.json in {str(r)!r}", default("descriptor-missing")),
+                ("schemas", None, None, "schema-missing",
+                 "the package has no Table Schemas in schemas/",
+                 "pass the directory of a besa545 package")}, reseal_after=False)
+case("descriptor-metadata-edited", edit_descriptor(lambda d: d.update(version="9.9.9")),
+     lambda r: {(D, None, "version", "descriptor-stale",
+                 "version is '9.9.9', the build writes '0.1.0'", default("descriptor-stale"))},
+     reseal_after=False)
+case("descriptor-key-added", edit_descriptor(lambda d: d.update(extra="x")),
+     lambda r: {(D, None, "extra", "descriptor-stale", "'extra' is not written by the build",
+                 default("descriptor-stale"))}, reseal_after=False)
+case("descriptor-resource-removed", edit_descriptor(lambda d: d["resources"].pop(13)),
+     lambda r: {(D, None, "resources", "descriptor-stale", "table topics has no resource",
+                 default("descriptor-stale"))}, reseal_after=False)
+case("descriptor-resource-path-edited",
+     edit_descriptor(lambda d: resource(d, "topics").update(path="x.csv")),
+     lambda r: {(D, None, "resources[13].path", "descriptor-stale",
+                 "resources[13].path of topics is 'x.csv', the build writes 'data/topics.csv'",
+                 default("descriptor-stale"))}, reseal_after=False)
+# a resource whose name could not be a table is no table to check: only the descriptor is
+# stale (no schema is looked for under that name)
+case("descriptor-resource-not-a-table-name",
+     edit_descriptor(lambda d: d["resources"].append({"name": "Bad Name"})),
+     lambda r: {(D, None, "resources[14]", "descriptor-stale",
+                 "resources[14] ('Bad Name') is not a table of the package",
+                 default("descriptor-stale"))}, reseal_after=False)
+case("descriptor-records-another-hash",
+     edit_descriptor(lambda d: resource(d, "topics").update(bytes=1, hash="sha256:0")),
+     lambda r: {("data/topics.csv", None, None, "file-hash",
+                 f"the file has {(r / 'data' / 'topics.csv').stat().st_size} bytes and hash "
+                 f"{file_sha256(r / 'data' / 'topics.csv')}, the descriptor records '1' and "
+                 "'sha256:0'", default("file-hash"))}, reseal_after=False)
+
+
+def _parquet_with_an_extra_column(root: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = root / "data" / "parquet" / "topics.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.append_column("extra", pa.array(["x"] * table.num_rows)), path)
+
+
+case("parquet-extra-column", _parquet_with_an_extra_column,
+     lambda r: {("data/parquet/topics.parquet", None, None, "parquet-stale",
+                 "the Parquet copy's columns are 'topic_id: string, label: string, "
+                 "description: string, extra: string', the table's are 'topic_id: string, "
+                 "label: string, description: string'", default("parquet-stale"))})
+
+# --- tables: keys --------------------------------------------------------------------
+
+case("foreign-key-target-unreadable", lambda r: (r / "data" / "topics.csv").unlink(),
+     lambda r: {("data/topics.csv", None, None, "file-missing", "the file does not exist",
+                 "create it with the header row of schemas/topics.json"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table",
+                 "topic_id cannot be checked: topics.topic_id could not be read",
+                 "fix the problems reported for topics first")})
+
+
+def _duplicate_authorship(root: Path) -> None:
+    rows = read_rows(root, "authorships")
+    write_rows(root, "authorships", [*rows, dict(rows[0])])
+
+
+# a key of two fields is checked as one (a key of three is, in test_validate_faults.py)
+case("primary-key-of-two-fields-duplicated", _duplicate_authorship,
+     lambda r: {("data/authorships.csv", line, "document_id, position", "primary-key",
+                 "the primary key (document_id, position) is not unique",
+                 default("primary-key"))
+                for line in (2, len(read_rows(r, "authorships")) + 2)})
+
+# --- content: offsets, dates, cells, coverage, aliases, derived files ----------------------
+
+
+def _offset_case(name: str, table: str, key: str, column: str) -> None:
+    def edit(root: Path) -> None:
+        start = next(row for row in read_rows(root, table) if row[next(iter(row))] == key)
+        set_cell(table, key, "char_start", str(int(start["char_start"]) - 1))(root)
+
+    def expected(root: Path) -> set[Full]:
+        row = next(row for row in read_rows(root, table) if row[next(iter(row))] == key)
+        start, end = int(row["char_start"]), row["char_end"]
+        return {(f"data/{table}.csv", line_of(root, table, key), "char_start",
+                 "offset-mismatch", f"char_start/char_end are {start - 1}/{end} but {column} "
+                 f"is at {start}/{end}",
+                 "run `besa545 build`, which fills the offsets from the evidence")}
+
+    case(name, edit, expected)
+
+
+_offset_case("offset-of-evidence-shifted", "events", "mar-a-lago-agreement", "evidence")
+_offset_case("offset-of-quotation-shifted", "quotations", "sports-diplomacy", "text")
+
+MAR_A_LAGO = ("events", "mar-a-lago-agreement")
+
+
+def _event(root: Path) -> int:
+    return line_of(root, *MAR_A_LAGO)
+
+
+case("date-order", set_cell(*MAR_A_LAGO, "date_start", "2017-05-01"),
+     lambda r: {(E, _event(r), "date_start", "date-order",
+                 "date_start is after date_end (2017-05-01..2017-04-30, month)",
+                 "swap them, or correct the one that is wrong"),
+                (E, _event(r), "date_start", "date-precision",
+                 "the interval does not agree with date_precision (2017-05-01..2017-04-30, "
+                 "month)", DATES)})
+case("date-precision-day", set_cell(*MAR_A_LAGO, "date_precision", "day"),
+     lambda r: {(E, _event(r), "date_start", "date-precision",
+                 "the interval does not agree with date_precision (2017-04-01..2017-04-30, "
+                 "day)", DATES)})
+case("date-basis-missing", set_cell(*MAR_A_LAGO, "date_basis", ""),
+     lambda r: {(E, _event(r), "date_start", "date-basis",
+                 "date_basis must be filled exactly when there is a date "
+                 "(2017-04-01..2017-04-30, month)",
+                 "stated when the text gives the date, inferred when deduced")})
+
+
+def _cell_case(name: str, value: str, code: str, message: str, hint: str) -> None:
+    """The label of one topic set to ``value``: one problem at that cell."""
+    key = "six-party-talks"
+    case(name, set_cell("topics", key, "label", value),
+         lambda r: {("data/topics.csv", line_of(r, "topics", key), "label", code, message,
+                     hint)})
+
+
+_cell_case("cell-whitespace", "Six Party Talks ", "cell-whitespace",
+           "'Six Party Talks ' has leading or trailing whitespace",
+           "remove the spaces or newlines at either end")
+_cell_case("cell-formula", "=HYPERLINK(1)", "cell-formula",
+           "'=HYPERLINK(1)' starts with =, +, - or @, which spreadsheets run as a formula",
+           "reword the value so that it starts with another character")
+_cell_case("cell-formula-at-sign", "@SUM(1)", "cell-formula",
+           "'@SUM(1)' starts with =, +, - or @, which spreadsheets run as a formula",
+           "reword the value so that it starts with another character")
+_cell_case("cell-unicode", "Cafe\u0301 talks", "cell-unicode",
+           "'Cafe\u0301 talks' is not in Unicode NFC form",
+           "normalise the text to NFC (compose accents)")
+_cell_case("cell-invisible", "Six\u200bParty\u200e Talks", "cell-invisible",
+           "'Six\\u200bParty\\u200e Talks' contains an invisible or control character "
+           "(U+200B, U+200E)", "delete it: copy the text again from the plain text in sources/")
+_cell_case("cell-control-character", "Six\x07Party", "cell-invisible",
+           "'Six\\x07Party' contains an invisible or control character (U+0007)",
+           "delete it: copy the text again from the plain text in sources/")
+
+case("quotation-not-a-whole-passage", set_cell("quotations", "sports-diplomacy", "text", "sports"),
+     lambda r: {(Q, line_of(r, "quotations", "sports-diplomacy"), "char_start",
+                 "offset-mismatch", "char_start/char_end are 2616/2632 but text is at 2616/2622",
+                 "run `besa545 build`, which fills the offsets from the evidence"),
+                (Q, line_of(r, "quotations", "sports-diplomacy"), "text",
+                 "quotation-not-quoted", "'sports' is not a whole passage between quotation "
+                 "marks", "give the exact words between the marks, without the closing "
+                 "punctuation"),
+                (TEXT, 23, None, "quotation-missing", "the quoted passage 'sports diplomacy' at "
+                 "2616-2632 has no row in data/quotations.csv", "add a row to "
+                 "data/quotations.csv with this text (without the closing punctuation) and an "
+                 "evidence passage around it")})
+case("link-not-a-link", set_cell("links", "link-global-times-editorial", "anchor_text", "recent"),
+     lambda r: {(L, line_of(r, "links", "link-global-times-editorial"), "anchor_text",
+                 "link-not-a-link", "'recent' is not the anchor of a link in the raw text",
+                 "give the exact anchor text of a [anchor](#) link"),
+                (L, line_of(r, "links", "link-global-times-editorial"), "char_start",
+                 "offset-mismatch", "char_start/char_end are 4551/4573 but anchor_text is at "
+                 "4544/4550", "run `besa545 build`, which fills the offsets from the evidence"),
+                (TEXT, 31, None, "link-missing", "the link 'Global Times editorial' at "
+                 "4551-4573 has no row in data/links.csv",
+                 "add a row to data/links.csv with this anchor_text")})
+
+
+def _alias_for_two_actors(root: Path) -> None:
+    rows = read_rows(root, "aliases")
+    write_rows(root, "aliases", [*rows, {"actor_id": "cbs", "alias": "NBA"}])
+
+
+case("alias-for-two-actors", _alias_for_two_actors,
+     lambda r: {("data/aliases.csv", line, "alias", "alias-ambiguous",
+                 "the alias 'NBA' is given to cbs, nba",
+                 "keep the alias for the one actor it always denotes")
+                for line in (line_of(r, "aliases", "nba"), len(read_rows(r, "aliases")) + 2)} | {
+         ("data/actors.csv", line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned",
+          "actor 'nba' is never mentioned",
+          "add to data/aliases.csv a surface form that occurs in the text"),
+         ("data/mentions.csv", None, None, "derived-stale",
+          "data/mentions.csv is not what the build derives from the current data",
+          default("derived-stale"))})
+case("plain-text-edited", replace_text(TEXT, "PERSPECTIVES", "Perspectives"),
+     lambda r: {(TEXT, None, None, "text-stale", "the plain text differs from the one derived "
+                 "from sources/besa-pp-545.md", default("text-stale"))})
+case("aliases-edited", drop_row("aliases", "nba", "actor_id"),
+     lambda r: {("data/actors.csv", line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned",
+                 "actor 'nba' is never mentioned",
+                 "add to data/aliases.csv a surface form that occurs in the text"),
+                ("data/mentions.csv", None, None, "derived-stale",
+                 "data/mentions.csv is not what the build derives from the current data",
+                 default("derived-stale")),
+                ("data/parquet/aliases.parquet", None, None, "parquet-stale",
+                 "the Parquet copy does not hold the same rows as data/aliases.csv",
+                 default("parquet-stale"))})
+
+# without the quotations table nothing is compared with the quoted passages: only the
+# missing file is reported, and the foreign key that needs it
+case("quotations-csv-missing", lambda r: (r / Q).unlink(),
+     lambda r: {(Q, None, None, "file-missing", "the file does not exist",
+                 "create it with the header row of schemas/quotations.json"),
+                ("data/stances.csv", None, "quote_id", "foreign-key-table",
+                 "quote_id cannot be checked: quotations.quote_id could not be read",
+                 "fix the problems reported for quotations first")})
+
+
+def _paragraphs_reversed(root: Path) -> None:
+    rows = read_rows(root, "paragraphs")
+    write_rows(root, "paragraphs", rows[::-1])
+
+
+# a derived table is compared with its derivation as a set of rows: another order is not
+# stale (its Parquet copy, compared row by row, is)
+case("derived-table-in-another-order", _paragraphs_reversed,
+     lambda r: {("data/parquet/paragraphs.parquet", None, None, "parquet-stale",
+                 "the Parquet copy does not hold the same rows as data/paragraphs.csv",
+                 default("parquet-stale"))})
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_problem_is_reported_word_for_word(name, tmp_path):
+    edit, reseal_after, expected = CASES[name]
+    root = copy_package(tmp_path / "package")
+    wanted = expected(root)
+    edit(root)
+    if reseal_after:
+        reseal(root)
+    report = validate(root, spec=False)
+    found = {(p.file, p.line, p.column, p.code, p.message, p.hint) for p in report.problems}
+    assert found == wanted, report.to_text()
