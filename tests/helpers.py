@@ -156,3 +156,16 @@ def line_of(root: Path, table: str, key: str) -> int:
                if line.startswith(f"{key},") or line.startswith(f'"{key}",')]
     assert len(matches) == 1, key
     return matches[0]
+
+
+def inject(tmp_path: Path, edit: Callable[[Path], object], reseal_after: bool,
+           expected: Callable[[Path], object]) -> tuple[Path, object]:
+    """A fresh copy of the package with ``edit`` applied (hashes re-recorded when
+    ``reseal_after``), and what ``expected`` says of the pristine copy (lines are read
+    before the edit moves them)."""
+    root = copy_package(tmp_path / "package")
+    wanted = expected(root)
+    edit(root)
+    if reseal_after:
+        reseal(root)
+    return root, wanted

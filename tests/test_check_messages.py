@@ -19,13 +19,12 @@ from besa545.model.codes import lookup
 from besa545.model.hashing import file_sha256
 from besa545.model.paths import JOURNAL
 from helpers import (
-    copy_package,
     drop_row,
     edit_descriptor,
+    inject,
     line_of,
     read_rows,
     replace_text,
-    reseal,
     resource,
     set_cell,
     write_rows,
@@ -310,11 +309,7 @@ case("derived-table-in-another-order", _paragraphs_reversed,
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_problem_is_reported_word_for_word(name, tmp_path):
     edit, reseal_after, expected = CASES[name]
-    root = copy_package(tmp_path / "package")
-    wanted = expected(root)
-    edit(root)
-    if reseal_after:
-        reseal(root)
+    root, wanted = inject(tmp_path, edit, reseal_after, expected)
     report = validate(root, spec=False)
     found = {(p.file, p.line, p.column, p.code, p.message, p.hint) for p in report.problems}
     assert found == wanted, report.to_text()

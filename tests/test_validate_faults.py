@@ -17,6 +17,7 @@ from helpers import (
     copy_package,
     drop_row,
     edit_descriptor,
+    inject,
     line_of,
     read_rows,
     replace_bytes,
@@ -545,11 +546,7 @@ case("derived-table-ragged-row", replace_bytes("data/mentions.csv", b"\nbesa-pp-
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_fault_is_reported_exactly(name, tmp_path):
     edit, reseal_after, expected = CASES[name]
-    root = copy_package(tmp_path / "package")
-    wanted = expected(root)
-    edit(root)
-    if reseal_after:
-        reseal(root)
+    root, wanted = inject(tmp_path, edit, reseal_after, expected)
     before = snapshot(root)
     report = validate(root, spec=False)
     found = {(p.file, p.line, p.column, p.code) for p in report.problems}
