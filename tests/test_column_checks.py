@@ -62,3 +62,13 @@ def test_without_the_fault_each_failure_is_at_its_line():
         (4, "high", "maximum", "high is '30', above the maximum 10",
          "use a number of at most 10"),
     ]
+
+
+def test_a_column_missing_from_the_frame_does_not_hide_the_other_failures():
+    """The missing column is reported once, as header-missing, by the CSV reader."""
+    table = _table()
+    table.frame = table.frame.drop(columns="low")
+    table.absent = frozenset({"low"})
+    problems = check_columns({"t": table}, {"t": SCHEMA})
+    assert sorted((p.line, p.column, p.code) for p in problems) == [
+        (2, "other", "enum"), (3, "kind", "enum"), (4, "high", "maximum")]
