@@ -80,6 +80,7 @@ def test_every_registered_code_is_provoked_by_a_test():
         "validator-crash": "test_a_crashing_check_is_a_located_problem_and_the_others_run",
         "validator-timeout": "test_a_spent_time_budget_is_reported_never_ok",
         "file-too-large": "test_a_table_over_the_size_limit_is_refused_before_it_is_read",
+        "file-unreadable": "test_a_file_that_cannot_be_opened_is_a_problem_at_that_file",
         "build-write": "test_a_build_that_cannot_write_changes_nothing_and_says_where",
         "build-interrupted": "test_files_staged_by_a_build_killed_before_its_journal_are_removed",
     }

@@ -5,7 +5,12 @@
 
 from __future__ import annotations
 
+import _thread
 import dataclasses
+import subprocess
+import sys
+import threading
+import types
 
 import pytest
 
@@ -96,3 +101,88 @@ def test_a_spent_time_budget_is_reported_never_ok(workers):
     unstarted = [task.name for task in plan.PLAN]
     assert report.problems[0].message == (
         f"the time budget of 0 s ran out before: {', '.join(unstarted)}")
+
+
+def _blocking(task: plan.Task, release: threading.Event, started: threading.Event
+              ) -> plan.Task:
+    """``task``, made to wait until ``release`` is set: a task that never ends on its own."""
+    run = task.run
+
+    def wait_then_run(**inputs: object) -> object:
+        started.set()
+        release.wait()
+        return run(**inputs)
+
+    return dataclasses.replace(task, run=wait_then_run)
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+@pytest.mark.parametrize("blocked", ["early_columns", "foreign_keys"])
+def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_path, workers,
+                                                             blocked):
+    """The budget does not wait for a running task to end (this one would never end): the
+    run returns with what it found so far and names every task that had not finished."""
+    root = copy_package(tmp_path / "package")
+    set_cell("events", "mar-a-lago-agreement", "date_basis", "")(root)
+    (root / ".besa545-build-journal.json").write_text("[]", encoding="utf-8")
+    reseal(root)
+    release, started = threading.Event(), threading.Event()
+    tasks = tuple(_blocking(task, release, started) if task.name == blocked else task
+                  for task in plan.PLAN)
+    monkeypatch.setattr(scheduler, "PLAN", tasks)
+    # the clock stands still until the blocked task starts, then jumps past the budget
+    clock = types.SimpleNamespace(monotonic=lambda: 1000.0 if started.is_set() else 0.0)
+    monkeypatch.setattr(scheduler, "time", clock)
+    try:
+        report = validate(root, spec=False, workers=workers, time_budget=5)
+    finally:
+        release.set()
+    assert started.is_set()
+    names = [task.name for task in plan.PLAN]
+    timeout = report.problems[-1]
+    assert timeout.code == "validator-timeout"
+    waiting = timeout.message.removeprefix("the time budget of 5 s ran out before: ")
+    if workers == 0:  # in order: the blocked task and every one after it
+        assert waiting.split(", ") == names[names.index(blocked):]
+    else:  # the main thread may finish tasks of its own meanwhile, but not the last ones
+        assert {blocked, names[-1]} <= set(waiting.split(", "))
+    # a problem found before the budget ran out is kept (the first check's)
+    assert "build-interrupted" in report.codes()
+
+
+def test_an_interrupt_returns_at_once_and_leaves_no_thread_that_holds_the_process(
+        monkeypatch):
+    release, started = threading.Event(), threading.Event()
+    tasks = tuple(_blocking(task, release, started) if task.name == "early_columns" else task
+                  for task in plan.PLAN)
+    monkeypatch.setattr(scheduler, "PLAN", tasks)
+    threading.Thread(target=lambda: started.wait() and _thread.interrupt_main()).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            validate(spec=False)
+        assert not release.is_set()  # the blocked task is still running ...
+        ours = [thread for thread in threading.enumerate()
+                if thread.name.startswith("besa545")]
+        assert ours and all(thread.daemon for thread in ours)  # ... on daemon threads
+    finally:
+        release.set()
+
+
+def test_an_interrupted_validate_command_exits_130_without_waiting(tmp_path):
+    """As a process: Ctrl-C while a task runs ends it with the usual status at once."""
+    script = tmp_path / "interrupted.py"
+    script.write_text(
+        "import dataclasses, os, signal, threading, sys\n"
+        "from besa545.check import plan, scheduler\n"
+        "from besa545.cli import main\n"
+        "never = threading.Event()\n"
+        "def stuck(**_):\n"
+        "    os.kill(os.getpid(), signal.SIGINT)\n"
+        "    never.wait()\n"
+        "scheduler.PLAN = tuple(dataclasses.replace(t, run=stuck) if t.name == 'parquet'"
+        " else t for t in plan.PLAN)\n"
+        "sys.exit(main(['validate', '--no-spec']))\n", encoding="utf-8")
+    finished = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                              timeout=300)  # a guard against a hang, not a speed target
+    assert finished.returncode == 130, finished.stderr
+    assert "Traceback" not in finished.stderr

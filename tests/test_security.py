@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from besa545.check.scheduler import validate
-from helpers import copy_package, edit_descriptor, resource
+from helpers import copy_package, edit_descriptor, reseal, resource
 
 REMOTE = "http://203.0.113.1/profile.json"  # TEST-NET-3: never a real host
 
@@ -223,3 +223,119 @@ def test_a_table_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monk
     assert [(p.code, p.message) for p in problems] == [(
         "file-too-large",
         f"the file has {size:,} bytes, over the {size - 1:,} a table may have")]
+
+
+def test_a_package_over_the_size_limit_is_refused_before_anything_is_read(tmp_path,
+                                                                        monkeypatch):
+    """Memory is bounded by the package's size, so the package's size is bounded: every
+    CSV and source file counts, and over the limit no table is read."""
+    from besa545.check import files
+
+    root = copy_package(tmp_path / "package")
+    size = sum(path.stat().st_size for path in [*(root / "data").glob("*.csv"),
+                                                 *(root / "sources").iterdir()])
+    monkeypatch.setattr(files, "MAX_PACKAGE_BYTES", size - 1)
+    validate(root, spec=False)  # once, so that every module is imported before recording
+    report = validate(root, spec=False)
+    opened = _opened_during(lambda: validate(root, spec=False))
+    assert [(p.file, p.code, p.message) for p in report.problems] == [(
+        "datapackage.json", "file-too-large",
+        f"the tables' CSV files and sources/ hold {size:,} bytes together, over the "
+        f"{size - 1:,} a package may have; nothing was read")]
+    assert [path for path in opened if path.endswith((".csv", ".md", ".txt"))] == []
+    monkeypatch.setattr(files, "MAX_PACKAGE_BYTES", size)
+    assert validate(root, spec=False).ok
+
+
+# Check-then-use: what was checked is what is read.
+
+def _without_path_checks(monkeypatch) -> None:
+    """Every check made before a file is read says yes, as if the file had been swapped for
+    a symbolic link just after it was checked: only the open itself can refuse it."""
+    from besa545.check import files, reading
+    from besa545.model import paths, schema
+
+    for module in (files, reading, schema, paths):
+        monkeypatch.setattr(module, "why_not_readable", lambda root, file: None)
+    monkeypatch.setattr(paths.PathGuard, "why_unsafe", lambda self, value: None)
+
+
+SECRET = "a-secret-outside-the-package"
+
+
+@pytest.mark.parametrize("swapped", [
+    "data/topics.csv", "data/parquet/topics.parquet", "schemas/topics.json",
+    "sources/besa-pp-545.md", "sources/besa-pp-545.txt"])
+def test_a_file_swapped_for_a_link_after_its_check_is_not_read(tmp_path, monkeypatch,
+                                                                 swapped):
+    root = copy_package(tmp_path / "package")
+    outside = tmp_path / "outside.txt"
+    outside.write_text(f"topic_id,label\n{SECRET},x\n", encoding="utf-8")
+    assert (root / swapped).is_file()
+    (root / swapped).unlink()
+    (root / swapped).symlink_to(outside)
+    _without_path_checks(monkeypatch)
+    report = validate(root, spec=False)
+    assert ("path-unsafe", swapped) in {(p.code, p.file) for p in report.problems}
+    assert SECRET not in report.to_json()
+
+
+def test_a_folder_swapped_for_a_link_after_its_check_is_not_read(tmp_path, monkeypatch):
+    root = copy_package(tmp_path / "package")
+    outside = tmp_path / "elsewhere"
+    (root / "data" / "parquet").rename(outside)
+    (root / "data" / "parquet").symlink_to(outside)
+    _without_path_checks(monkeypatch)
+    report = validate(root, spec=False)
+    unsafe = [p.file for p in report.sorted() if p.code == "path-unsafe"]
+    assert unsafe == sorted(f"data/parquet/{path.name}" for path in outside.glob("*.parquet"))
+    assert all(p.message.endswith("leads outside the package through a symbolic link")
+               for p in report.problems if p.code == "path-unsafe")
+
+
+def test_open_regular_refuses_each_kind_of_file_it_must_not_read(tmp_path):
+    from besa545.model.paths import NOT_REGULAR, OUTSIDE, SYMLINK, UnsafeFile, open_regular
+
+    (tmp_path / "pkg" / "data").mkdir(parents=True)
+    (tmp_path / "pkg" / "data" / "fine.csv").write_text("a\n", encoding="utf-8")
+    (tmp_path / "pkg" / "data" / "link.csv").symlink_to(tmp_path / "pkg" / "data" / "fine.csv")
+    os.mkfifo(tmp_path / "pkg" / "data" / "fifo.csv")  # opening it must not wait for a writer
+    (tmp_path / "pkg" / "data" / "dir.csv").mkdir()
+    (tmp_path / "away").mkdir()
+    (tmp_path / "away" / "x.csv").write_text("b\n", encoding="utf-8")
+    (tmp_path / "pkg" / "linked").symlink_to(tmp_path / "away")
+    root = tmp_path / "pkg"
+    with open_regular(root / "data" / "fine.csv", "data/fine.csv") as handle:
+        assert handle.read() == b"a\n"
+    for file, reason in [("data/link.csv", SYMLINK), ("data/fifo.csv", NOT_REGULAR),
+                         ("data/dir.csv", NOT_REGULAR), ("linked/x.csv", OUTSIDE)]:
+        with pytest.raises(UnsafeFile) as caught:
+            open_regular(root / file, file)
+        assert caught.value.reason == reason, file
+
+
+def test_a_file_that_cannot_be_opened_is_a_problem_at_that_file(tmp_path, monkeypatch):
+    """A permission error (root reads everything, so it is simulated) is reported at the
+    file, with the system's reason, and every other table is still checked."""
+    from besa545.model import paths
+    from helpers import set_cell
+
+    root = copy_package(tmp_path / "package")
+    set_cell("event_participants", "warmbier-death", "role", "victim")(root)
+    reseal(root)
+    real_open = os.open
+
+    def refuse(path, *arguments, **options):
+        if str(path).endswith("topics.csv"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *arguments, **options)
+
+    monkeypatch.setattr(paths.os, "open", refuse)
+    report = validate(root, spec=False)
+    assert [(p.file, p.line, p.column, p.code, p.message, p.hint) for p in report.problems
+            if p.file == "data/topics.csv"] == [(
+                "data/topics.csv", None, None, "file-unreadable",
+                "the file cannot be read: Permission denied",
+                "make the file readable (check its permissions), or restore it from the "
+                "repository")]
+    assert "enum" in report.codes()  # another table's problem is still found

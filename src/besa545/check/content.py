@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from besa545.model.csvfile import StringTable
 from besa545.model.package import DERIVED_TABLES, Package, span_column
+from besa545.model.paths import read_regular, unopenable
 from besa545.model.problems import Outcome, Problem, quote
 from besa545.model.sourcetext import (
     quoted_passages,
@@ -286,8 +288,10 @@ def check_derived(package: Package, rebuilt: Package) -> Outcome[frozenset[str]]
     """
     problems = []
     for document in package.documents.values():
-        path = package.root / document.text_path
-        if not path.is_file() or path.read_text(encoding="utf-8") != document.text:
+        stored = _stored_text(package.root, document.text_path)
+        if isinstance(stored, Problem):
+            problems.append(stored)
+        elif stored != document.text:
             problems.append(Problem(document.text_path, None, None, "text-stale",
                                     "the plain text differs from the one derived from "
                                     f"{document.raw_path}"))
@@ -320,3 +324,17 @@ def _same_rows(expected: pd.DataFrame, actual: pd.DataFrame) -> bool:
     left = expected.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
     right = actual.fillna("").astype(str).sort_values(columns).reset_index(drop=True)
     return bool(left.equals(right))
+
+
+def _stored_text(root: Path, file: str) -> str | Problem | None:
+    """The plain text stored at ``file``; None when there is none or it is not UTF-8 (as
+    stale as a different one); the problem when it cannot be opened or is not safe to."""
+    path = root / file
+    if not path.is_file():
+        return None
+    try:
+        return read_regular(path, file).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    except OSError as error:
+        return unopenable(file, error)

@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -20,8 +21,11 @@ from besa545.model.paths import (
     DESCRIPTOR,
     JOURNAL,
     csv_file,
+    mapped,
+    open_regular,
     parquet_file,
     staged_leftovers,
+    unopenable,
     why_not_readable,
 )
 from besa545.model.problems import Outcome, Problem, quote
@@ -29,6 +33,7 @@ from besa545.model.schema import TableSchema, table_names
 
 if TYPE_CHECKING:
     import pandas as pd
+    import pyarrow as pa
 
 
 MAX_DESCRIPTOR_BYTES = 10_000_000  # the real one is about 13 KB
@@ -53,7 +58,15 @@ def read_descriptor(root: Path) -> Outcome[dict[str, Any]]:
     if path.stat().st_size > MAX_DESCRIPTOR_BYTES:
         return Outcome(None, [Problem(file, None, None, "descriptor-json",
                                       f"{file} is over {MAX_DESCRIPTOR_BYTES:,} bytes")])
-    text, problems = check_bytes(path.read_bytes(), file)
+    try:
+        with open_regular(path, file) as handle:
+            data = handle.read(MAX_DESCRIPTOR_BYTES + 1)
+    except OSError as error:
+        return Outcome(None, [unopenable(file, error)])
+    if len(data) > MAX_DESCRIPTOR_BYTES:
+        return Outcome(None, [Problem(file, None, None, "descriptor-json",
+                                      f"{file} is over {MAX_DESCRIPTOR_BYTES:,} bytes")])
+    text, problems = check_bytes(data, file)
     if text is None:
         return Outcome(None, problems)
     try:
@@ -97,7 +110,29 @@ def list_tables(root: Path, descriptor: dict[str, Any] | None = None) -> Outcome
         return Outcome(None, [*problems, Problem(
             "schemas", None, None, "schema-missing", "the package has no Table Schemas in "
             "schemas/", "pass the directory of a besa545 package")])
+    size = _bytes_to_read(root, names)
+    if size > MAX_PACKAGE_BYTES:  # no value: nothing is read
+        return Outcome(None, [*problems, Problem(
+            DESCRIPTOR, None, None, "file-too-large",
+            f"the tables' CSV files and sources/ hold {size:,} bytes together, over the "
+            f"{MAX_PACKAGE_BYTES:,} a package may have; nothing was read")])
     return Outcome(sorted(names), problems)
+
+
+# The validator's memory grows with what it reads: about four times the CSVs and sources
+# (docs/security.md); a package over this size is refused before anything is read.
+MAX_PACKAGE_BYTES = 1_000_000_000
+
+
+def _bytes_to_read(root: Path, names: set[str]) -> int:
+    """The size of every table's CSV and of every regular file in ``sources/``."""
+    files = [root / csv_file(name) for name in names]
+    if (root / "sources").is_dir() and not (root / "sources").is_symlink():
+        with os.scandir(root / "sources") as entries:
+            files += [Path(entry.path) for entry in entries if entry.is_file(
+                follow_symlinks=False)]
+    return sum(path.lstat().st_size for path in files
+               if path.is_file() and not path.is_symlink())
 
 
 def check_descriptor_fresh(descriptor: dict[str, Any],
@@ -180,7 +215,12 @@ def check_hashes(root: Path, descriptor: dict[str, Any],
                 continue
             if file not in recorded:
                 continue  # the descriptor lacks the resource: reported as descriptor-stale
-            actual = (path.stat().st_size, file_sha256(path))
+            try:
+                actual = (path.stat().st_size, file_sha256(path, file))
+            except OSError as error:
+                if file == parquet_file(name):  # a CSV's is reported when it is read
+                    problems.append(unopenable(file, error))
+                continue
             if recorded[file] != actual:
                 size, digest = recorded[file]
                 message = (f"the file has {actual[0]} bytes and hash {actual[1]}, the "
@@ -227,22 +267,36 @@ def _check_parquet(root: Path, name: str, package: Package) -> list[Problem]:
     columns are read still dictionary-encoded, so that their decoded size is known before
     they are decoded: a copy that would unpack far beyond its CSV is refused.
     """
-    import pyarrow.parquet as pq
+    import pyarrow as pa
 
     file = parquet_file(name)
     path = root / file
     if not path.is_file() or why_not_readable(root, file):
         return []  # reported by check_hashes
-    schema, frame = package.schemas[name], package.tables[name].frame
-    texts = [field.name for field in schema.fields if field.type == "string"]
     limit = PARQUET_EXPANSION * (root / csv_file(name)).stat().st_size + PARQUET_SLACK
     try:
-        stored, wanted = pq.ParquetFile(path).schema_arrow, schema.arrow_schema()
+        with mapped(path, file) as data:
+            return _compare_parquet(pa.py_buffer(data), name, package, limit)
+    except OSError as error:
+        return [unopenable(file, error)]
+
+
+def _compare_parquet(data: pa.Buffer, name: str, package: Package, limit: int
+                     ) -> list[Problem]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    file = parquet_file(name)
+    schema, frame = package.schemas[name], package.tables[name].frame
+    texts = [field.name for field in schema.fields if field.type == "string"]
+    try:
+        stored = pq.ParquetFile(pa.BufferReader(data)).schema_arrow
+        wanted = schema.arrow_schema()
         if not stored.equals(wanted, check_metadata=False):
             return [Problem(file, None, None, "parquet-stale",
                             f"the Parquet copy's columns are {_columns(stored)}, the table's "
                             f"are {_columns(wanted)}")]
-        parquet = pq.ParquetFile(path, read_dictionary=texts)  # a column at a time
+        parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=texts)
         if parquet.metadata.num_rows != len(frame):
             return [_stale_copy(name)]
         unpacked = 0

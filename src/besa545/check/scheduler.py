@@ -1,7 +1,9 @@
 """The validator's entry point and the one place that knows about threads.
 
-:func:`validate` runs :data:`~besa545.check.plan.PLAN`. With ``workers=0`` every task
-runs in order on the calling thread: the simple version, and the reference. With
+:func:`validate` runs :data:`~besa545.check.plan.PLAN` on a daemon thread of its own
+while the calling thread waits, so that neither an interrupt nor a spent time budget
+waits for a long task to end. With ``workers=0`` every task runs in order on that
+thread: the simple version, and the reference. With
 ``workers=1`` (the default) the tasks in :data:`BACKGROUND`, which spend their time in
 C code that releases the GIL (hashing, Arrow's CSV parser, pandera's vectorised column
 checks, the Parquet comparison), run on one background thread while this thread reads
@@ -19,11 +21,14 @@ says so, as a problem: the validator never reports ok for something it did not c
 
 from __future__ import annotations
 
+import queue
+import threading
 import time
-from collections.abc import Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from besa545.check.plan import CHECKS, GIVEN, PLAN, REPORT_RULES, SPEC, Task
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
@@ -32,6 +37,7 @@ from besa545.model.problems import Outcome, Problem, Report, quote
 
 # Tasks that run on the background thread when there is one (see the module docstring).
 BACKGROUND = frozenset({"hashes", "early_tables", "early_columns", "parquet"})
+T = TypeVar("T")
 
 
 def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1,
@@ -40,25 +46,75 @@ def validate(path: str | Path | None = None, *, spec: bool = True, workers: int 
 
     With no path, the installed or checked-out package is checked. ``spec=False`` skips
     the ``frictionless validate`` layer, the slowest, for very large packages.
-    ``workers=0`` runs every check serially on this thread; ``1`` (default) overlaps the
-    C-heavy ones on a background thread. With a ``time_budget`` in seconds, no task
-    starts once it is spent, and the run reports ``validator-timeout`` with the tasks it
-    did not run. Never raises for bad input and never writes: every finding is a problem
-    in the report.
+    ``workers=0`` runs every check serially; ``1`` (default) overlaps the C-heavy ones on
+    a background thread. With a ``time_budget`` in seconds, the run returns once it is
+    spent, even in the middle of a task: the problems found so far and a
+    ``validator-timeout`` naming every task that had not finished (one cut off finishes
+    on its own thread, is discarded, and no task starts after it). Never raises for bad
+    input and never writes: every finding is a problem in the report.
+
+    The run happens on daemon threads while this thread waits for it, so that an
+    interrupt (``KeyboardInterrupt``) is raised here at once and never waits for a task.
     """
     root = _root(path)
     if isinstance(root, Problem):
         return Report([root])
+    deadline = None if time_budget is None else time.monotonic() + time_budget
+    progress = Progress(time_budget)
+    runner = threading.Thread(target=_run_whole, args=(root, spec, workers, deadline, progress),
+                              name="besa545-validate", daemon=True)
+    runner.start()
+    while runner.is_alive():  # joined in slices: an interrupt is taken at once
+        wait = WAIT if deadline is None else min(WAIT, deadline - time.monotonic())
+        if wait <= 0:
+            return progress.cut_off()
+        runner.join(wait)
+    if progress.report is None:  # the run itself broke down: never a silent ok
+        return Report([*progress.problems, Problem(
+            DESCRIPTOR, None, None, "validator-crash",
+            f"the validator stopped: {progress.failure}")])
+    return progress.report
+
+
+WAIT = 0.2  # seconds between two looks at the run (and at the time budget)
+
+
+class Progress:
+    """What a run has found and which tasks it has finished, written by the run's threads
+    and read by the caller, who may stop waiting before the run ends."""
+
+    def __init__(self, time_budget: float | None) -> None:
+        self.time_budget = time_budget
+        self.problems: list[Problem] = []
+        self.finished: set[str] = set()  # tasks run, or skipped for want of an input
+        self.report: Report | None = None
+        self.failure = "no reason given"
+
+    def cut_off(self) -> Report:
+        """The report of a run stopped because its time budget was spent."""
+        waiting = [task.name for task in PLAN if task.name not in self.finished]
+        return Report([*list(self.problems), Problem(
+            DESCRIPTOR, None, None, "validator-timeout",
+            f"the time budget of {self.time_budget} s ran out before: {', '.join(waiting)}")])
+
+
+def _run_whole(root: Path, spec: bool, workers: int, deadline: float | None,
+               progress: Progress) -> None:
+    """The whole run, on its own thread; its report is left in ``progress``."""
+    try:
+        progress.report = _report(root, spec, workers, deadline, progress)
+    except BaseException as error:  # the caller reports it; a thread has no one to raise to
+        progress.failure = f"{type(error).__name__}: {error}"
+
+
+def _report(root: Path, spec: bool, workers: int, deadline: float | None,
+            progress: Progress) -> Report:
     values: dict[str, Any] = {"root": root}
     run = _run_threaded if workers > 0 else _run_serial
-    deadline = None if time_budget is None else time.monotonic() + time_budget
-    problems, skipped = run(PLAN, values, keep=set(SPEC.needs), deadline=deadline)
-    late = [name for name in skipped if name.startswith(LATE)]
-    if late:
-        problems.append(Problem(DESCRIPTOR, None, None, "validator-timeout",
-                                f"the time budget of {time_budget} s ran out before: "
-                                f"{', '.join(name.removeprefix(LATE) for name in late)}"))
-        return Report(problems)
+    skipped = run(PLAN, values, keep=set(SPEC.needs), deadline=deadline, progress=progress)
+    if any(name.startswith(LATE) for name in skipped):
+        return progress.cut_off()
+    problems = progress.problems
     left_out = set().union(*(rule(problems) for rule in REPORT_RULES))
     problems = [problem for problem in problems if problem not in left_out]
     if not problems and skipped:
@@ -82,31 +138,33 @@ def check_package(package: Package) -> list[Problem]:
                               "early_tables": early}
     runnable = [task for task in CHECKS if task is not SPEC and all(
         need in values for need in task.required)]
-    problems, _ = _run_serial(runnable, values, keep=set(values), deadline=None)
-    return problems
+    progress = Progress(None)
+    _run_serial(runnable, values, keep=set(values), deadline=None, progress=progress)
+    return progress.problems
 
 
 def _run_serial(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
-                deadline: float | None) -> tuple[list[Problem], list[str]]:
-    """Run every task in order on this thread; the problems and the tasks skipped (named
-    ``LATE + name`` when the deadline had passed)."""
+                deadline: float | None, progress: Progress) -> list[str]:
+    """Run every task in order on this thread, recording what they find in ``progress``;
+    the tasks skipped (named ``LATE + name`` when the deadline had passed)."""
     tasks = list(tasks)
     consumers = _consumers(tasks, keep)
-    problems: list[Problem] = []
     skipped: list[str] = []
     for task in tasks:
         if _late(deadline):
             skipped.append(LATE + task.name)
-        elif not _ready(task, values):
+            continue
+        if not _ready(task, values):
             skipped.append(task.name)
         else:
-            _record(task, _run_task(task, values), values, problems)
+            _record(task, _run_task(task, values), values, progress.problems)
+        progress.finished.add(task.name)
         _release(task, values, consumers)
-    return problems, skipped
+    return skipped
 
 
 def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
-                  deadline: float | None) -> tuple[list[Problem], list[str]]:
+                  deadline: float | None, progress: Progress) -> list[str]:
     """Like :func:`_run_serial`, with the :data:`BACKGROUND` tasks on one worker thread.
 
     The worker takes tasks in the order they are submitted, so a background task whose
@@ -115,10 +173,9 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
     """
     tasks = list(tasks)
     consumers = _consumers(tasks, keep)
-    problems: list[Problem] = []
     skipped: list[str] = []
     running: dict[str, tuple[Task, Future[Outcome[Any] | None]]] = {}
-    pool = ThreadPoolExecutor(max_workers=1)
+    worker = _Worker()
 
     def collect(name: str) -> None:
         task, future = running.pop(name)
@@ -126,7 +183,8 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
         if outcome is None:
             skipped.append(task.name)
         else:
-            _record(task, outcome, values, problems)
+            _record(task, outcome, values, progress.problems)
+        progress.finished.add(task.name)
         _release(task, values, consumers)
 
     try:
@@ -137,7 +195,7 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
             if task.name in BACKGROUND:
                 inputs = {need: values[need] for need in task.needs if need in values}
                 waits_for = {need: running[need][1] for need in task.needs if need in running}
-                running[task.name] = (task, pool.submit(_run_after, task, inputs, waits_for))
+                running[task.name] = (task, worker.submit(_run_after, task, inputs, waits_for))
                 continue
             for need in task.needs:
                 if need in running:
@@ -145,15 +203,41 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
             if not _ready(task, values):
                 skipped.append(task.name)
             else:
-                _record(task, _run_task(task, values), values, problems)
+                _record(task, _run_task(task, values), values, progress.problems)
+            progress.finished.add(task.name)
             _release(task, values, consumers)
         for name in list(running):
             collect(name)
-    except BaseException:  # interrupted: return now, cancel what was queued
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    pool.shutdown()
-    return problems, skipped
+    finally:
+        worker.stop()
+    return skipped
+
+
+class _Worker:
+    """One daemon thread that runs what it is given in order (a thread pool's worker
+    would be joined when the interpreter exits, holding up an interrupted run)."""
+
+    def __init__(self) -> None:
+        self.queue: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]] | None] = (
+            queue.SimpleQueue())
+        threading.Thread(target=self._work, name="besa545-background", daemon=True).start()
+
+    def submit(self, function: Callable[..., T], *arguments: Any) -> Future[T]:
+        future: Future[T] = Future()
+        self.queue.put((partial(function, *arguments), future))
+        return future
+
+    def stop(self) -> None:
+        """Let the thread end once the work already given is done."""
+        self.queue.put(None)
+
+    def _work(self) -> None:
+        while (item := self.queue.get()) is not None:
+            call, future = item
+            try:
+                future.set_result(call())
+            except BaseException as error:  # handed to whoever waits for the result
+                future.set_exception(error)
 
 
 def _run_after(task: Task, inputs: dict[str, Any],

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from besa545.model.paths import DESCRIPTOR
+from besa545.model.paths import DESCRIPTOR, read_regular
 from besa545.model.problems import Problem
 from besa545.model.schema import TableSchema
 
@@ -24,7 +24,7 @@ def check_spec(root: Path, schemas: dict[str, TableSchema]) -> list[Problem]:
     """``frictionless validate`` of the package, patterns left to the tables layer."""
     import frictionless
 
-    descriptor = json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))
+    descriptor = json.loads(read_regular(root / DESCRIPTOR, DESCRIPTOR).decode("utf-8"))
     for resource in descriptor["resources"]:
         resource["schema"] = without_patterns(schemas[resource["name"]].descriptor)
     report = frictionless.Package(descriptor, basepath=str(root)).validate()

@@ -12,7 +12,7 @@ from typing import Any
 
 from besa545.model.csvfile import StringTable
 from besa545.model.package import Document, Package
-from besa545.model.paths import PathGuard
+from besa545.model.paths import PathGuard, read_regular, unopenable
 from besa545.model.problems import Problem
 from besa545.model.sourcetext import PARAGRAPH_BREAK, derive_plain_text, word_count
 
@@ -50,7 +50,10 @@ def read_document(guard: PathGuard, row: dict[str, Any],
         return None, [Problem(file, line, "raw_path", "source-missing",
                               f"the raw text {row['raw_path']!r} does not exist",
                               "copy the paper into sources/ byte for byte")]
-    data = raw_file.read_bytes()
+    try:
+        data = read_regular(raw_file, str(row["raw_path"]))
+    except OSError as error:
+        return None, [unopenable(str(row["raw_path"]), error)]
     digest = hashlib.sha256(data).hexdigest()
     if digest != row["raw_sha256"]:
         return None, [Problem(file, line, "raw_sha256", "source-hash",

@@ -56,6 +56,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     Code("file-missing", "files", "a file the package lists does not exist", RUN_BUILD),
     Code("file-hash", "files", "a file differs from the size and hash recorded for it",
          f"{RUN_BUILD} to record the edited file"),
+    Code("file-unreadable", "files", "a file exists but cannot be opened or read",
+         "make the file readable (check its permissions), or restore it from the repository"),
     Code("file-too-large", "files", "a file is too large to read safely",
          "a table this size is not a contribution; check what was committed"),
     Code("file-empty", "files", "a CSV file is empty", "write at least the header row"),

@@ -11,14 +11,13 @@ from __future__ import annotations
 import csv
 import io
 import mmap
-import os
 import re
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from besa545.model.paths import mapped, unopenable
 from besa545.model.problems import Problem
 from besa545.model.schema import TableSchema
 
@@ -87,20 +86,6 @@ def _line_at(data: bytes | mmap.mmap, offset: int) -> int:
     return bytes(data[:offset]).count(b"\n") + 1
 
 
-@contextmanager
-def mapped(path: Path) -> Iterator[bytes | mmap.mmap]:
-    """The bytes of ``path``, memory-mapped read-only rather than copied into memory.
-
-    A large CSV is then parsed and hashed straight from the page cache.
-    """
-    with path.open("rb") as handle:
-        if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
-            yield b""
-            return
-        with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as view:
-            yield view
-
-
 def read_string_table(path: Path, file: str, schema: TableSchema, *,
                       allow_missing_computed: bool = False) -> tuple[StringTable | None,
                                                                      list[Problem]]:
@@ -113,11 +98,14 @@ def read_string_table(path: Path, file: str, schema: TableSchema, *,
     if not path.is_file():
         return None, [Problem(file, None, None, "file-missing", "the file does not exist",
                               f"create it with the header row of schemas/{schema.name}.json")]
-    with mapped(path) as data:
-        return _read_mapped(data, path, file, schema, allow_missing_computed)
+    try:
+        with mapped(path, file) as data:
+            return _read_mapped(data, file, schema, allow_missing_computed)
+    except OSError as error:
+        return None, [unopenable(file, error)]
 
 
-def _read_mapped(data: bytes | mmap.mmap, path: Path, file: str, schema: TableSchema,
+def _read_mapped(data: bytes | mmap.mmap, file: str, schema: TableSchema,
                  allow_missing_computed: bool) -> tuple[StringTable | None, list[Problem]]:
     problems = byte_problems(data, file)
     start = 3 if data[:3] == b"\xef\xbb\xbf" else 0  # reported as file-bom; the rest reads
@@ -146,7 +134,7 @@ def _read_mapped(data: bytes | mmap.mmap, path: Path, file: str, schema: TableSc
     problems += header_problems
     if any(problem.code in ("header-duplicate", "header-blank") for problem in header_problems):
         return None, problems
-    table, row_problems = _parse(data, path, header, file, schema.name)
+    table, row_problems = _parse(data, header, file, schema.name)
     problems += row_problems
     if table is not None:
         missing = [field for field in schema.field_names if field not in table.frame.columns]
@@ -192,15 +180,15 @@ def _check_header(header: list[str], file: str, schema: TableSchema,
     return problems
 
 
-def _parse(data: bytes | mmap.mmap, path: Path, header: list[str], file: str,
+def _parse(data: bytes | mmap.mmap, header: list[str], file: str,
            table: str) -> tuple[StringTable | None, list[Problem]]:
     import numpy as np
     import pyarrow as pa
 
     try:
-        arrow, invalid = _read_arrow(path, header, threads=True)
+        arrow, invalid = _read_arrow(data, header, threads=True)
         if invalid:  # only a single-threaded read knows the record numbers of bad rows
-            arrow, invalid = _read_arrow(path, header, threads=False)
+            arrow, invalid = _read_arrow(data, header, threads=False)
     except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError) as error:
         _, undecodable = decode(data, file)  # pyarrow checks UTF-8 but cannot say where
         if undecodable is not None:
@@ -249,7 +237,7 @@ def count_byte(data: bytes | mmap.mmap, byte: bytes, chunk: int = 1 << 22) -> in
         view.release()
 
 
-def _read_arrow(path: Path, header: list[str], *,
+def _read_arrow(data: bytes | mmap.mmap, header: list[str], *,
                 threads: bool) -> tuple[pa.Table, list[pacsv.InvalidRow]]:
     """Read the CSV as text columns (empty cells null), collecting rows of wrong width."""
     import pyarrow as pa
@@ -261,7 +249,7 @@ def _read_arrow(path: Path, header: list[str], *,
         invalid.append(row)
         return "skip"
 
-    with pa.memory_map(str(path)) as source:  # Arrow's own map; it skips a BOM itself
+    with pa.BufferReader(pa.py_buffer(data)) as source:  # no copy; Arrow skips a BOM
         arrow = pacsv.read_csv(
             source, read_options=pacsv.ReadOptions(use_threads=threads, block_size=1 << 24),
             parse_options=_parse_options(invalid_row_handler=on_invalid),
@@ -305,26 +293,26 @@ def read_if_holds(path: Path, file: str, expected: StringTable
         pa.schema([(name, pa.string()) for name in names]))
     offset = 0
     try:
-        with mapped(path) as data:
+        with mapped(path, file) as data:
             problems = byte_problems(data, file)
-        if any(problem.code == "file-nul-byte" for problem in problems) or _oversized_cells(
-                wanted):
-            return None, []  # reported by the full read, at the line where they are
-        if _written_exactly(path, expected.frame, wanted):  # then no value spans lines
-            lines = np.arange(2, len(expected.frame) + 2, dtype=np.int64)
-            return replace(expected, file=file, lines=lines), problems
-        with pa.memory_map(str(path)) as source:
-            reader = pacsv.open_csv(source, read_options=pacsv.ReadOptions(block_size=1 << 24),
-                                    parse_options=_parse_options(),
-                                    convert_options=_convert_options(names))
-            if reader.schema.names != names:
-                return None, []
-            for batch in reader:
-                rows = batch.num_rows
-                if offset + rows > wanted.num_rows or not pa.Table.from_batches([batch]).equals(
-                        wanted.slice(offset, rows)):
+            if any(problem.code == "file-nul-byte" for problem in problems
+                   ) or _oversized_cells(wanted):
+                return None, []  # reported by the full read, at the line where they are
+            if _written_exactly(data, expected.frame, wanted):  # then no value spans lines
+                lines = np.arange(2, len(expected.frame) + 2, dtype=np.int64)
+                return replace(expected, file=file, lines=lines), problems
+            with pa.BufferReader(pa.py_buffer(data)) as source:
+                reader = pacsv.open_csv(
+                    source, read_options=pacsv.ReadOptions(block_size=1 << 24),
+                    parse_options=_parse_options(), convert_options=_convert_options(names))
+                if reader.schema.names != names:
                     return None, []
-                offset += rows
+                for batch in reader:
+                    rows = batch.num_rows
+                    if offset + rows > wanted.num_rows or not pa.Table.from_batches(
+                            [batch]).equals(wanted.slice(offset, rows)):
+                        return None, []
+                    offset += rows
     except (OSError, ValueError, pa.ArrowException):  # unreadable or unparsable: read it fully
         return None, []
     if offset != wanted.num_rows:
@@ -333,7 +321,7 @@ def read_if_holds(path: Path, file: str, expected: StringTable
     return replace(expected, file=file, lines=lines), problems
 
 
-def _written_exactly(path: Path, frame: pd.DataFrame, table: pa.Table,
+def _written_exactly(data: bytes | mmap.mmap, frame: pd.DataFrame, table: pa.Table,
                      rows: int = 1 << 18) -> bool:
     """Whether the file holds, byte for byte, what :func:`write_csv` writes for ``frame``.
 
@@ -346,18 +334,20 @@ def _written_exactly(path: Path, frame: pd.DataFrame, table: pa.Table,
 
     options = pacsv.WriteOptions(include_header=False, quoting_style="none",
                                  batch_size=1 << 16)
-    with path.open("rb") as handle:
-        if handle.read(len(header := write_csv(frame.iloc[:0]))) != header:
+    position = len(header := write_csv(frame.iloc[:0]))
+    if data[:position] != header:
+        return False
+    for start in range(0, table.num_rows, rows):
+        stream = pa.BufferOutputStream()  # Arrow's own buffer: writing it needs no GIL
+        try:
+            pacsv.write_csv(table.slice(start, rows), stream, write_options=options)
+        except pa.ArrowInvalid:  # a delimiter, quote or line break inside a value
             return False
-        for start in range(0, table.num_rows, rows):
-            stream = pa.BufferOutputStream()  # Arrow's own buffer: writing it needs no GIL
-            try:
-                pacsv.write_csv(table.slice(start, rows), stream, write_options=options)
-            except pa.ArrowInvalid:  # a delimiter, quote or line break inside a value
-                return False
-            if handle.read(stream.tell()) != stream.getvalue().to_pybytes():
-                return False
-        return handle.read(1) == b""
+        end = position + stream.tell()
+        if data[position:end] != stream.getvalue().to_pybytes():
+            return False
+        position = end
+    return len(data) == position
 
 
 def _line_numbers(frame: pd.DataFrame, invalid: list[int],

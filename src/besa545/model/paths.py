@@ -7,11 +7,19 @@ two levels above the package. The first place that holds ``schemas/`` wins.
 
 from __future__ import annotations
 
+import errno
+import io
+import mmap
 import os
 import re
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+from besa545.model.problems import Problem
 
 HERE = Path(__file__).resolve().parent.parent  # the besa545 package
 DESCRIPTOR = "datapackage.json"
@@ -21,6 +29,10 @@ JOURNAL = ".besa545-build-journal.json"
 STAGED = ".besa545-staged"
 # The folders the build writes into, besides the root: where staged files can be left.
 WRITTEN_FOLDERS = ("", "data", "data/parquet", "sources", "docs")
+# Why a path is not read (each completes a sentence that starts with the file's name).
+SYMLINK = "is a symbolic link; only regular files inside the package are read"
+NOT_REGULAR = "is not a regular file (a directory, FIFO or device)"
+OUTSIDE = "leads outside the package through a symbolic link"
 
 
 def staged_leftovers(root: Path) -> list[Path]:
@@ -76,13 +88,13 @@ def why_not_readable(root: Path, relative: str) -> str | None:
     """
     path = root / relative
     if path.is_symlink():
-        return "is a symbolic link; only regular files inside the package are read"
+        return SYMLINK
     if not path.exists():
         return None
     if not path.is_file():
-        return "is not a regular file (a directory, FIFO or device)"
+        return NOT_REGULAR
     if not PathGuard(root)._directory_inside(os.path.dirname(os.fspath(path))):
-        return "leads outside the package through a symbolic link"
+        return OUTSIDE
     return None
 
 
@@ -107,9 +119,8 @@ class PathGuard:
             return "leaves the package with '..'"
         path = os.path.join(self.base, value)
         if os.path.islink(path):
-            return "is a symbolic link; only regular files inside the package are read"
-        inside = self._directory_inside(os.path.dirname(path))
-        return None if inside else "leads outside the package through a symbolic link"
+            return SYMLINK
+        return None if self._directory_inside(os.path.dirname(path)) else OUTSIDE
 
     def _directory_inside(self, directory: str) -> bool:
         if directory not in self.directories:
@@ -117,5 +128,99 @@ class PathGuard:
         return self.directories[directory]
 
     def _inside(self, path: str) -> bool:
-        real = os.path.realpath(path)
-        return real == self.root or real.startswith(self.root.rstrip(os.sep) + os.sep)
+        return _inside(os.path.realpath(path), self.root)
+
+
+
+class UnsafeFile(OSError):
+    """Raised by :func:`open_regular` for a path the validator must not read; ``reason``
+    completes a sentence that starts with the file's name."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def open_regular(path: Path, file: str | None = None) -> io.BufferedReader:
+    """``path`` opened for reading, if at the moment it is opened it is a regular file
+    inside the package; otherwise :class:`UnsafeFile` (or the ``OSError`` of the open).
+
+    :func:`why_not_readable` answers the same question before a file is read, with the
+    messages a contributor sees; this answers it again on the file actually opened, so
+    that a file or folder swapped for a symbolic link in between is not read either: the
+    last part of the path is opened without following a link (and without blocking on a
+    FIFO), the open file must be regular, and where it really is must lie inside the
+    package root (``path`` with ``file``, its path relative to the root, taken off).
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        descriptor = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP or os.path.islink(path):
+            raise UnsafeFile(SYMLINK) from None
+        raise
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            raise UnsafeFile(NOT_REGULAR)
+        root = _root_of(path, file)
+        if root is not None and not _inside(_where(descriptor, path), os.path.realpath(root)):
+            raise UnsafeFile(OUTSIDE)
+        return os.fdopen(descriptor, "rb")
+    except BaseException:
+        os.close(descriptor)
+        raise
+
+
+def _root_of(path: Path, file: str | None) -> Path | None:
+    parts = Path(file).parts if file else ()
+    if not parts or Path(path).parts[-len(parts):] != parts:
+        return None
+    return Path(path).parents[len(parts) - 1]
+
+
+def _where(descriptor: int, path: Path) -> str:
+    """Where an open file really is: Linux says it for the descriptor itself."""
+    try:
+        return os.readlink(f"/proc/self/fd/{descriptor}")
+    except OSError:
+        return os.path.realpath(path)
+
+
+def _inside(real: str, root: str) -> bool:
+    return real == root or real.startswith(root.rstrip(os.sep) + os.sep)
+
+
+@contextmanager
+def mapped(path: Path, file: str | None = None) -> Iterator[bytes | mmap.mmap]:
+    """The bytes of ``path`` (``file`` in the package), memory-mapped read-only rather than
+    copied into memory, if it is a regular file inside the package when it is opened
+    (:func:`~besa545.model.paths.open_regular`). Everything that reads the file reads this
+    map, so what was checked is what is read.
+
+    A large CSV is then parsed and hashed straight from the page cache.
+    """
+    with open_regular(path, file) as handle:
+        if os.fstat(handle.fileno()).st_size == 0:  # an empty file cannot be mapped
+            yield b""
+            return
+        view = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    try:
+        yield view
+    finally:
+        with suppress(BufferError):  # an Arrow buffer still refers to it: unmapped with it
+            view.close()
+
+
+def read_regular(path: Path, file: str | None = None) -> bytes:
+    """The whole content of a small file, read as :func:`open_regular` allows."""
+    with open_regular(path, file) as handle:
+        return handle.read()
+
+
+def unopenable(file: str, error: OSError) -> Problem:
+    """The problem of a file that cannot be opened or read, or that was no longer a
+    regular file inside the package when it was opened (:class:`UnsafeFile`)."""
+    if isinstance(error, UnsafeFile):
+        return Problem(file, None, None, "path-unsafe", f"{file} {error.reason}")
+    return Problem(file, None, None, "file-unreadable",
+                   f"the file cannot be read: {error.strerror or error}")

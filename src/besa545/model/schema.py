@@ -22,7 +22,7 @@ from besa545.model.fieldtypes import (
     TYPE_PATTERNS,
     arrow_type,
 )
-from besa545.model.paths import schema_dir, why_not_readable
+from besa545.model.paths import read_regular, schema_dir, unopenable, why_not_readable
 from besa545.model.problems import Outcome, Problem
 
 if TYPE_CHECKING:
@@ -156,7 +156,9 @@ def read_schema(root: Path, file: str, name: str) -> Outcome[TableSchema]:
         return Outcome(None, [Problem(file, None, None, "schema-missing",
                                       f"the {name} table has no schema file")])
     try:
-        schema = parse_schema(name, json.loads(path.read_text(encoding="utf-8")))
+        schema = parse_schema(name, json.loads(read_regular(path, file).decode("utf-8")))
+    except OSError as error:
+        return Outcome(None, [unopenable(file, error)])
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as error:
         return Outcome(None, [Problem(file, None, None, "schema-invalid",
                                       f"the schema cannot be read: {error}",
