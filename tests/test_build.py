@@ -229,3 +229,34 @@ def test_files_staged_by_a_build_killed_before_its_journal_are_removed(package_c
     assert invoke("build", "--root", str(package_copy)).status == 0
     assert not leftover.exists()
     assert snapshot(package_copy) == committed()
+
+
+@pytest.mark.parametrize("table", ["topics", "events"])
+def test_a_csv_saved_by_a_spreadsheet_is_built_and_written_back_canonical(package_copy,
+                                                                          table):
+    """UTF-8 with a BOM and CRLF line endings, as spreadsheets save CSV: the validator
+    refuses it, with the build as the hint; the build accepts it and writes the canonical
+    file back (here: the very bytes that were committed)."""
+    from besa545.check.scheduler import validate
+
+    path = package_copy / "data" / f"{table}.csv"
+    canonical = path.read_bytes()
+    path.write_bytes(b"\xef\xbb\xbf" + canonical.replace(b"\n", b"\r\n"))
+    before = validate(package_copy, spec=False)
+    assert {(p.file, p.line, p.code) for p in before.problems} >= {
+        (f"data/{table}.csv", 1, "file-bom"), (f"data/{table}.csv", 1, "file-line-ending")}
+    assert all(p.hint.startswith("run `besa545 build`") for p in before.problems
+               if p.code in ("file-bom", "file-line-ending"))
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 0, result.stderr
+    assert path.read_bytes() == canonical
+    assert validate(package_copy, spec=False).ok
+
+
+def test_a_csv_with_cr_alone_is_still_refused_by_the_build(package_copy):
+    """CR without LF is not what a spreadsheet writes; the build does not guess."""
+    path = package_copy / "data" / "topics.csv"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "file-line-ending" in result.stderr + result.stdout

@@ -18,7 +18,12 @@ from besa545.build.render import render
 from besa545.check.scheduler import check_package
 from besa545.derive import derive_offsets, derive_texts
 from besa545.derive.documents import read_documents
-from besa545.model.csvfile import StringTable, read_string_table
+from besa545.model.csvfile import (
+    StringTable,
+    from_spreadsheet,
+    read_csv_bytes,
+    read_string_table,
+)
 from besa545.model.hashing import sha256
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
 from besa545.model.paths import DESCRIPTOR, JOURNAL, STAGED, csv_path, staged_leftovers
@@ -53,8 +58,7 @@ def compute(root: Path) -> Package:
     for name, schema in schemas.items():
         if name in DERIVED_TABLES:
             continue
-        table, found = read_string_table(csv_path(name, root), f"data/{name}.csv", schema,
-                                         allow_missing_computed=True)
+        table, found = _read_edited(csv_path(name, root), f"data/{name}.csv", schema)
         problems += found
         if table is not None:
             tables[name] = table
@@ -73,6 +77,17 @@ def compute(root: Path) -> Package:
     if problems:
         raise ProblemsError(problems)
     return package
+
+
+def _read_edited(path: Path, file: str,
+                 schema: TableSchema) -> tuple[StringTable | None, list[Problem]]:
+    """A human-edited CSV, accepted also as a spreadsheet saves it (BOM, CRLF): the build
+    writes every CSV back in the canonical form."""
+    data = path.read_bytes() if path.is_file() and not path.is_symlink() else b""
+    canonical = from_spreadsheet(data)
+    if canonical is not None:
+        return read_csv_bytes(canonical, file, schema, allow_missing_computed=True)
+    return read_string_table(path, file, schema, allow_missing_computed=True)
 
 
 def load_schemas(root: Path) -> tuple[dict[str, TableSchema], list[Problem]]:

@@ -62,11 +62,13 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "a table this size is not a contribution; check what was committed"),
     Code("file-empty", "files", "a CSV file is empty", "write at least the header row"),
     Code("file-bom", "files", "a file starts with a byte order mark",
-         "save it as UTF-8 without BOM"),
+         "run `besa545 build`, which rewrites the file in the canonical form (or save it as "
+         "UTF-8 without BOM)"),
     Code("file-nul-byte", "files", "a file contains a NUL byte",
          "remove the NUL byte; the file is probably not a text file"),
     Code("file-line-ending", "files", "a file has CR line endings",
-         "save it with LF line endings"),
+         "run `besa545 build`, which rewrites CRLF line endings as LF (or save the file with "
+         "LF line endings)"),
     Code("file-encoding", "files", "a file is not valid UTF-8", "save the file as UTF-8"),
     Code("file-unparsable", "files", "a CSV file cannot be parsed",
          "check quoting: every opening quote needs a closing one"),

@@ -52,12 +52,32 @@ def check_bytes(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     return text, problems if problem is None else [*problems, problem]
 
 
+def from_spreadsheet(data: bytes) -> bytes | None:
+    """``data`` in the canonical form, if it differs only as a spreadsheet saves a CSV (a
+    UTF-8 BOM, CRLF line endings: every CR followed by LF); otherwise None. The build reads
+    such a file through this and writes it back canonical (the problems' hints say so)."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    crlf = b"\r" in data and data.count(b"\r") == data.count(b"\r\n")
+    if not bom and not crlf:
+        return None
+    if bom:
+        data = data[3:]
+    return data.replace(b"\r\n", b"\n") if crlf else data
+
+
+def read_csv_bytes(data: bytes, file: str, schema: TableSchema, *,
+                   allow_missing_computed: bool = False) -> tuple[StringTable | None,
+                                                                  list[Problem]]:
+    """:func:`read_string_table` of bytes already in memory."""
+    return _read_mapped(data, file, schema, allow_missing_computed)
+
+
 def byte_problems(data: bytes | mmap.mmap, file: str) -> list[Problem]:
     """A BOM, NUL bytes and CR line endings, found without decoding ``data``."""
     problems = []
     if data[:3] == b"\xef\xbb\xbf":
         problems.append(Problem(file, 1, None, "file-bom", "the file starts with a UTF-8 byte "
-                                "order mark", "save it as UTF-8 without BOM"))
+                                "order mark"))
     nul = data.find(b"\x00")
     if nul >= 0:
         problems.append(Problem(file, _line_at(data, nul), None, "file-nul-byte",
@@ -66,8 +86,7 @@ def byte_problems(data: bytes | mmap.mmap, file: str) -> list[Problem]:
     cr = data.find(b"\r")
     if cr >= 0:
         problems.append(Problem(file, _line_at(data, cr), None, "file-line-ending",
-                                "the file has CR (Windows or old Mac) line endings",
-                                "save it with LF line endings"))
+                                "the file has CR (Windows or old Mac) line endings"))
     return problems
 
 
