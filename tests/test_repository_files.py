@@ -54,3 +54,16 @@ def test_readme_shows_figures_sql_and_the_two_commands():
     for needle in ("docs/figures/timeline.png", "docs/figures/network.png", "besa545.connect()",
                    "JOIN actors", "make data", "make test", "pip install"):
         assert needle in readme, needle
+
+
+def test_no_invented_url_in_any_published_file():
+    """No placeholder home page: a field with no true value is left out (tests may use
+    example.org as input, so they are not searched)."""
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    published = [path for path in tracked if not path.startswith("tests/")]
+    assert published
+    holding = [path for path in published if (ROOT / path).is_file() and any(
+        placeholder in (ROOT / path).read_bytes()
+        for placeholder in (b"example.org", b"example.com"))]
+    assert holding == []

@@ -29,7 +29,12 @@ def test_wheel_contains_the_package_files_in_the_same_layout(wheel):
     expected = {f"besa545/{path.relative_to(ROOT)}" for part in ("schemas", "data", "sources")
                 for path in (ROOT / part).rglob("*") if path.is_file()}
     expected |= {"besa545/datapackage.json", "besa545/py.typed", "besa545/__init__.py"}
+    # the metadata that points into the data folder, beside it (croissant.json's paths and
+    # the dataset card's configs are relative to the folder that holds them)
+    expected |= {"besa545/croissant.json", "besa545/CITATION.cff", "besa545/README.md"}
     assert expected <= names, sorted(expected - names)
+    for name in ("croissant.json", "CITATION.cff", "README.md"):
+        assert zipfile.ZipFile(wheel).read(f"besa545/{name}") == (ROOT / name).read_bytes()
 
 
 def test_wheel_installed_in_a_fresh_environment_loads_every_table(wheel, tmp_path):

@@ -59,7 +59,7 @@ def cff(paper: Paper) -> str:
         "date-released": metadata.RELEASE_DATE,
         "authors": [{"name": metadata.AUTHOR}],
         "license": metadata.LICENSE_IDS,
-        "url": metadata.HOMEPAGE,
+        **_home("url"),
         "keywords": metadata.KEYWORDS,
         "references": [{
             "type": "report",
@@ -73,6 +73,11 @@ def cff(paper: Paper) -> str:
         }],
     }
     return str(yaml.safe_dump(document, sort_keys=False, allow_unicode=True, width=100))
+
+
+def _home(key: str) -> dict[str, str]:
+    """``{key: home page}``, or nothing while the dataset has no home page."""
+    return {key: metadata.HOMEPAGE} if metadata.HOMEPAGE else {}
 
 
 def zenodo(paper: Paper) -> str:
@@ -98,8 +103,8 @@ def bibtex(paper: Paper) -> str:
         f"  title = {{{metadata.TITLE}}},\n"
         f"  year = {{{metadata.YEAR}}},\n"
         f"  version = {{{__version__}}},\n"
-        f"  howpublished = {{\\url{{{metadata.HOMEPAGE}}}}},\n"
-        f"  note = {{Data set, annotations under {metadata.LICENSE_IDS[0]}}}\n"
+        + "".join(f"  howpublished = {{\\url{{{url}}}}},\n" for url in _home("url").values())
+        + f"  note = {{Data set, annotations under {metadata.LICENSE_IDS[0]}}}\n"
         "}\n\n"
         f"@techreport{{{paper.family_name.lower()}{paper.date[:4]},\n"
         f"  author = {{{paper.family_name}, {paper.given_names}}},\n"
@@ -124,23 +129,36 @@ def apa_paper(paper: Paper) -> str:
 
 def apa(paper: Paper) -> str:
     return (f"{metadata.AUTHOR}. ({metadata.YEAR}). {metadata.TITLE} (Version {__version__}) "
-            f"[Data set]. {metadata.HOMEPAGE}\n\n{apa_paper(paper)}\n")
+            f"[Data set].{''.join(f' {url}' for url in _home('url').values())}\n\n"
+            f"{apa_paper(paper)}\n")
 
 
 def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper) -> str:
-    """``croissant.json`` (MLCommons Croissant 1.0): each table a RecordSet of typed fields."""
+    """``croissant.json`` (MLCommons Croissant 1.0): each table a RecordSet of typed fields.
+
+    The fields are read from the Parquet copies, which carry their types: a reader of the
+    CSVs (mlcroissant's among them) guesses types from the values, whatever ``dataType``
+    says, and turns the CAMEO code ``051`` into ``51.0``. The CSVs are listed as well.
+    Each foreign key is a field's ``references``.
+    """
     from besa545.model.fieldtypes import CROISSANT_TYPES
 
     files = []
     record_sets = []
     for resource in descriptor["resources"]:
         name = resource["name"]
-        file_id = resource["path"]
-        files.append({
-            "@type": "cr:FileObject", "@id": file_id, "name": file_id,
-            "description": f"The {name} table as CSV.", "contentUrl": file_id,
-            "encodingFormat": "text/csv", "sha256": resource["hash"].removeprefix("sha256:"),
-        })
+        parquet = resource["parquet"]
+        for entry, what in ((resource, "CSV"), (parquet, "Parquet (typed; the fields are "
+                                                          "read from it)")):
+            files.append({
+                "@type": "cr:FileObject", "@id": entry["path"], "name": entry["path"],
+                "description": f"The {name} table as {what}.", "contentUrl": entry["path"],
+                "encodingFormat": entry["mediatype"],
+                "sha256": entry["hash"].removeprefix("sha256:"),
+            })
+        references = {field: f"{key.resource or name}/{target}"
+                      for key in schemas[name].foreign_keys
+                      for field, target in zip(key.fields, key.reference_fields, strict=True)}
         record_sets.append({
             "@type": "cr:RecordSet", "@id": name, "name": name,
             "description": resource["description"],
@@ -149,7 +167,10 @@ def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper)
                 "@type": "cr:Field", "@id": f"{name}/{field.name}", "name": field.name,
                 "description": field.description,
                 "dataType": CROISSANT_TYPES[field.type],
-                "source": {"fileObject": {"@id": file_id}, "extract": {"column": field.name}},
+                "source": {"fileObject": {"@id": parquet["path"]},
+                           "extract": {"column": field.name}},
+                **({"references": {"field": {"@id": references[field.name]}}}
+                   if field.name in references else {}),
             } for field in schemas[name].fields],
         })
     document = {
@@ -160,7 +181,7 @@ def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper)
         "description": descriptor["description"],
         "version": descriptor["version"],
         "datePublished": metadata.RELEASE_DATE,
-        "url": metadata.HOMEPAGE,
+        **_home("url"),
         "license": [entry["path"] for entry in metadata.LICENSES if "path" in entry],
         "creator": {"@type": "sc:Organization", "name": metadata.AUTHOR},
         "keywords": metadata.KEYWORDS,
@@ -169,6 +190,23 @@ def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper)
         "recordSet": record_sets,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def dataset_card(descriptor: dict[str, Any]) -> str:
+    """The YAML front matter that makes the package folder a Hugging Face dataset: one
+    config per table, read from its typed Parquet copy (``load_dataset(folder, "events")``).
+
+    Strings are written as JSON strings, which YAML reads as they are.
+    """
+    lines = ["---", "pretty_name: " + json.dumps(metadata.TITLE),
+             "license: cc-by-4.0  # the annotations; see LICENSE-DATA for the source text",
+             "language:", "- en", "tags:"]
+    lines += [f"- {json.dumps(keyword)}" for keyword in metadata.KEYWORDS]
+    lines += ["configs:"]
+    for resource in descriptor["resources"]:
+        lines += [f"- config_name: {resource['name']}", "  data_files:",
+                  "  - split: train", f"    path: {resource['parquet']['path']}"]
+    return "\n".join([*lines, "---", ""])
 
 
 # The JSON-LD context recommended by the Croissant 1.0 specification (its Appendix 1).

@@ -11,6 +11,8 @@ import re
 from typing import TYPE_CHECKING
 
 from besa545.model.codes import CODES, LAYERS, SPEC_PREFIX
+from besa545.model.fieldtypes import READER_TYPES
+from besa545.model.paths import csv_file
 from besa545.model.schema import Field, TableSchema
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ def data_dictionary(package: Package) -> str:
         for key in schema.foreign_keys:
             lines.append(f"Foreign key: `{', '.join(key.fields)}` → `{key.resource}."
                          f"{', '.join(key.reference_fields)}`.")
+        lines += ["", *reading_recipes(name, schema)]
         lines += ["", "| column | type | constraints | description | example |",
                   "|---|---|---|---|---|"]
         frame = package.tables[name].frame if name in package.tables else None
@@ -124,6 +127,37 @@ def data_dictionary(package: Package) -> str:
                 _cell(_short(example)),
             ]) + " |")
     return "\n".join(lines) + "\n"
+
+
+def reading_recipes(name: str, schema: TableSchema) -> list[str]:
+    """How to read the table's CSV with pandas, polars, DuckDB and readr, each told every
+    column's type (:data:`~besa545.model.fieldtypes.READER_TYPES`) and that only an empty
+    cell is missing; ``tests/test_consumers.py`` runs these very lines."""
+    file = csv_file(name)
+    types = {reader: {field.name: names[field.type] for field in schema.fields}
+             for reader, names in READER_TYPES.items()}
+    dates = [field.name for field in schema.fields if field.type == "date"]
+    pandas = {column: kind for column, kind in types["pandas"].items() if column not in dates}
+    polars = ", ".join(f'"{column}": pl.{kind}' for column, kind in types["polars"].items())
+    duckdb = ", ".join(f"'{column}': '{kind}'" for column, kind in types["duckdb"].items())
+    return [
+        "Every reader that guesses types (and reads the code `051` as the number 51) is told "
+        "each column's type; only an empty cell is missing. The Parquet copy needs none "
+        "of this.",
+        "",
+        "```python",
+        f'pd.read_csv("{file}", dtype={pandas}, parse_dates={dates}, keep_default_na=False, '
+        'na_values=[""])',
+        f'pl.read_csv("{file}", schema_overrides={{{polars}}})',
+        f'duckdb.sql("SELECT * FROM read_csv(\'{file}\', header = true, columns = '
+        f'{{{duckdb}}})")',
+        "```",
+        "",
+        "```r",
+        f'readr::read_csv("{file}", col_types = "{"".join(types["readr"].values())}", '
+        'na = "")',
+        "```",
+    ]
 
 
 def _constraints(field: Field) -> str:

@@ -55,11 +55,20 @@ def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dic
     if README in files:
         quoted = "\n".join(f"> {line}" if line else "" for line in
                            citation.apa(paper).rstrip().split("\n"))
-        files[README] = refresh_block(files[README].decode(), "citation", quoted).encode()
+        readme = refresh_block(files[README].decode(), "citation", quoted)
+        files[README] = (citation.dataset_card(descriptor) + without_front_matter(readme)
+                         ).encode()
     files["CITATION.cff"] = citation.cff(paper).encode("utf-8")
     files[".zenodo.json"] = citation.zenodo(paper).encode("utf-8")
     files["croissant.json"] = citation.croissant(descriptor, package.schemas, paper).encode()
     return files
+
+
+def without_front_matter(text: str) -> str:
+    """``text`` without a leading YAML block (``---`` to ``---``), if it has one."""
+    if text.startswith("---\n") and (end := text.find("\n---\n", 3)) >= 0:
+        return text[end + len("\n---\n"):]
+    return text
 
 
 def encoded_paper(package: Package) -> Any:

@@ -54,7 +54,7 @@ def package_descriptor(schemas: dict[str, TableSchema], sizes: Sizes) -> dict[st
         "title": metadata.TITLE,
         "description": metadata.DESCRIPTION,
         "version": __version__,
-        "homepage": metadata.HOMEPAGE,
+        **({"homepage": metadata.HOMEPAGE} if metadata.HOMEPAGE else {}),
         "licenses": metadata.LICENSES,
         "sources": [metadata.SOURCE],
         "contributors": metadata.CONTRIBUTORS,

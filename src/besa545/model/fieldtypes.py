@@ -25,6 +25,20 @@ PANDAS_DTYPES: dict[str, tuple[str, str]] = {
 # How a Frictionless type becomes a Croissant (schema.org) data type.
 CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float",
                    "boolean": "sc:Boolean", "date": "sc:Date"}
+# The type to give each column when reading a CSV with a reader that would otherwise guess
+# (and read a code such as 051 as the number 51): pandas ``read_csv(dtype=...)`` (dates
+# through ``parse_dates``), polars ``read_csv(schema_overrides=...)``, readr's compact
+# ``col_types`` letters and DuckDB ``read_csv(columns=...)``. The data dictionary prints
+# them per table and the consumer tests read the CSVs with exactly these.
+READER_TYPES: dict[str, dict[str, str]] = {
+    "pandas": {"string": "string", "integer": "Int64", "number": "Float64",
+               "boolean": "boolean", "date": "string"},
+    "polars": {"string": "String", "integer": "Int64", "number": "Float64",
+               "boolean": "Boolean", "date": "Date"},
+    "readr": {"string": "c", "integer": "i", "number": "d", "boolean": "l", "date": "D"},
+    "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
+               "boolean": "BOOLEAN", "date": "DATE"},
+}
 TRUE_VALUES = ("true",)
 FALSE_VALUES = ("false",)
 # Patterns that a CSV string must fully match to be a value of each Frictionless type.

@@ -22,7 +22,10 @@ KEYWORDS = [
     "North Korea", "China", "United States", "international relations", "foreign policy",
     "event data", "CAMEO", "quotations", "stance", "annotated text", "frictionless data",
 ]
-HOMEPAGE = "https://example.org/besa545"
+# The dataset's home page: the one place for it. None until the dataset is published
+# somewhere; every file that would carry it leaves the field out meanwhile (an invented URL
+# in a citation is a wrong fact). Set it, then run `besa545 build`.
+HOMEPAGE: str | None = None
 LICENSES = [
     {
         "name": "CC-BY-4.0",

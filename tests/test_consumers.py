@@ -1,0 +1,245 @@
+"""The consumer matrix: every table, read with each tool researchers use, gives the values
+``besa545.load`` gives, cell for cell: a CAMEO code ``051`` stays ``051``, a date is a
+date, an empty cell is null and nothing else is.
+
+The CSV readers that guess types are called with exactly the lines the data dictionary
+prints for each table (``docs/data-dictionary.md``, generated from the Table Schemas), so
+a wrong recipe fails here. Tools whose dependencies clash with ours (mlcroissant, Hugging
+Face ``datasets``) run in an environment of their own and print every table as JSON.
+Values are compared after one normalisation, :data:`NORMALISE` (text as text, integers as
+integers, numbers as floats, dates as ISO dates, missing as null), applied on both sides.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import venv
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import besa545
+from helpers import ROOT
+
+NORMALISE = '''
+import datetime, decimal, json, math, sys
+
+def normalise(value):
+    """One cell as plain JSON: what every consumer's value is compared as."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if str(value) in ("NaT", "<NA>"):
+        return None
+    if isinstance(value, bool):
+        return value
+    if hasattr(value, "isoformat"):  # a date, a datetime or a pandas Timestamp
+        return value.isoformat()[:10]
+    if hasattr(value, "item"):  # a numpy scalar
+        return normalise(value.item())
+    if isinstance(value, decimal.Decimal):  # frictionless reads numbers as decimals
+        return float(value)
+    if isinstance(value, int | float | str):
+        return value
+    return repr(value)  # anything else cannot equal a loaded value
+
+def rows(records):
+    return [{key: normalise(value) for key, value in record.items()} for record in records]
+'''
+namespace: dict[str, Any] = {}
+exec(NORMALISE, namespace)
+rows = namespace["rows"]
+
+
+def loaded(name: str) -> list[dict[str, object]]:
+    """The reference: every row of ``name`` as ``besa545.load`` gives it."""
+    return rows(besa545.load(name).astype(object).to_dict(orient="records"))
+
+
+def recipes(reader: str) -> dict[str, str]:
+    """Per table, the line of the data dictionary that reads its CSV with ``reader``."""
+    text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
+    start = {"pandas": "pd.read_csv(", "polars": "pl.read_csv(", "duckdb": "duckdb.sql(",
+             "readr": "readr::read_csv("}[reader]
+    found = {}
+    for section in re.split(r"^## ", text, flags=re.M)[1:]:
+        name = section.split("\n", 1)[0].strip()
+        (line,) = [line for line in section.splitlines() if line.startswith(start)]
+        found[name] = line
+    assert sorted(found) == besa545.tables()
+    return found
+
+
+def _in_the_package(function):  # the recipes name files relative to the package root
+    def run(*arguments: object) -> object:
+        import os
+
+        here = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            return function(*arguments)
+        finally:
+            os.chdir(here)
+    return run
+
+
+@_in_the_package
+def _pandas(name: str) -> list[dict[str, object]]:
+    import pandas as pd
+
+    frame = eval(recipes("pandas")[name], {"pd": pd})
+    return rows(frame.astype(object).to_dict(orient="records"))
+
+
+@_in_the_package
+def _polars_csv(name: str) -> list[dict[str, object]]:
+    import polars as pl
+
+    return rows(eval(recipes("polars")[name], {"pl": pl}).to_dicts())
+
+
+@_in_the_package
+def _duckdb_csv(name: str) -> list[dict[str, object]]:
+    import duckdb
+
+    relation = eval(recipes("duckdb")[name], {"duckdb": duckdb})
+    return rows(dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall())
+
+
+def _duckdb_parquet(name: str) -> list[dict[str, object]]:
+    import duckdb
+
+    relation = duckdb.sql(f"SELECT * FROM read_parquet('{ROOT}/data/parquet/{name}.parquet')")
+    return rows(dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall())
+
+
+def _polars_parquet(name: str) -> list[dict[str, object]]:
+    import polars as pl
+
+    return rows(pl.read_parquet(ROOT / "data" / "parquet" / f"{name}.parquet").to_dicts())
+
+
+def _pyarrow(name: str) -> list[dict[str, object]]:
+    import pyarrow.parquet as pq
+
+    return rows(pq.read_table(ROOT / "data" / "parquet" / f"{name}.parquet").to_pylist())
+
+
+def _frictionless(name: str) -> list[dict[str, object]]:
+    import frictionless
+
+    package = frictionless.Package(str(ROOT / "datapackage.json"))
+    return rows(package.get_resource(name).read_rows())
+
+
+READERS = {"pandas read_csv": _pandas, "polars read_csv": _polars_csv,
+           "polars read_parquet": _polars_parquet, "duckdb read_csv": _duckdb_csv,
+           "duckdb read_parquet": _duckdb_parquet, "pyarrow": _pyarrow,
+           "frictionless": _frictionless}
+
+
+@pytest.mark.parametrize("reader", READERS)
+@pytest.mark.parametrize("name", besa545.tables())
+def test_every_table_reads_the_same_in_each_python_reader(reader, name):
+    assert READERS[reader](name) == loaded(name)
+
+
+def test_the_comparison_would_see_a_leading_zero_lost():
+    """The failure this matrix exists for: a guessing reader turns 051 into 51."""
+    import pandas as pd
+
+    guessed = rows(pd.read_csv(ROOT / "data" / "cameo_codes.csv").astype(object).to_dict(
+        orient="records"))
+    assert guessed != loaded("cameo_codes")
+
+
+def _environment(tmp_path_factory: pytest.TempPathFactory, *packages: str) -> Path:
+    where = tmp_path_factory.mktemp(packages[0])
+    venv.create(where, with_pip=True)
+    subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                    *packages], check=True, capture_output=True)
+    return where / "bin" / "python"
+
+
+def _tables_printed_by(command: list[str], script: str) -> dict[str, list[dict[str, object]]]:
+    result = subprocess.run([*command, script], capture_output=True, text=True, cwd=ROOT,
+                            check=False)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout)
+
+
+def _assert_every_table_equal(read: dict[str, list[dict[str, object]]]) -> None:
+    assert sorted(read) == besa545.tables()
+    for name in besa545.tables():
+        assert read[name] == loaded(name), name
+
+
+@pytest.mark.slow
+def test_mlcroissant_reads_every_record_set_as_besa545_loads_it(tmp_path_factory):
+    python = _environment(tmp_path_factory, "mlcroissant")
+    _assert_every_table_equal(_tables_printed_by([str(python), "-c"], NORMALISE + '''
+import mlcroissant
+dataset = mlcroissant.Dataset(jsonld="croissant.json")
+tables = {}
+for record_set in dataset.metadata.record_sets:
+    records = dataset.records(record_set=record_set.name)
+    tables[record_set.name] = rows(
+        {key.split("/", 1)[-1]: value for key, value in record.items()} for record in records)
+json.dump(tables, sys.stdout)
+'''))
+
+
+@pytest.mark.slow
+def test_hugging_face_datasets_loads_each_table_as_a_config(tmp_path_factory):
+    python = _environment(tmp_path_factory, "datasets")
+    _assert_every_table_equal(_tables_printed_by([str(python), "-c"], NORMALISE + '''
+import os
+os.environ["HF_DATASETS_OFFLINE"] = "1"
+import datasets
+tables = {}
+for name in datasets.get_dataset_config_names("."):
+    tables[name] = rows(datasets.load_dataset(".", name, split="train"))
+json.dump(tables, sys.stdout)
+'''))
+
+
+@pytest.mark.slow
+def test_readr_reads_every_table_with_the_documented_col_types(tmp_path):
+    """R is not installed by ``make``: when ``Rscript`` is missing this test is skipped with
+    its reason, except under CI (``.ci/run`` installs R), where a missing R is a failure."""
+    import os
+
+    if shutil.which("Rscript") is None:
+        if os.environ.get("CI"):
+            pytest.fail("Rscript is missing; .ci/run installs r-base-core and r-cran-readr")
+        pytest.skip("Rscript is not installed (apt install r-base-core r-cran-readr)")
+    lines = [f'tables[["{name}"]] <- {line}' for name, line in recipes("readr").items()]
+    script = tmp_path / "read.R"
+    script.write_text("suppressMessages(library(readr))\ntables <- list()\n"
+                      + "\n".join(lines) + "\n"
+                      + 'for (name in names(tables)) {\n'
+                      + '  out <- file.path(commandArgs(TRUE)[1], paste0(name, ".csv"))\n'
+                      + '  readr::write_csv(tables[[name]], out, na = "\\\\N")\n}\n',
+                      encoding="utf-8")
+    subprocess.run(["Rscript", str(script), str(tmp_path)], cwd=ROOT, check=True,
+                   capture_output=True)
+    _assert_every_table_equal({name: _read_back(tmp_path / f"{name}.csv", name)
+                               for name in besa545.tables()})
+
+
+def _read_back(path: Path, name: str) -> list[dict[str, object]]:
+    """A table R wrote back, with R's types: numbers as R printed them, NULL as ``\\N``."""
+    import csv
+
+    schema = besa545.schema(name)
+    kinds = {field["name"]: field["type"] for field in schema["fields"]}
+    cast = {"integer": int, "number": float, "boolean": lambda text: text == "TRUE",
+            "date": str, "string": str}
+    with path.open(encoding="utf-8", newline="") as stream:
+        return [{column: None if value == "\\N" else cast[kinds[column]](value)
+                 for column, value in record.items()} for record in csv.DictReader(stream)]
