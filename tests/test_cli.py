@@ -236,3 +236,22 @@ def test_every_command_ends_quietly_with_141_on_a_closed_pipe(monkeypatch, capsy
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     assert main(arguments) == 141
     assert capsys.readouterr().err == ""
+
+
+def test_build_of_an_installed_package_is_refused_and_writes_nothing(monkeypatch, tmp_path):
+    """Run from a wheel, ``besa545 build`` would rebuild site-packages; it says where to
+    build instead. (The wheel test runs the same command in a real installation.)"""
+    from besa545 import cli
+    from helpers import copy_package, snapshot
+
+    installed = copy_package(tmp_path / "site-packages" / "besa545")
+    before = snapshot(installed)
+    monkeypatch.setattr(cli, "HERE", installed)
+    monkeypatch.setattr(cli, "package_path", lambda: installed)
+    result = invoke("build")
+    assert result.status == 2
+    assert result.stderr == (
+        f"Error: this besa545 is installed (its data is in {installed}), and an installed "
+        "package is not rebuilt in place; run `besa545 build` in a repository checkout, or "
+        "pass --root with one\n")
+    assert snapshot(installed) == before

@@ -58,3 +58,7 @@ def test_wheel_installed_in_a_fresh_environment_loads_every_table(wheel, tmp_pat
     validate = subprocess.run([str(environment / "bin" / "besa545"), "validate"],
                               capture_output=True, text=True, cwd=tmp_path, check=False)
     assert validate.returncode == 0, validate.stdout + validate.stderr
+    build = subprocess.run([str(environment / "bin" / "besa545"), "build"],
+                           capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert build.returncode == 2, build.stdout + build.stderr
+    assert "an installed package is not rebuilt in place" in build.stderr

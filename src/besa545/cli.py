@@ -17,7 +17,7 @@ from pathlib import Path
 
 from besa545.model import metadata
 from besa545.model.metadata import __version__
-from besa545.model.paths import package_path
+from besa545.model.paths import HERE, package_path
 from besa545.model.problems import ProblemsError, printable
 
 OK, PROBLEMS, USAGE = 0, 1, 2
@@ -113,6 +113,10 @@ def run_build(arguments: argparse.Namespace) -> int:
     from besa545.build.pipeline import build
 
     root = _existing_dir(arguments.root) if arguments.root else package_path()
+    if arguments.root is None and root == HERE:  # the data inside an installed wheel
+        raise UsageError(f"this besa545 is installed (its data is in {root}), and an installed "
+                         "package is not rebuilt in place; run `besa545 build` in a "
+                         "repository checkout, or pass --root with one")
     if not (root / "schemas").is_dir() or not (root / "data").is_dir():
         raise UsageError(f"{root} is not a besa545 package (it needs schemas/ and data/); "
                          "pass --root with a repository checkout")
