@@ -59,3 +59,22 @@ def test_show_unknown_paragraph_is_a_usage_error(argument):
 
 def test_show_needs_a_paragraph_or_all():
     assert invoke("show").status == 2
+
+
+def test_a_sentence_split_by_a_blank_line_is_shown_as_one_across_two_paragraphs():
+    """The paper has a blank line inside one sentence (¶ 10 to ¶ 11); show says so on both
+    sides, and marks the event whose evidence crosses the break. No other body paragraph
+    of the paper is flagged."""
+    ten = invoke("show", "10").stdout
+    eleven = invoke("show", "11").stdout
+    assert ("  (this block ends mid-sentence: the sentence continues in ¶ 11, after a blank "
+            "line the paper has inside it)") in ten.splitlines()
+    assert ("  (this block continues the sentence of ¶ 10, after a blank line the paper has "
+            "inside it)") in eleven.splitlines()
+    warships = [line for line in ten.splitlines() if "us-dispatches-warships" in line]
+    assert len(warships) == 1 and warships[0].endswith("[evidence continues in ¶ 11]")
+    warships = [line for line in eleven.splitlines() if "us-dispatches-warships" in line]
+    assert len(warships) == 1 and warships[0].endswith("[evidence begins in ¶ 10]")
+    everything = invoke("show", "--all").stdout
+    assert everything.count("mid-sentence") == 1
+    assert everything.count("continues the sentence") == 1

@@ -41,6 +41,7 @@ def render_one(paragraph: Any, tables: dict[str, pd.DataFrame]) -> str:
     lines = [f"¶ {paragraph.position}  {paragraph.paragraph_id}  ({paragraph.kind}, "
              f"characters {start}-{end})", "-" * WIDTH]
     lines += textwrap.wrap(paragraph.text, WIDTH) or [""]
+    lines += _sentence_notes(paragraph, tables["paragraphs"])
     sections = [
         ("actors", _actors(tables, paragraph.paragraph_id)),
         ("relations", _relations(tables, start, end)),
@@ -54,6 +55,42 @@ def render_one(paragraph: Any, tables: dict[str, pd.DataFrame]) -> str:
             lines.append(f"  {title}:")
             lines += [f"    - {entry}" for entry in entries]
     return "\n".join(lines)
+
+
+SENTENCE_ENDS = (".", "?", "!", "\u201d", '"', ":")
+
+
+def _sentence_notes(paragraph: Any, paragraphs: pd.DataFrame) -> list[str]:
+    """Say so when a block of the paper ends or starts in the middle of a sentence (the
+    paper as received has a blank line inside one sentence; the text keeps it)."""
+    notes: list[str] = []
+    if paragraph.kind != "body":  # titles, bylines and the like end without a full stop
+        return notes
+    body = paragraphs[paragraphs["kind"] == "body"]
+    following = body[body["position"] == paragraph.position + 1]
+    previous = body[body["position"] == paragraph.position - 1]
+    if len(following) and not paragraph.text.rstrip().endswith(SENTENCE_ENDS):
+        notes.append(f"  (this block ends mid-sentence: the sentence continues in "
+                     f"\u00b6 {paragraph.position + 1}, after a blank line the paper has "
+                     "inside it)")
+    if len(previous) and paragraph.text[:1].islower():
+        notes.append(f"  (this block continues the sentence of \u00b6 "
+                     f"{paragraph.position - 1}, after a blank line the paper has inside it)")
+    return notes
+
+
+def _crossing(tables: dict[str, pd.DataFrame], row: Any, start: int, end: int) -> str:
+    """`` [evidence continues in ¶ n]`` (or begins in) for a row whose span runs past the
+    paragraph shown; nothing for a row inside it."""
+    paragraphs = tables["paragraphs"]
+    notes = []
+    if row.char_start < start:
+        first = paragraphs[paragraphs["char_end"] > row.char_start]["position"].min()
+        notes.append(f"begins in \u00b6 {first}")
+    if row.char_end > end:
+        last = paragraphs[paragraphs["char_start"] < row.char_end]["position"].max()
+        notes.append(f"continues in \u00b6 {last}")
+    return f" [evidence {' and '.join(notes)}]" if notes else ""
 
 
 def _inside(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
@@ -76,6 +113,7 @@ def _relations(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[st
     return [f"{row.subject_actor_id} {row.relation} {row.object_actor_id}"
             + (f" ({row.role_text})" if isinstance(row.role_text, str) else "")
             + (" [former]" if row.is_former else "")
+            + _crossing(tables, row, start, end)
             for row in _inside(tables["actor_relations"], start, end).itertuples()]
 
 
@@ -88,7 +126,7 @@ def _events(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
         when = _date(row)
         cameo = f" cameo {row.cameo_code}" if isinstance(row.cameo_code, str) else ""
         entries.append(f"{row.event_id} [{row.event_type}, {row.status}{cameo}] {when}"
-                       f"{' | ' + roles if roles else ''}")
+                       f"{' | ' + roles if roles else ''}{_crossing(tables, row, start, end)}")
     return entries
 
 
@@ -110,17 +148,18 @@ def _quotations(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[s
         medium = f", {row.medium}" if isinstance(row.medium, str) else ""
         event = f" -> {row.event_id}" if isinstance(row.event_id, str) else ""
         entries.append(f"{row.quote_id} [{row.quote_kind}{medium}] {speaker}: "
-                       f"\"{row.text}\"{event}")
+                       f"\"{row.text}\"{event}{_crossing(tables, row, start, end)}")
     return entries
 
 
 def _links(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     return [f"{row.link_id}: [{row.anchor_text}] = {row.refers_to}"
             + (f" -> {row.event_id}" if isinstance(row.event_id, str) else "")
+            + _crossing(tables, row, start, end)
             for row in _inside(tables["links"], start, end).itertuples()]
 
 
 def _stances(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     return [f"{row.stance_id}: {row.holder_actor_id} {row.polarity} {row.topic_id} "
-            f"({row.attribution})"
+            f"({row.attribution}){_crossing(tables, row, start, end)}"
             for row in _inside(tables["stances"], start, end).itertuples()]
