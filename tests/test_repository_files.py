@@ -37,7 +37,8 @@ def test_figures_are_up_to_date_and_deterministic(tmp_path):
     for name in ("timeline.png", "network.png"):
         first = (tmp_path / "first" / name).read_bytes()
         assert first == (tmp_path / "second" / name).read_bytes(), f"{name} is not deterministic"
-        assert first == (ROOT / "docs" / "figures" / name).read_bytes(), f"{name} is stale"
+        assert first == (ROOT / "docs" / "figures" / name).read_bytes(), (
+            f"docs/figures/{name} is stale: run `make data` (or scripts/figures.py)")
         assert first.startswith(b"\x89PNG") and len(first) > 20_000
 
 
@@ -58,12 +59,12 @@ def test_readme_shows_figures_sql_and_the_two_commands():
 
 def test_no_invented_url_in_any_published_file():
     """No placeholder home page: a field with no true value is left out (tests may use
-    example.org as input, so they are not searched)."""
-    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
-                             check=True).stdout.split()
-    published = [path for path in tracked if not path.startswith("tests/")]
-    assert published
-    holding = [path for path in published if (ROOT / path).is_file() and any(
-        placeholder in (ROOT / path).read_bytes()
-        for placeholder in (b"example.org", b"example.com"))]
+    example.org as input, so they are not searched, nor are tool caches)."""
+    skipped = {".git", ".venv", "tests", "dist", "build", "__pycache__", ".pytest_cache",
+               ".mypy_cache", ".ruff_cache", ".hypothesis"}
+    published = [path for path in ROOT.rglob("*") if path.is_file() and not skipped & set(
+        path.relative_to(ROOT).parts) and not path.name.endswith(".egg-info")]
+    assert any(path.name == "CITATION.cff" for path in published)
+    holding = [str(path.relative_to(ROOT)) for path in published if any(
+        placeholder in path.read_bytes() for placeholder in (b"example.org", b"example.com"))]
     assert holding == []
