@@ -28,7 +28,24 @@ plt.rcParams.update({"font.size": 9, "svg.hashsalt": "besa545", "figure.dpi": 11
 
 
 def timeline(out: Path) -> Path:
-    """Dated events as intervals from date_start to date_end, coloured by event type."""
+    """Draw :func:`draw_timeline` into ``out/timeline.png``."""
+    return _save(draw_timeline(), out / "timeline.png")
+
+
+def network(out: Path) -> Path:
+    """Draw :func:`draw_network` into ``out/network.png``."""
+    return _save(draw_network(), out / "network.png")
+
+
+def _save(figure: plt.Figure, path: Path) -> Path:
+    figure.savefig(path, **SAVE)
+    plt.close(figure)
+    return path
+
+
+def draw_timeline() -> plt.Figure:
+    """Dated events as intervals from date_start to date_end, coloured by event type. The
+    axis ends with the last bar; labels run past it and the saved image widens for them."""
     events = besa545.load("events")
     published = besa545.load("documents")["publication_date"].iat[0]
     dated = events.dropna(subset=["date_start", "date_end"], how="all").copy()
@@ -48,12 +65,14 @@ def timeline(out: Path) -> Path:
                   hatch="//" if (open_start or open_end) else None, edgecolor="none")
         label = row.label + (" (no start in text)" if open_start else "") + (
             " (no end in text)" if open_end else "")
-        axes.text(row.end + pd.Timedelta(days=2), y, label, va="center", fontsize=8)
+        axes.text(row.end + pd.Timedelta(days=2), y, label, va="center", fontsize=8,
+                  clip_on=False)
     axes.axvline(published, color="black", linewidth=0.8, linestyle="--")
     axes.text(published, len(dated) + 0.9, " paper published", fontsize=8)
     axes.set_yticks([])
-    axes.set_xlim(earliest, dated["end"].max() + pd.Timedelta(days=150))
+    axes.set_xlim(earliest, dated["end"].max() + pd.Timedelta(days=10))
     axes.set_ylim(0.3, len(dated) + 1.4)
+    axes.xaxis.set_major_locator(matplotlib.dates.MonthLocator(interval=2))
     axes.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%b %Y"))
     axes.legend(handles=[plt.Rectangle((0, 0), 1, 1, color=colours[kind]) for kind in types],
                 labels=types, loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=6,
@@ -62,14 +81,12 @@ def timeline(out: Path) -> Path:
                    "the text allows (hatched: an open bound)", fontsize=9)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    path = out / "timeline.png"
-    figure.savefig(path, **SAVE)
-    plt.close(figure)
-    return path
+    return figure
 
 
-def network(out: Path) -> Path:
-    """Actors linked by stated relations and shared events, sized by their mentions."""
+def draw_network() -> plt.Figure:
+    """Actors linked by stated relations and shared events, sized by their mentions. The
+    legend sits below the drawing, so it covers no node; labels are never clipped."""
     actors = besa545.load("actors").set_index("actor_id")
     mentions = besa545.load("mentions")["actor_id"].value_counts()
     relations = besa545.load("actor_relations")
@@ -101,19 +118,17 @@ def network(out: Path) -> Path:
                             ax=axes, font_size=7, verticalalignment="top",
                             labels={node: actors.loc[node, "name"] for node in nodes},
                             bbox={"facecolor": "white", "edgecolor": "none", "alpha": 0.7,
-                                  "pad": 0.5})
+                                  "pad": 0.5}, clip_on=False)
     present = [kind for kind in types if kind in set(actors["actor_type"])]
     axes.legend(handles=[plt.Line2D([], [], marker="o", linestyle="", markersize=8,
                                     markerfacecolor=colours[kind], markeredgecolor="black")
-                         for kind in present], labels=present, loc="lower right", fontsize=8,
+                         for kind in present], labels=present, loc="upper center",
+                bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False,
                 title="actor_type (size: mentions)")
     axes.set_title("Actors of BESA Perspectives Paper 545: dashed, a relation the paper "
                    "states; solid, a shared event", fontsize=9)
     axes.axis("off")
-    path = out / "network.png"
-    figure.savefig(path, **SAVE)
-    plt.close(figure)
-    return path
+    return figure
 
 
 def component_layout(graph: nx.Graph, kinds: pd.Series,
