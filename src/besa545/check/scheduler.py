@@ -10,7 +10,8 @@ checks, the Parquet comparison), run on one background thread while this thread 
 the papers and derives the texts in Python. On the million-row benchmark
 (``docs/benchmarks.md``) the overlap makes a run about 1.2x faster than the serial twin on
 an idle machine (15.9x faster than ``frictionless validate``). Problems are sorted when
-reported, so which thread found one does not show: ``tests/test_scheduler.py`` holds the two modes to identical reports.
+reported, so which thread found one does not show: ``tests/test_scheduler.py`` holds the
+two modes to identical reports.
 
 Whatever happens inside a task, the run goes on: a task that raises becomes a
 ``validator-crash`` problem naming it, and the tasks that needed its value are skipped
