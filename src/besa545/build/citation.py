@@ -148,12 +148,13 @@ def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper)
     for resource in descriptor["resources"]:
         name = resource["name"]
         parquet = resource["parquet"]
-        for entry, what in ((resource, "CSV"), (parquet, "Parquet (typed; the fields are "
-                                                          "read from it)")):
+        for entry, what, encoding in (
+                (resource, "CSV", "text/csv"),
+                (parquet, "Parquet (typed; the fields are read from it)", CROISSANT_PARQUET)):
             files.append({
                 "@type": "cr:FileObject", "@id": entry["path"], "name": entry["path"],
                 "description": f"The {name} table as {what}.", "contentUrl": entry["path"],
-                "encodingFormat": entry["mediatype"],
+                "encodingFormat": encoding,
                 "sha256": entry["hash"].removeprefix("sha256:"),
             })
         references = {field: f"{key.resource or name}/{target}"
@@ -209,6 +210,9 @@ def dataset_card(descriptor: dict[str, Any]) -> str:
     return "\n".join([*lines, "---", ""])
 
 
+# The media type Croissant readers (mlcroissant) know Parquet by; the IANA type in
+# datapackage.json, application/vnd.apache.parquet, is not among them.
+CROISSANT_PARQUET = "application/x-parquet"
 # The JSON-LD context recommended by the Croissant 1.0 specification (its Appendix 1).
 CROISSANT_CONTEXT: dict[str, Any] = {
     "@language": "en",
