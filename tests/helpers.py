@@ -20,7 +20,7 @@ from typing import NamedTuple
 from besa545.build.pipeline import record_hashes
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGE_PARTS = ("datapackage.json", "schemas", "data", "sources")
+PACKAGE_PARTS = ("datapackage.json", "datapackage-parquet.json", "schemas", "data", "sources")
 
 
 def copy_package(destination: Path) -> Path:

@@ -137,10 +137,17 @@ def _frictionless(name: str) -> list[dict[str, object]]:
     return rows(package.get_resource(name).read_rows())
 
 
+def _frictionless_parquet(name: str) -> list[dict[str, object]]:
+    import frictionless
+
+    package = frictionless.Package(str(ROOT / "datapackage-parquet.json"))
+    return rows(package.get_resource(name).read_rows())
+
+
 READERS = {"pandas read_csv": _pandas, "polars read_csv": _polars_csv,
            "polars read_parquet": _polars_parquet, "duckdb read_csv": _duckdb_csv,
            "duckdb read_parquet": _duckdb_parquet, "pyarrow": _pyarrow,
-           "frictionless": _frictionless}
+           "frictionless": _frictionless, "frictionless parquet": _frictionless_parquet}
 
 
 @pytest.mark.parametrize("reader", READERS)

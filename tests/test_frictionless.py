@@ -24,6 +24,15 @@ def test_frictionless_validate_exits_zero():
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_the_parquet_copies_are_a_package_frictionless_validates():
+    """``datapackage-parquet.json``: the same tables, read from the typed Parquet copies."""
+    result = frictionless_validate(ROOT / "datapackage-parquet.json")
+    assert result.returncode == 0, result.stdout[-3000:]
+    parquet = json.loads((ROOT / "datapackage-parquet.json").read_text(encoding="utf-8"))
+    assert [resource["path"] for resource in parquet["resources"]] == [
+        resource["parquet"]["path"] for resource in DESCRIPTOR["resources"]]
+
+
 def test_frictionless_notices_a_broken_foreign_key(package_copy):
     path = package_copy / "data" / "authorships.csv"
     path.write_text(path.read_text(encoding="utf-8").replace(

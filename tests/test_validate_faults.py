@@ -92,6 +92,16 @@ case("descriptor-remote-profile", edit_descriptor(
     lambda d: resource(d, "topics").update(profile="http://203.0.113.1/profile.json")),
      lambda r: {("datapackage.json", None, "resources[13].profile", "descriptor-stale")},
      reseal_after=False)
+case("parquet-descriptor-edited", lambda r: (r / "datapackage-parquet.json").write_text(
+    (r / "datapackage-parquet.json").read_text(encoding="utf-8").replace(
+        "events.parquet", "events.csv"), encoding="utf-8"),
+     lambda r: {("datapackage-parquet.json", None, None, "descriptor-stale")},
+     reseal_after=False)
+case("parquet-descriptor-missing", lambda r: (r / "datapackage-parquet.json").unlink(),
+     lambda r: {("datapackage-parquet.json", None, None, "descriptor-stale")},
+     reseal_after=False)
+
+
 case("descriptor-is-a-symlink", lambda r: (
     (r.parent / "elsewhere.json").write_bytes((r / "datapackage.json").read_bytes()),
     (r / "datapackage.json").unlink(),

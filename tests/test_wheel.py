@@ -28,7 +28,8 @@ def test_wheel_contains_the_package_files_in_the_same_layout(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     expected = {f"besa545/{path.relative_to(ROOT)}" for part in ("schemas", "data", "sources")
                 for path in (ROOT / part).rglob("*") if path.is_file()}
-    expected |= {"besa545/datapackage.json", "besa545/py.typed", "besa545/__init__.py"}
+    expected |= {"besa545/datapackage.json", "besa545/datapackage-parquet.json",
+                 "besa545/py.typed", "besa545/__init__.py"}
     # the metadata that points into the data folder, beside it (croissant.json's paths and
     # the dataset card's configs are relative to the folder that holds them)
     expected |= {"besa545/croissant.json", "besa545/CITATION.cff", "besa545/README.md"}

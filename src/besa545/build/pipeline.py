@@ -12,11 +12,13 @@ from __future__ import annotations
 import errno
 import json
 import os
+from contextlib import suppress
 from pathlib import Path
 
-from besa545.build.render import render
+from besa545.build.render import descriptor_bytes, render
 from besa545.check.scheduler import check_package
 from besa545.derive import derive_offsets, derive_texts
+from besa545.derive.descriptor import parquet_descriptor
 from besa545.derive.documents import read_documents
 from besa545.model.csvfile import (
     StringTable,
@@ -26,7 +28,14 @@ from besa545.model.csvfile import (
 )
 from besa545.model.hashing import sha256
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
-from besa545.model.paths import DESCRIPTOR, JOURNAL, STAGED, csv_path, staged_leftovers
+from besa545.model.paths import (
+    DESCRIPTOR,
+    JOURNAL,
+    PARQUET_DESCRIPTOR,
+    STAGED,
+    csv_path,
+    staged_leftovers,
+)
 from besa545.model.problems import Problem, ProblemsError
 from besa545.model.schema import TableSchema, read_schema, table_names
 
@@ -102,7 +111,8 @@ def load_schemas(root: Path) -> tuple[dict[str, TableSchema], list[Problem]]:
 
 
 def record_hashes(root: Path) -> None:
-    """Record in ``datapackage.json`` the current size and hash of every file it lists.
+    """Record in ``datapackage.json`` the current size and hash of every file it lists (and
+    derive ``datapackage-parquet.json`` from it again).
 
     For tests and benchmarks that plant a fault in a file and want only the content to be
     wrong; the build itself records hashes of what it writes. A descriptor that cannot be
@@ -122,6 +132,8 @@ def record_hashes(root: Path) -> None:
                 data = file.read_bytes()
                 entry["bytes"], entry["hash"] = len(data), sha256(data)
     path.write_text(json.dumps(descriptor, indent=2), encoding="utf-8")
+    with suppress(KeyError, TypeError, AttributeError):  # a descriptor broken on purpose
+        (root / PARQUET_DESCRIPTOR).write_bytes(descriptor_bytes(parquet_descriptor(descriptor)))
 
 
 def write_atomically(root: Path, files: dict[str, bytes]) -> None:

@@ -11,11 +11,11 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from besa545.build.docs import GUIDE, README, refresh_block, render_docs
-from besa545.derive.descriptor import package_descriptor
+from besa545.derive.descriptor import package_descriptor, parquet_descriptor
 from besa545.model.csvfile import write_csv
 from besa545.model.hashing import sha256
 from besa545.model.package import Package
-from besa545.model.paths import DESCRIPTOR
+from besa545.model.paths import DESCRIPTOR, PARQUET_DESCRIPTOR
 from besa545.model.schema import TableSchema, coerce
 
 if TYPE_CHECKING:
@@ -38,10 +38,15 @@ def render(package: Package) -> dict[str, bytes]:
         files[f"data/parquet/{name}.parquet"] = parquet_bytes(typed, schema)
     descriptor = package_descriptor(package.schemas, lambda path: (len(files[path]),
                                                                    sha256(files[path])))
-    files[DESCRIPTOR] = (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
+    files[DESCRIPTOR] = descriptor_bytes(descriptor)
+    files[PARQUET_DESCRIPTOR] = descriptor_bytes(parquet_descriptor(descriptor))
     if (package.root / "pyproject.toml").is_file():  # a repository, not an installed package
         files.update(render_repository_files(package, descriptor))
     return files
+
+
+def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
+    return (json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dict[str, bytes]:

@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from besa545.derive.descriptor import package_descriptor
+from besa545.derive.descriptor import package_descriptor, parquet_descriptor
 from besa545.model.codes import RUN_BUILD
 from besa545.model.csvfile import check_bytes
 from besa545.model.hashing import file_sha256
@@ -20,6 +20,7 @@ from besa545.model.package import Package
 from besa545.model.paths import (
     DESCRIPTOR,
     JOURNAL,
+    PARQUET_DESCRIPTOR,
     csv_file,
     mapped,
     open_regular,
@@ -170,6 +171,36 @@ def check_descriptor_fresh(descriptor: dict[str, Any],
     problems += [_stale(f"table {name} has no resource", "resources")
                  for name in wanted if name not in seen]
     return problems
+
+
+def check_parquet_descriptor(root: Path, schemas: dict[str, TableSchema]) -> list[Problem]:
+    """``datapackage-parquet.json`` is what the build writes for these schemas (resources
+    of tables whose schema has problems of its own are not compared)."""
+    file = PARQUET_DESCRIPTOR
+    path = root / file
+    reason = why_not_readable(root, file)
+    if reason:
+        return [Problem(file, None, None, "path-unsafe", f"{file} {reason}")]
+    if not path.is_file():
+        return [Problem(file, None, None, "descriptor-stale", f"{file} does not exist")]
+    expected = parquet_descriptor(package_descriptor(schemas, lambda _: (None, None)))
+    try:
+        with open_regular(path, file) as handle:
+            data = handle.read(MAX_DESCRIPTOR_BYTES + 1)
+        stored = json.loads(data.decode("utf-8"))
+    except OSError as error:
+        return [unopenable(file, error)]
+    except (ValueError, RecursionError):
+        stored = None
+    if isinstance(stored, dict) and isinstance(stored.get("resources"), list):
+        stored["resources"] = [
+            resource for resource in stored["resources"] if not (
+                isinstance(resource, dict) and isinstance(resource.get("name"), str)
+                and TABLE_NAME.fullmatch(resource["name"]) and resource["name"] not in schemas)]
+    if stored != expected:
+        return [Problem(file, None, None, "descriptor-stale",
+                        f"{file} is not what the build writes")]
+    return []
 
 
 def _stale(message: str, column: str) -> Problem:

@@ -36,6 +36,7 @@ from besa545.check.files import (
     check_hashes,
     check_no_interrupted_build,
     check_parquet,
+    check_parquet_descriptor,
     hashes_of_unbuilt_csvs,
     list_tables,
     parquet_of_broken_csvs,
@@ -102,6 +103,7 @@ PLAN: tuple[Task, ...] = (
     step("tables", list_tables),
     step("schemas", read_schemas),
     check(check_descriptor_fresh),
+    check(check_parquet_descriptor),
     check(check_hashes),
     # tables that no text depends on: read and checked while the texts are derived
     step("early_tables", read_early_tables),

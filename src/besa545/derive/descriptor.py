@@ -1,4 +1,5 @@
-"""``datapackage.json``: what the build writes, and so what the validator expects.
+"""``datapackage.json`` (and ``datapackage-parquet.json``, derived from it): what the build
+writes, and so what the validator expects.
 
 The descriptor is generated, never edited: the reviewed metadata of
 :mod:`besa545.model.metadata`, then one resource per Table Schema, at the canonical
@@ -61,3 +62,22 @@ def package_descriptor(schemas: dict[str, TableSchema], sizes: Sizes) -> dict[st
         "keywords": metadata.KEYWORDS,
         "resources": resources,
     }
+
+
+def parquet_descriptor(descriptor: dict[str, Any]) -> dict[str, Any]:
+    """``datapackage-parquet.json``: the package of ``descriptor`` with each table's Parquet
+    copy as its resource (same name, Table Schema and metadata), so that a Frictionless
+    tool reads the typed files. Derived from ``datapackage.json`` alone. Without sizes and
+    hashes: frictionless does not measure a Parquet file, so it would report any recorded
+    ones as wrong (``datapackage.json`` records them, and the validator checks them)."""
+    resources = []
+    for resource in descriptor["resources"]:
+        parquet = resource["parquet"]
+        resources.append({
+            "name": resource["name"], "title": resource["title"],
+            "description": resource["description"], "path": parquet["path"],
+            "schema": resource["schema"], "format": parquet["format"],
+            "mediatype": parquet["mediatype"],
+        })
+    return {**{key: value for key, value in descriptor.items() if key != "resources"},
+            "resources": resources}
