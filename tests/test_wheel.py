@@ -16,12 +16,36 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> object:
+def dist(tmp_path_factory) -> object:
+    """``python -m build`` as a release runs it: the sdist, then the wheel built from it."""
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+    subprocess.run([sys.executable, "-m", "build", "--outdir", str(out), str(ROOT)],
                    check=True, capture_output=True)
-    (path,) = out.glob("besa545-*.whl")
+    return out
+
+
+@pytest.fixture(scope="module")
+def wheel(dist) -> object:
+    (path,) = dist.glob("besa545-*.whl")
     return path
+
+
+def test_sdist_and_wheel_pass_twine_check_strict(dist):
+    files = sorted(str(path) for path in dist.iterdir())
+    assert len(files) == 2
+    result = subprocess.run([sys.executable, "-m", "twine", "check", "--strict", *files],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_wheel_built_from_the_sdist_equals_the_one_built_from_the_tree(wheel, tmp_path):
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path),
+                    str(ROOT)], check=True, capture_output=True)
+    (direct,) = tmp_path.glob("besa545-*.whl")
+    via_sdist, from_tree = zipfile.ZipFile(wheel), zipfile.ZipFile(direct)
+    assert sorted(via_sdist.namelist()) == sorted(from_tree.namelist())
+    for name in via_sdist.namelist():
+        assert via_sdist.read(name) == from_tree.read(name), name
 
 
 def test_wheel_contains_the_package_files_in_the_same_layout(wheel):
