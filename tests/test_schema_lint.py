@@ -186,3 +186,31 @@ def test_an_unknown_table_is_a_key_error_naming_the_valid_tables():
     assert error.args == ("nope",)
     assert (error.name, error.valid[:2]) == ("nope", ["actor_relations", "actors"])
     assert str(error) == f"unknown table 'nope'; valid tables: {', '.join(error.valid)}"
+
+
+# --- the official Table Schema 2.0 profile -----------------------------------------------
+
+@pytest.mark.parametrize("change, column, message", [
+    (lambda d: d.update(missingValues="x"), None,
+     "breaks the Table Schema 2.0 profile at missingValues: \"'x' is not of type 'array'\""),
+    (lambda d: d["fields"][0].update(title=5), "a",
+     "breaks the Table Schema 2.0 profile at fields/0/title: \"5 is not of type 'string'\""),
+    (lambda d: d["fields"][0].update(format=123), "a",
+     "breaks the Table Schema 2.0 profile at fields/0/format: \"123 is not one of "
+     "['default', 'email', 'uri', 'binary', 'uuid']\""),
+])
+def test_a_schema_that_breaks_the_official_profile_is_refused(tmp_path, change, column,
+                                                              message):
+    """What the lint does not look at, the profile does: the validator and the build refuse
+    a schema the official JSON Schema refuses, at the field where it breaks."""
+    descriptor = {"fields": [field()], "primaryKey": ["a"]}
+    assert problems_of(tmp_path, descriptor) == []
+    change(descriptor)
+    assert problems_of(tmp_path, descriptor) == [(column, message, SCHEMA_INVALID_HINT)]
+
+
+def test_the_shipped_profile_is_the_vendored_official_one():
+    from besa545.model.schema import PROFILE_FILE
+
+    vendored = Path(__file__).parent / "reference" / "datapackage-profiles-2.0"
+    assert PROFILE_FILE.read_bytes() == (vendored / "tableschema.json").read_bytes()

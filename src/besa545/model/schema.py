@@ -23,7 +23,7 @@ from besa545.model.fieldtypes import (
     arrow_type,
 )
 from besa545.model.paths import read_regular, schema_dir, unopenable, why_not_readable
-from besa545.model.problems import Outcome, Problem
+from besa545.model.problems import Outcome, Problem, quote
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -163,9 +163,57 @@ def read_schema(root: Path, file: str, name: str) -> Outcome[TableSchema]:
         return Outcome(None, [Problem(file, None, None, "schema-invalid",
                                       f"the schema cannot be read: {error}",
                                       "restore it from the repository, or fix the JSON")])
+    faults = lint_schema(schema) or profile_faults(schema.descriptor)
     problems = [Problem(file, None, field, "schema-invalid", message)
-                for field, message in lint_schema(schema)]
+                for field, message in faults]
     return Outcome(None if problems else schema, problems)
+
+
+PROFILE_FILE = Path(__file__).resolve().parent / "profiles" / "tableschema.json"
+
+
+@cache
+def _profile_validator() -> Any:
+    """The official Table Schema 2.0 JSON Schema (draft-07), shipped with the package: a
+    copy of ``tests/reference/datapackage-profiles-2.0/tableschema.json`` (a test holds
+    them equal). It has no remote references, so checking against it reads nothing else."""
+    import jsonschema
+
+    return jsonschema.Draft7Validator(json.loads(PROFILE_FILE.read_text(encoding="utf-8")))
+
+
+def profile_faults(descriptor: dict[str, Any]) -> list[tuple[str | None, str]]:
+    """Where ``descriptor`` breaks the official Table Schema 2.0 profile: (field name or
+    None, message) for each fault. Run once :func:`lint_schema` finds nothing, so that a
+    fault it words better (a non-string example) is not reported twice."""
+    from jsonschema.exceptions import best_match
+
+    faults: list[tuple[str | None, str]] = []
+    for error in _profile_validator().iter_errors(descriptor):
+        detail = best_match(_branch_of_its_type(error.context)) if error.context else error
+        where = "/".join(map(str, detail.absolute_path)) or "the schema"
+        path = list(detail.absolute_path)
+        field = None
+        if len(path) > 1 and path[0] == "fields" and isinstance(path[1], int):
+            named = descriptor["fields"][path[1]]
+            field = named.get("name") if isinstance(named, dict) else None
+        faults.append((field if isinstance(field, str) else None,
+                       f"breaks the Table Schema 2.0 profile at {where}: "
+                       f"{quote(detail.message, 200)}"))
+    return sorted(faults, key=lambda fault: fault[1])
+
+
+def _branch_of_its_type(errors: list[Any]) -> list[Any]:
+    """Of the errors of a field against each branch of the profile's one-branch-per-type
+    choice, those of the branch for the field's own type (its ``type`` matched there);
+    all of them when no branch matched the type."""
+    branches: dict[Any, list[Any]] = {}
+    for error in errors:
+        branches.setdefault(error.schema_path[0] if error.schema_path else None,
+                            []).append(error)
+    typed = [found for found in branches.values()
+             if not any(list(error.relative_path) == ["type"] for error in found)]
+    return typed[0] if len(typed) == 1 else errors
 
 
 def parse_schema(name: str, descriptor: dict[str, Any]) -> TableSchema:
