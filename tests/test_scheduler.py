@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import _thread
 import dataclasses
+import signal
 import subprocess
 import sys
 import threading
@@ -110,7 +111,7 @@ def _blocking(task: plan.Task, release: threading.Event, started: threading.Even
 
     def wait_then_run(**inputs: object) -> object:
         started.set()
-        release.wait()
+        release.wait(timeout=600)  # a guard: the test sets it long before
         return run(**inputs)
 
     return dataclasses.replace(task, run=wait_then_run)
@@ -152,6 +153,10 @@ def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_pa
 
 def test_an_interrupt_returns_at_once_and_leaves_no_thread_that_holds_the_process(
         monkeypatch):
+    # Ctrl-C as a terminal delivers it, even where this process was started with SIGINT
+    # ignored (a background job of a shell), in which case interrupt_main does nothing
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    monkeypatch.setattr(scheduler, "WAIT", 0.05)
     release, started = threading.Event(), threading.Event()
     tasks = tuple(_blocking(task, release, started) if task.name == "early_columns" else task
                   for task in plan.PLAN)
@@ -166,6 +171,7 @@ def test_an_interrupt_returns_at_once_and_leaves_no_thread_that_holds_the_proces
         assert ours and all(thread.daemon for thread in ours)  # ... on daemon threads
     finally:
         release.set()
+        signal.signal(signal.SIGINT, previous)
 
 
 def test_an_interrupted_validate_command_exits_130_without_waiting(tmp_path):
@@ -173,6 +179,7 @@ def test_an_interrupted_validate_command_exits_130_without_waiting(tmp_path):
     script = tmp_path / "interrupted.py"
     script.write_text(
         "import dataclasses, os, signal, threading, sys\n"
+        "signal.signal(signal.SIGINT, signal.default_int_handler)  # even if started ignored\n"
         "from besa545.check import plan, scheduler\n"
         "from besa545.cli import main\n"
         "never = threading.Event()\n"
