@@ -40,7 +40,7 @@ def test_help_lists_the_commands_and_is_a_usage_status():
 
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("build", "validate", "info", "show", "cite"):
+    for command in ("build", "validate", "info", "show", "cite", "score"):
         assert f"besa545 {command}" in readme, command
 
 

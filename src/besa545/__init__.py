@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from besa545.model.problems import Report
 
 __all__ = [
-    "__version__", "connect", "load", "load_all", "package_path", "schema", "tables", "text",
-    "validate",
+    "__version__", "connect", "load", "load_all", "package_path", "schema", "score", "tables",
+    "text", "validate",
 ]
 
 DEFAULT_DOCUMENT = "besa-pp-545"
@@ -96,3 +96,12 @@ def validate(path: str | Path | None = None, *, spec: bool = True, workers: int 
     from besa545.check.scheduler import validate as run
 
     return run(path, spec=spec, workers=workers, time_budget=time_budget)
+
+
+def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, Any]:
+    """Score a directory of prediction CSVs against the dataset (``docs/benchmark.md``);
+    see :func:`besa545.use.score.score`. Raises ``ScoreError`` (a ``ValueError`` naming
+    the file and line) for a prediction that cannot be read."""
+    from besa545.use.score import score as run
+
+    return run(predictions, gold)

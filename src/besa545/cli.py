@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import os
 import sys
 from pathlib import Path
@@ -99,6 +100,16 @@ def make_parser() -> argparse.ArgumentParser:
                       help="apa (default), bibtex, or cff (CITATION.cff)")
     cite.set_defaults(run=run_cite)
 
+    score = commands.add_parser("score", help="score an extraction tool's output against "
+                                "the dataset", description="Precision, recall and F1 per "
+                                "task of a directory of prediction CSVs (docs/benchmark.md).")
+    score.add_argument("predictions", type=Path, help="directory of prediction CSV files")
+    score.add_argument("--gold", type=Path, default=None,
+                       help="package to score against (default: this package)")
+    score.add_argument("--format", choices=("text", "json"), default="text",
+                       help="text (default) or json")
+    score.set_defaults(run=run_score)
+
     show = commands.add_parser("show", help="a paragraph with every annotation inside it",
                                description="Print paragraphs of the paper with the actors, "
                                "events, quotations, links and stances annotated in them.")
@@ -179,6 +190,17 @@ def count_rows(path: Path) -> int:
         return 0
     with path.open(encoding="utf-8", newline="") as stream:
         return max(sum(1 for _ in csv.reader(stream)) - 1, 0)
+
+
+def run_score(arguments: argparse.Namespace) -> int:
+    from besa545.use.score import ScoreError, as_text, score
+
+    try:
+        result = score(arguments.predictions, arguments.gold)
+    except ScoreError as error:
+        raise UsageError(f"{error} (see docs/benchmark.md for the prediction format)") from None
+    print(json.dumps(result, indent=2) if arguments.format == "json" else as_text(result))
+    return OK
 
 
 def run_show(arguments: argparse.Namespace) -> int:
