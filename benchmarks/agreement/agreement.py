@@ -1,0 +1,116 @@
+"""How far two independent readings of the paper agree: the second reading
+(``benchmarks/agreement/second-reading/``, made from the paper, the annotation guide and
+the schemas only; see its NOTE.md) scored against the dataset with ``besa545 score``, and
+Cohen's kappa for the categorical fields on the items both readings have.
+
+    .venv/bin/python benchmarks/agreement/agreement.py            # print the figures
+    .venv/bin/python benchmarks/agreement/agreement.py --write    # refresh the docs
+
+The figures are written between markers into ``docs/benchmark.md`` and ``README.md``;
+``tests/test_agreement.py`` fails when they are stale. They are measured before any
+disagreement was adjudicated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import besa545
+from besa545.model.paths import package_path
+from besa545.use.score import TASKS, _actors, _match_spans, _read, _resolver, _spans
+
+ROOT = Path(__file__).resolve().parents[2]
+READING = ROOT / "benchmarks" / "agreement" / "second-reading"
+BEGIN = "<!-- BEGIN GENERATED: agreement (run benchmarks/agreement/agreement.py --write) -->"
+END = "<!-- END GENERATED: agreement -->"
+DOCUMENTS = (ROOT / "docs" / "benchmark.md", ROOT / "README.md")
+
+
+def kappa(pairs: list[tuple[Any, Any]]) -> float | None:
+    """Cohen's kappa of two label sequences given as pairs; None without pairs, 1.0 when
+    both readings use one and the same label throughout."""
+    if not pairs:
+        return None
+    agreed = sum(left == right for left, right in pairs) / len(pairs)
+    first, second = Counter(left for left, _ in pairs), Counter(right for _, right in pairs)
+    chance = sum(first[label] * second[label] for label in first) / len(pairs) ** 2
+    return 1.0 if chance == 1 else (agreed - chance) / (1 - chance)
+
+
+def _table(name: str, root: Path, resolve: Any) -> list[dict[str, Any]]:
+    columns = next(files[name] for files in TASKS.values() if name in files)
+    return _actors(_read(root / f"{name}.csv", f"{name}.csv", columns), resolve)
+
+
+def kappas() -> dict[str, tuple[float | None, int]]:
+    """Kappa and the number of matched items, per categorical field."""
+    gold = package_path() / "data"
+    resolve = _resolver(_read(gold / "actors.csv", "actors.csv", ("actor_id", "name")),
+                        _read(gold / "aliases.csv", "aliases.csv", ("actor_id", "alias")))
+    found: dict[str, tuple[float | None, int]] = {}
+    for table, field in (("quotations", "quote_kind"), ("events", "event_type"),
+                         ("events", "status")):
+        mine, theirs = _table(table, READING, resolve), _table(table, gold, resolve)
+        pairs = _match_spans(_spans(mine, None), _spans(theirs, None), strict=False)
+        labels = [(mine[left][field], theirs[right][field]) for left, right in pairs]
+        found[f"{table}.{field}"] = (kappa(labels), len(labels))
+    mine, theirs = _table("stances", READING, resolve), _table("stances", gold, resolve)
+    by_pair = {(row["holder_actor_id"], row["topic_id"]): row["polarity"] for row in theirs}
+    labels = [(row["polarity"], by_pair[(row["holder_actor_id"], row["topic_id"])])
+              for row in mine if (row["holder_actor_id"], row["topic_id"]) in by_pair]
+    found["stances.polarity"] = (kappa(labels), len(labels))
+    events_mine, events_theirs = _table("events", READING, resolve), _table("events", gold,
+                                                                             resolve)
+    pairs = _match_spans(_spans(events_mine, None), _spans(events_theirs, None), strict=False)
+    to_gold = {events_mine[left]["event_id"]: events_theirs[right]["event_id"]
+               for left, right in pairs}
+    roles = {(row["event_id"], row["actor_id"]): row["role"]
+             for row in _table("event_participants", gold, resolve)}
+    labels = [(row["role"], roles[(to_gold[row["event_id"]], row["actor_id"])])
+              for row in _table("event_participants", READING, resolve)
+              if (to_gold.get(row["event_id"]), row["actor_id"]) in roles]
+    found["event_participants.role"] = (kappa(labels), len(labels))
+    return found
+
+
+def block() -> str:
+    tasks = besa545.score(READING)["tasks"]
+    lines = [BEGIN, "", "| task | measure | F1 | precision | recall |", "|---|---|---|---|---|"]
+    for task, measures in tasks.items():
+        for measure, value in measures.items():
+            if "f1" in value:
+                lines.append(f"| {task} | {measure} | {value['f1']:.3f} | "
+                             f"{value['precision']:.3f} | {value['recall']:.3f} |")
+    lines += ["", "| field (on items both readings have) | Cohen's kappa | items |",
+              "|---|---|---|"]
+    for field, (value, count) in kappas().items():
+        shown = "-" if value is None else f"{value:.3f}"
+        lines.append(f"| `{field}` | {shown} | {count} |")
+    lines += ["", END]
+    return "\n".join(lines)
+
+
+def refreshed(document: str, generated: str) -> str:
+    start, end = document.index(BEGIN), document.index(END) + len(END)
+    return document[:start] + generated + document[end:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--write", action="store_true", help="refresh the docs")
+    generated = block()
+    if parser.parse_args().write:
+        for path in DOCUMENTS:
+            path.write_text(refreshed(path.read_text(encoding="utf-8"), generated),
+                            encoding="utf-8")
+    else:
+        print(generated)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
