@@ -142,3 +142,15 @@ def test_the_command_prints_a_table_or_json():
     assert text.stdout.splitlines()[0].split()[:5] == ["task", "measure", "P", "R", "F1"]
     as_json = json.loads(invoke("score", str(ROOT / "data"), "--format", "json").stdout)
     assert as_json == score(ROOT / "data")
+
+
+def test_a_short_span_inside_a_long_one_pairs_with_its_own_match():
+    """Lenient matching takes the pairs that cover each other best first: a predicted
+    event whose span is exactly a short gold event's pairs with it, not with the long gold
+    event whose evidence contains it (which overlaps it as much)."""
+    from besa545.use.score import _match_spans
+
+    gold = [(0, 100, None), (50, 70, None)]
+    assert _match_spans([(50, 70, None)], gold, strict=False) == [(0, 1)]
+    assert _match_spans([(0, 90, None), (50, 70, None)], gold, strict=False) == [
+        (0, 0), (1, 1)]

@@ -10,8 +10,8 @@ Offsets are into the plain text (``besa545.text()``). An actor is named by its
 count once. The dataset's own ``data/`` directory is a prediction that scores 1.0.
 
 Spans are matched one to one: strictly when start and end are equal, leniently when they
-overlap (pairs taken in order of the longest overlap). The format and the measures are
-documented in ``docs/benchmark.md``.
+overlap (the pairs that cover each other best taken first: overlap over union). The
+format and the measures are documented in ``docs/benchmark.md``.
 """
 
 from __future__ import annotations
@@ -186,8 +186,9 @@ def _unique(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
 def _match_spans(predicted: list[tuple[int, int, Any]], gold: list[tuple[int, int, Any]],
                  strict: bool) -> list[tuple[int, int]]:
     """One-to-one pairs (index in predicted, index in gold) of spans with equal keys that
-    are equal (strict) or overlap (lenient, the longest overlaps first). Candidates come
-    from a sweep over spans sorted by start, not from all pairs."""
+    are equal (strict) or overlap (lenient: the pairs that cover each other best first,
+    by overlap over union, then by overlap). Candidates come from a sweep over spans
+    sorted by start, not from all pairs."""
     if strict:
         waiting: dict[tuple[int, int, Any], list[int]] = {}
         for index, item in enumerate(gold):
@@ -198,6 +199,7 @@ def _match_spans(predicted: list[tuple[int, int, Any]], gold: list[tuple[int, in
                      enumerate(predicted)] + [(start, 1, index, end, key) for index,
                      (start, end, key) in enumerate(gold)])
     open_spans: list[list[tuple[int, int, Any]]] = [[], []]  # (end, index, key) per side
+    starts = ([start for start, _, _ in predicted], [start for start, _, _ in gold])
     candidates = []
     for start, side, index, end, key in events:
         other = open_spans[1 - side]
@@ -205,11 +207,13 @@ def _match_spans(predicted: list[tuple[int, int, Any]], gold: list[tuple[int, in
         for other_end, other_index, other_key in other:
             if other_key == key:
                 overlap = min(end, other_end) - start
+                other_start = starts[1 - side][other_index]
+                union = max(end, other_end) - min(start, other_start)
                 pair = (index, other_index) if side == 0 else (other_index, index)
-                candidates.append((-overlap, pair))
+                candidates.append((-overlap / union, -overlap, pair))
         open_spans[side].append((end, index, key))
     used_predicted, used_gold, pairs = set(), set(), []
-    for _, (left, right) in sorted(candidates):
+    for _, _, (left, right) in sorted(candidates):
         if left not in used_predicted and right not in used_gold:
             used_predicted.add(left)
             used_gold.add(right)
