@@ -169,3 +169,25 @@ def inject(tmp_path: Path, edit: Callable[[Path], object], reseal_after: bool,
     if reseal_after:
         reseal(root)
     return root, wanted
+
+
+TOOLS = ROOT / ".venv" / "tools"  # inside .venv: ignored by git, gone with `make clean-venv`
+
+
+def tool_environment(*packages: str) -> Path:
+    """The ``bin`` folder of a virtual environment with ``packages`` installed, for a tool
+    whose dependencies clash with ours. It is kept across test runs under
+    ``.venv/tools/`` (its name carries a hash of the packages and the Python version, so a
+    changed request gets a new one) and rebuilt when a previous build did not finish."""
+    import hashlib
+    import venv
+
+    key = hashlib.sha256(" ".join((*packages, sys.version)).encode()).hexdigest()[:12]
+    where = TOOLS / f"{packages[0].split('[')[0]}-{key}"
+    if not (where / ".complete").is_file():
+        shutil.rmtree(where, ignore_errors=True)
+        venv.create(where, with_pip=True)
+        subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                        *packages], check=True, capture_output=True)
+        (where / ".complete").write_text(" ".join(packages) + "\n", encoding="utf-8")
+    return where / "bin"

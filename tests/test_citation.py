@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import subprocess
-import venv
-from pathlib import Path
 
 import pytest
 import yaml
 
 import besa545
 from besa545.model import metadata
-from helpers import ROOT, invoke
+from helpers import ROOT, invoke, tool_environment
 
 DESCRIPTOR = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
 CFF = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
@@ -91,18 +89,9 @@ def test_cite_prints_the_dataset_and_the_paper(fmt):
         assert "Tzogopoulos, G. N. (2017, July 30). Sino-American Disagreements" in text
 
 
-def _tool_environment(tmp_path_factory, package: str) -> Path:
-    """A separate environment for a validator whose dependencies clash with ours."""
-    where = tmp_path_factory.mktemp(package)
-    venv.create(where, with_pip=True)
-    subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet", package],
-                   check=True, capture_output=True)
-    return where / "bin"
-
-
 @pytest.mark.slow
 def test_citation_cff_passes_cffconvert(tmp_path_factory):
-    tools = _tool_environment(tmp_path_factory, "cffconvert")
+    tools = tool_environment("cffconvert")
     result = subprocess.run([str(tools / "cffconvert"), "--validate", "-i",
                              str(ROOT / "CITATION.cff")], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -111,7 +100,7 @@ def test_citation_cff_passes_cffconvert(tmp_path_factory):
 
 @pytest.mark.slow
 def test_croissant_passes_mlcroissant_and_a_broken_one_fails(tmp_path_factory, tmp_path):
-    tools = _tool_environment(tmp_path_factory, "mlcroissant")
+    tools = tool_environment("mlcroissant[parquet]")
     good = subprocess.run([str(tools / "mlcroissant"), "validate", "--jsonld",
                            str(ROOT / "croissant.json")], capture_output=True, text=True)
     assert good.returncode == 0, good.stderr[-2000:]

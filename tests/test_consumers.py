@@ -16,14 +16,13 @@ import json
 import re
 import shutil
 import subprocess
-import venv
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 import besa545
-from helpers import ROOT
+from helpers import ROOT, tool_environment
 
 NORMALISE = '''
 import datetime, decimal, json, math, sys
@@ -165,14 +164,6 @@ def test_the_comparison_would_see_a_leading_zero_lost():
     assert guessed != loaded("cameo_codes")
 
 
-def _environment(tmp_path_factory: pytest.TempPathFactory, *packages: str) -> Path:
-    where = tmp_path_factory.mktemp(packages[0])
-    venv.create(where, with_pip=True)
-    subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                    *packages], check=True, capture_output=True)
-    return where / "bin" / "python"
-
-
 def _tables_printed_by(command: list[str], script: str) -> dict[str, list[dict[str, object]]]:
     result = subprocess.run([*command, script], capture_output=True, text=True, cwd=ROOT,
                             check=False)
@@ -188,7 +179,7 @@ def _assert_every_table_equal(read: dict[str, list[dict[str, object]]]) -> None:
 
 @pytest.mark.slow
 def test_mlcroissant_reads_every_record_set_as_besa545_loads_it(tmp_path_factory):
-    python = _environment(tmp_path_factory, "mlcroissant[parquet]")
+    python = tool_environment("mlcroissant[parquet]") / "python"
     _assert_every_table_equal(_tables_printed_by([str(python), "-c"], NORMALISE + '''
 import mlcroissant
 tables = {}
@@ -204,7 +195,7 @@ json.dump(tables, sys.stdout)
 
 @pytest.mark.slow
 def test_hugging_face_datasets_loads_each_table_as_a_config(tmp_path_factory):
-    python = _environment(tmp_path_factory, "datasets")
+    python = tool_environment("datasets") / "python"
     _assert_every_table_equal(_tables_printed_by([str(python), "-c"], NORMALISE + '''
 import os
 os.environ["HF_DATASETS_OFFLINE"] = "1"
