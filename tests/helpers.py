@@ -191,3 +191,19 @@ def tool_environment(*packages: str) -> Path:
                         *packages], check=True, capture_output=True)
         (where / ".complete").write_text(" ".join(packages) + "\n", encoding="utf-8")
     return where / "bin"
+
+
+# What is not part of the repository in a working folder: tool caches and environments
+# anywhere, and build output at the top (as .gitignore says).
+NOT_THE_REPOSITORY = {".git", ".venv", "__pycache__", ".pytest_cache", ".mypy_cache",
+                      ".ruff_cache", ".hypothesis"}
+BUILD_OUTPUT = {"dist", "build"}
+
+
+def repository_files(root: Path = ROOT) -> list[Path]:
+    """Every file of the repository at ``root``, found without git (a copy made by
+    ``git archive`` or an unpacked sdist has no ``.git``)."""
+    return sorted(path for path in root.rglob("*") if path.is_file()
+                  and not NOT_THE_REPOSITORY & set(path.relative_to(root).parts)
+                  and path.relative_to(root).parts[0] not in BUILD_OUTPUT
+                  and not any(part.endswith(".egg-info") for part in path.parts))

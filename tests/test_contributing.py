@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import ROOT
+from helpers import ROOT, repository_files
 
 pytestmark = pytest.mark.slow
 
@@ -48,14 +48,12 @@ def _blocks(section: str, language: str) -> list[str]:
 
 
 def _copy(tmp_path: Path) -> Path:
-    """The repository's tracked files as they are now, in a folder of another name."""
-    tracked = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True,
-                             check=True).stdout.decode().split("\0")
+    """The repository's files as they are now, in a folder of another name."""
     repository = tmp_path / "my-clone"
-    for name in filter(None, tracked):
-        if (ROOT / name).is_file():
-            (repository / name).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(ROOT / name, repository / name)
+    for path in repository_files():
+        target = repository / path.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path, target)
     return repository
 
 

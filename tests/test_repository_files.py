@@ -11,7 +11,7 @@ import pytest
 
 from besa545.build.pipeline import compute
 from besa545.build.render import render, render_repository_files
-from helpers import ROOT
+from helpers import ROOT, repository_files
 
 
 @pytest.fixture(scope="module")
@@ -59,11 +59,9 @@ def test_readme_shows_figures_sql_and_the_two_commands():
 
 def test_no_invented_url_in_any_published_file():
     """No placeholder home page: a field with no true value is left out (tests may use
-    example.org as input, so they are not searched, nor are tool caches)."""
-    skipped = {".git", ".venv", "tests", "dist", "build", "__pycache__", ".pytest_cache",
-               ".mypy_cache", ".ruff_cache", ".hypothesis"}
-    published = [path for path in ROOT.rglob("*") if path.is_file() and not skipped & set(
-        path.relative_to(ROOT).parts) and not path.name.endswith(".egg-info")]
+    example.org as input, so they are not searched)."""
+    published = [path for path in repository_files() if "tests" not in
+                 path.relative_to(ROOT).parts]
     assert any(path.name == "CITATION.cff" for path in published)
     holding = [str(path.relative_to(ROOT)) for path in published if any(
         placeholder in path.read_bytes() for placeholder in (b"example.org", b"example.com"))]
