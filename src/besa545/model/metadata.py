@@ -24,7 +24,8 @@ KEYWORDS = [
 ]
 # The dataset's home page: the one place for it. None until the dataset is published
 # somewhere; every file that would carry it leaves the field out meanwhile (an invented URL
-# in a citation is a wrong fact). Set it, then run `besa545 build`.
+# in a citation is a wrong fact). Set it, add it to [project.urls] in pyproject.toml (which
+# cannot read it from here), then run `besa545 build`.
 HOMEPAGE: str | None = None
 LICENSES = [
     {
