@@ -92,6 +92,9 @@ case("descriptor-remote-profile", edit_descriptor(
     lambda d: resource(d, "topics").update(profile="http://203.0.113.1/profile.json")),
      lambda r: {("datapackage.json", None, "resources[13].profile", "descriptor-stale")},
      reseal_after=False)
+case("descriptor-not-utf8", lambda r: (r / "datapackage.json").write_bytes(
+    (r / "datapackage.json").read_bytes().replace(b'"title": "BESA', b'"title": "\xffBESA', 1)),
+     lambda r: {("datapackage.json", 4, None, "file-encoding")}, reseal_after=False)
 case("parquet-descriptor-edited", lambda r: (r / "datapackage-parquet.json").write_text(
     (r / "datapackage-parquet.json").read_text(encoding="utf-8").replace(
         "events.parquet", "events.csv"), encoding="utf-8"),
