@@ -339,3 +339,22 @@ def test_a_file_that_cannot_be_opened_is_a_problem_at_that_file(tmp_path, monkey
                 "make the file readable (check its permissions), or restore it from the "
                 "repository")]
     assert "enum" in report.codes()  # another table's problem is still found
+
+
+def test_the_spec_layer_reads_the_bytes_the_validator_read_and_locates_its_findings(
+        tmp_path):
+    """frictionless is handed each CSV's bytes, not a path to open, and what it finds is
+    reported at the CSV (here a foreign key only it is asked about, the layer being
+    called directly)."""
+    import besa545
+    from besa545.check.reading import read_schemas
+    from besa545.check.spec import check_spec
+
+    root = copy_package(tmp_path / "package")
+    path = root / "data" / "authorships.csv"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        ",george-n-tzogopoulos,", ",nobody-at-all,"), encoding="utf-8")
+    reseal(root)
+    schemas = read_schemas(root, besa545.tables()).value
+    found = {(p.file, p.line, p.code) for p in check_spec(root, schemas)}
+    assert found == {("data/authorships.csv", 2, "spec-foreign-key")}

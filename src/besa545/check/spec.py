@@ -2,10 +2,11 @@
 
 It is the slowest layer, so the validator runs it last and only on a package with no
 other problem, which means its descriptor is exactly what the build writes. frictionless
-is given that descriptor with each Table Schema inlined and its ``pattern`` constraints
-left out: frictionless runs patterns with Python's backtracking ``re``, where a pattern
-that the linear-time engine of the tables layer checks in microseconds can take hours
-(``(?:(a|aa)*c|.*)`` on 48 ``a``). Patterns are checked there, not here.
+is given that descriptor's resources with each CSV's bytes and Table Schema in memory,
+the schema's ``pattern`` constraints left out: frictionless runs patterns with Python's
+backtracking ``re``, where a pattern that the linear-time engine of the tables layer
+checks in microseconds can take hours (``(?:(a|aa)*c|.*)`` on 48 ``a``). Patterns are
+checked there, not here.
 """
 
 from __future__ import annotations
@@ -21,18 +22,33 @@ from besa545.model.schema import TableSchema
 
 
 def check_spec(root: Path, schemas: dict[str, TableSchema]) -> list[Problem]:
-    """``frictionless validate`` of the package, patterns left to the tables layer."""
+    """``frictionless validate`` of the package, patterns left to the tables layer.
+
+    frictionless is handed the bytes of each CSV, read here the way every other layer reads
+    (:func:`~besa545.model.paths.read_regular`: a regular file inside the package, opened
+    without following a link), never a path: so it opens no file itself, and checks the
+    very bytes the other layers checked. Sizes, hashes and foreign keys are checked on
+    those bytes as on the files.
+    """
     import frictionless
 
     descriptor = json.loads(read_regular(root / DESCRIPTOR, DESCRIPTOR).decode("utf-8"))
+    resources = []
     for resource in descriptor["resources"]:
-        resource["schema"] = without_patterns(schemas[resource["name"]].descriptor)
-    report = frictionless.Package(descriptor, basepath=str(root)).validate()
+        file = resource["path"]
+        resources.append(frictionless.Resource(
+            data=read_regular(root / file, file), name=resource["name"],
+            format=resource["format"], encoding=resource["encoding"],
+            schema=frictionless.Schema.from_descriptor(
+                without_patterns(schemas[resource["name"]].descriptor)),
+            hash=resource["hash"], bytes=resource["bytes"]))
+    report = frictionless.Package(resources=resources).validate()
+    files = {resource["name"]: resource["path"] for resource in descriptor["resources"]}
     problems = []
     for task in report.tasks:
         for error in task.errors:
             problems.append(Problem(
-                task.place or DESCRIPTOR, getattr(error, "row_number", None),
+                files.get(str(task.name), DESCRIPTOR), getattr(error, "row_number", None),
                 getattr(error, "field_name", None), f"spec-{error.type}", error.message))
     for error in report.errors:
         problems.append(Problem(DESCRIPTOR, None, None, f"spec-{error.type}",
