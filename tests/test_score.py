@@ -154,3 +154,10 @@ def test_a_short_span_inside_a_long_one_pairs_with_its_own_match():
     assert _match_spans([(50, 70, None)], gold, strict=False) == [(0, 1)]
     assert _match_spans([(0, 90, None), (50, 70, None)], gold, strict=False) == [
         (0, 0), (1, 1)]
+
+
+def test_participants_without_events_are_a_located_usage_error(tmp_path):
+    folder = _prediction(tmp_path, ("event_participants",))
+    with pytest.raises(ScoreError) as caught:
+        score(folder)
+    assert str(caught.value) == "event_participants.csv: needs events.csv beside it"

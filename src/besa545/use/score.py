@@ -79,6 +79,9 @@ def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
         present = [name for name in files if (predicted_root / f"{name}.csv").exists()]
         if not present:
             continue
+        first = next(iter(files))
+        if first not in present:  # e.g. event_participants.csv without events.csv
+            raise ScoreError(f"{present[0]}.csv", None, f"needs {first}.csv beside it")
         predicted = {name: _read(predicted_root / f"{name}.csv", f"{name}.csv", columns,
                                  text_length) for name, columns in files.items()
                      if name in present}
