@@ -14,6 +14,7 @@ import socket
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from besa545.check.scheduler import validate
@@ -178,22 +179,28 @@ def test_the_ci_workflow_runs_untrusted_pull_requests_with_least_privilege():
             assert 0 < job["timeout-minutes"] <= 60, (path.name, name)
 
 
-def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(tmp_path,
-                                                                         monkeypatch):
+@pytest.mark.parametrize(("value_bytes", "dictionary", "reads"), [
+    # every page large once decompressed: refused on the footer, no page decompressed
+    (1_000_000, False, 0),
+    # pages small, one dictionary entry repeated in every row: refused by its decoded size
+    # within the first columns, before the rest is read
+    (150_000, True, 1),
+], ids=["pages-declared-large", "dictionary-repeated"])
+def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(
+        tmp_path, monkeypatch, value_bytes, dictionary, reads):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
     from besa545.check import files
     from besa545.model.schema import table_schema
-    from helpers import reseal
 
     root = copy_package(tmp_path / "package")
     path = root / "data" / "parquet" / "topics.parquet"
     rows = pq.read_table(path).num_rows
-    huge = ["a" * 1_000_000] * rows  # the same megabyte in every row: one dictionary entry
+    huge = ["a" * value_bytes] * rows
     bomb = pa.table({"topic_id": huge, "label": huge, "description": huge},
                     schema=table_schema("topics").arrow_schema())
-    pq.write_table(bomb, path, compression="zstd")
+    pq.write_table(bomb, path, compression="zstd", use_dictionary=dictionary)
     reseal(root)
     assert path.stat().st_size < 10_000
     monkeypatch.setattr(files, "PARQUET_SLACK", 1_000_000)
@@ -201,16 +208,15 @@ def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(tmp_pa
     real_read = pq.ParquetFile.read
 
     def watched(self, *arguments, **options):
-        read_from.append(tuple(self.schema_arrow.names))
+        if self.schema_arrow.names == ["topic_id", "label", "description"]:
+            read_from.append(options.get("columns"))
         return real_read(self, *arguments, **options)
 
     monkeypatch.setattr(pq.ParquetFile, "read", watched)
     report = validate(root, spec=False)
     assert [(p.file, p.code) for p in report.problems] == [
         ("data/parquet/topics.parquet", "file-too-large")]
-    decoded = [columns for columns in read_from if columns == ("topic_id", "label",
-                                                                  "description")]
-    assert read_from and len(decoded) <= 2, "the bomb is refused within its first columns"
+    assert read_from == [["topic_id"]][:reads]
 
 
 def test_a_table_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
@@ -245,6 +251,28 @@ def test_a_package_over_the_size_limit_is_refused_before_anything_is_read(tmp_pa
     assert [path for path in opened if path.endswith((".csv", ".md", ".txt"))] == []
     monkeypatch.setattr(files, "MAX_PACKAGE_BYTES", size)
     assert validate(root, spec=False).ok
+
+
+def test_a_source_file_named_by_two_documents_is_read_once(tmp_path):
+    """Reading is bounded by the files counted, not by how often rows name them: a second
+    document naming the first one's files is reported and its files are not read again."""
+    import pandas as pd
+
+    from besa545.derive.documents import read_documents
+    from besa545.model.csvfile import StringTable
+
+    root = copy_package(tmp_path / "package")
+    frame = pd.read_csv(root / "data" / "documents.csv", dtype=str, keep_default_na=False)
+    twice = pd.concat([frame, frame.assign(document_id="copy")], ignore_index=True)
+    table = StringTable("documents", "data/documents.csv", twice, np.array([2, 3]))
+    opened = _opened_during(lambda: read_documents(root, table))
+    documents, problems = read_documents(root, table)
+    assert sorted(documents) == ["besa-pp-545"]
+    assert [(p.line, p.column, p.code, p.message) for p in problems] == [
+        (3, "raw_path", "source-shared",
+         "sources/besa-pp-545.md is already a file of the document on line 2")]
+    assert [path for path in opened if path.endswith(".md")] == [
+        str(root / "sources" / "besa-pp-545.md")]
 
 
 # Check-then-use: what was checked is what is read.

@@ -304,6 +304,28 @@ case("foreign-key-as-a-list-broken", lambda r: (
 case("raw-path-outside", set_cell("documents", "besa-pp-545", "raw_path", "/etc/passwd"),
      lambda r: {("data/documents.csv", 2, "raw_path", "path-unsafe"),
                 ("data/documents.csv", 2, "raw_path", "pattern")})
+# a file inside the package but outside sources/ escapes the size counted before reading
+case("raw-path-elsewhere-in-the-package",
+     set_cell("documents", "besa-pp-545", "raw_path", "data/actors.csv"),
+     lambda r: {("data/documents.csv", 2, "raw_path", "path-unsafe"),
+                ("data/documents.csv", 2, "raw_path", "pattern")})
+case("text-path-in-a-subfolder-of-sources",
+     set_cell("documents", "besa-pp-545", "text_path", "sources/sub/besa-pp-545.txt"),
+     lambda r: {("data/documents.csv", 2, "text_path", "path-unsafe"),
+                ("data/documents.csv", 2, "text_path", "pattern")})
+
+
+def _raw_text_not_utf8(root: Path) -> None:
+    """A raw text with a byte that is not UTF-8, its recorded hash updated to match."""
+    replace_bytes("sources/besa-pp-545.md", b"July 30", b"July \xff30")(root)
+    digest = hashlib.sha256((root / "sources" / "besa-pp-545.md").read_bytes()).hexdigest()
+    set_cell("documents", "besa-pp-545", "raw_sha256", digest)(root)
+
+
+# the hash matches, so the text is decoded: a bad byte is located, not a crash
+case("raw-text-not-utf8", _raw_text_not_utf8,
+     lambda r: {("sources/besa-pp-545.md", None, None, "file-encoding"),
+                ("data/parquet/documents.parquet", None, None, "parquet-stale")})
 
 # headers and rows
 case("header-unknown", replace_text("data/topics.csv", "topic_id,label", "topic_id,labels"),

@@ -330,6 +330,12 @@ def _compare_parquet(data: pa.Buffer, name: str, package: Package, limit: int
         parquet = pq.ParquetFile(pa.BufferReader(data), read_dictionary=texts)
         if parquet.metadata.num_rows != len(frame):
             return [_stale_copy(name)]
+        declared = _declared_unpacked_bytes(parquet.metadata)
+        if declared > limit:  # before any page is decompressed
+            return [Problem(file, None, None, "file-too-large",
+                            f"the Parquet copy declares {declared:,} bytes once "
+                            f"decompressed, over the {limit:,} allowed beside "
+                            f"{csv_file(name)}; it was not decoded")]
         unpacked = 0
         for field in schema.fields:
             column = parquet.read(columns=[field.name])[field.name]
@@ -345,6 +351,13 @@ def _compare_parquet(data: pa.Buffer, name: str, package: Package, limit: int
                         f"the Parquet copy cannot be read: {quote(str(error), 200)}",
                         f"regenerate it: {RUN_BUILD}")]
     return []
+
+
+def _declared_unpacked_bytes(metadata: Any) -> int:
+    """The decompressed size of every column chunk, as the file's footer records it."""
+    return sum(metadata.row_group(group).column(column).total_uncompressed_size
+               for group in range(metadata.num_row_groups)
+               for column in range(metadata.num_columns))
 
 
 def _stale_copy(name: str) -> Problem:

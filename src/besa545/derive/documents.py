@@ -7,6 +7,7 @@ derived; the summary, text hash and counts are then filled from the plain text.
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,9 @@ from besa545.model.problems import Problem
 from besa545.model.sourcetext import PARAGRAPH_BREAK, derive_plain_text, word_count
 
 SUMMARY_LABEL = "EXECUTIVE SUMMARY:"
+# A paper's files sit directly in sources/, the one folder whose size the validator
+# counts before reading anything (check/files.py).
+SOURCE_FILE = re.compile(r"sources/[^/\\]+")
 
 
 def read_documents(root: Path, table: StringTable) -> tuple[dict[str, Document], list[Problem]]:
@@ -26,8 +30,20 @@ def read_documents(root: Path, table: StringTable) -> tuple[dict[str, Document],
     columns = {name: values.tolist() for name, values in table.frame.items()}  # not per cell
     rows = (dict(zip(columns, values, strict=True))
             for values in zip(*columns.values(), strict=True))
+    named: dict[str, int] = {}  # each source file once: no file is read twice
     for position, row in enumerate(rows):
-        document, found = read_document(guard, row, table.line(position))
+        line = table.line(position)
+        shared = [(column, named[row[column]]) for column in ("raw_path", "text_path")
+                  if isinstance(row[column], str) and row[column] in named]
+        if shared:
+            column, first = shared[0]
+            problems.append(Problem("data/documents.csv", line, column, "source-shared",
+                                    f"{row[column]} is already a file of the document on "
+                                    f"line {first}"))
+            continue
+        named.update({row[column]: line for column in ("raw_path", "text_path")
+                      if isinstance(row[column], str)})
+        document, found = read_document(guard, row, line)
         problems += found
         if document is not None:
             documents[document.document_id] = document
@@ -40,7 +56,8 @@ def read_document(guard: PathGuard, row: dict[str, Any],
     file = "data/documents.csv"
     root = Path(guard.base)
     for column in ("raw_path", "text_path"):
-        reason = guard.why_unsafe(row[column])
+        reason = guard.why_unsafe(row[column]) or (
+            None if SOURCE_FILE.fullmatch(row[column]) else "is not a file directly in sources/")
         if reason:
             return None, [Problem(file, line, column, "path-unsafe",
                                   f"{column} {row[column]!r} {reason}",
@@ -60,7 +77,12 @@ def read_document(guard: PathGuard, row: dict[str, Any],
                               f"{row['raw_path']} has SHA-256 {digest}, not the recorded "
                               f"{row['raw_sha256']}",
                               "restore the file as received; the source text must not change")]
-    text, anchors = derive_plain_text(data.decode("utf-8"))
+    try:
+        raw = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return None, [Problem(str(row["raw_path"]), None, None, "file-encoding",
+                              f"byte {error.start:,} is not UTF-8 ({error.reason})")]
+    text, anchors = derive_plain_text(raw)
     return Document(str(row["document_id"]), str(row["raw_path"]), str(row["text_path"]), text,
                     anchors), []
 

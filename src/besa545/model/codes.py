@@ -91,6 +91,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "copy the paper into sources/ byte for byte"),
     Code("source-hash", "files", "a paper's raw text differs from its recorded hash",
          "restore the file as received; the source text must not change"),
+    Code("source-shared", "files", "two documents name the same source file",
+         "give each document its own raw and plain-text file in sources/"),
     Code("parquet-unreadable", "files", "a Parquet copy cannot be compared with its CSV",
          f"fix the CSV's values, then {RUN_BUILD}"),
     Code("parquet-stale", "files", "a Parquet copy does not hold its CSV's rows", RUN_BUILD),
