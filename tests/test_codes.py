@@ -83,6 +83,7 @@ def test_every_registered_code_is_provoked_by_a_test():
         "file-unreadable": "test_a_file_that_cannot_be_opened_is_a_problem_at_that_file",
         "build-write": "test_a_build_that_cannot_write_changes_nothing_and_says_where",
         "build-interrupted": "test_files_staged_by_a_build_killed_before_its_journal_are_removed",
+        "source-shared": "test_a_source_file_named_by_two_documents_is_read_once",
     }
     tests = "".join(path.read_text(encoding="utf-8") for path in ROOT.glob("tests/test_*.py"))
     for code, test in elsewhere.items():
