@@ -99,7 +99,7 @@ def test_a_task_that_cannot_run_is_a_problem_when_nothing_else_explains_it(monke
 def test_a_spent_time_budget_is_reported_never_ok(workers):
     report = validate(spec=True, workers=workers, time_budget=0)
     assert report.codes() == ["validator-timeout"]
-    unstarted = [task.name for task in plan.PLAN]
+    unstarted = [task.name for task in plan.PLAN] + ["spec"]
     assert report.problems[0].message == (
         f"the time budget of 0 s ran out before: {', '.join(unstarted)}")
 
@@ -149,6 +149,86 @@ def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_pa
         assert {blocked, names[-1]} <= set(waiting.split(", "))
     # a problem found before the budget ran out is kept (the first check's)
     assert "build-interrupted" in report.codes()
+
+
+def _cut_off_while(monkeypatch, blocked: str, root, *, workers: int, spec: bool,
+                   ran: list[str] | None = None, after: str | None = None):
+    """The report of a run whose time budget runs out while ``blocked`` runs (once the
+    task ``after`` has ended, if given), with every task that started recorded in ``ran``;
+    the run's threads have ended when it returns."""
+    release, started, ended = threading.Event(), threading.Event(), threading.Event()
+
+    def recorded(task: plan.Task) -> plan.Task:
+        run = task.run
+
+        def recording(**inputs: object) -> object:
+            if ran is not None:
+                ran.append(task.name)
+            try:
+                return run(**inputs)
+            finally:
+                if task.name == after:
+                    ended.set()
+        return dataclasses.replace(task, run=recording)
+
+    def blocking(task: plan.Task) -> plan.Task:
+        run = _blocking(task, release, started).run
+
+        def in_turn(**inputs: object) -> object:
+            if after is not None:
+                ended.wait(timeout=600)
+            return run(**inputs)
+        return dataclasses.replace(task, run=in_turn)
+
+    monkeypatch.setattr(scheduler, "PLAN", tuple(
+        blocking(task) if task.name == blocked else recorded(task) for task in plan.PLAN))
+    if blocked == "spec":
+        monkeypatch.setattr(scheduler, "SPEC", _blocking(plan.SPEC, release, started))
+    clock = types.SimpleNamespace(monotonic=lambda: 1000.0 if started.is_set() else 0.0)
+    monkeypatch.setattr(scheduler, "time", clock)
+    before = set(threading.enumerate())
+    try:
+        report = validate(root, spec=spec, workers=workers, time_budget=5)
+    finally:
+        release.set()
+    for thread in set(threading.enumerate()) - before:
+        thread.join(timeout=60)
+    return report
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_budget_spent_during_the_frictionless_layer_names_it(monkeypatch, workers):
+    report = _cut_off_while(monkeypatch, "spec", None, workers=workers, spec=True)
+    assert [(p.code, p.message) for p in report.problems] == [
+        ("validator-timeout", "the time budget of 5 s ran out before: spec")]
+
+
+def test_no_queued_task_starts_after_the_run_is_cut_off(monkeypatch, tmp_path):
+    """The background thread's queue is not worked off once the caller has left: the
+    tasks queued behind the one running at the cut-off never start."""
+    ran: list[str] = []
+    report = _cut_off_while(monkeypatch, "hashes", copy_package(tmp_path / "package"),
+                            workers=1, spec=False, ran=ran)
+    queued = [name for name in ("early_tables", "early_columns", "parquet")]
+    assert report.codes()[-1] == "validator-timeout"
+    assert [name for name in ran if name in queued] == []
+    assert "hashes" in report.problems[-1].message
+
+
+@pytest.mark.parametrize("workers", [0, 1])
+def test_a_cut_off_report_leaves_out_what_a_whole_report_leaves_out(monkeypatch, tmp_path,
+                                                                    workers):
+    """A broken cell makes its Parquet copy differ too; a whole report names the cell only,
+    and so does a report cut off later in the run."""
+    root = copy_package(tmp_path / "package")
+    set_cell("events", "mar-a-lago-agreement", "date_start", "2017-13-01")(root)
+    reseal(root)
+    whole = validate(root, spec=False, workers=workers)
+    assert "parquet-stale" not in whole.codes() and "type-date" in whole.codes()
+    report = _cut_off_while(monkeypatch, "cells", root, workers=workers, spec=False,
+                            after="parquet")
+    assert report.codes()[-1] == "validator-timeout"
+    assert "type-date" in report.codes() and "parquet-stale" not in report.codes()
 
 
 def test_an_interrupt_returns_at_once_and_leaves_no_thread_that_holds_the_process(

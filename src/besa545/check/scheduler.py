@@ -60,7 +60,7 @@ def validate(path: str | Path | None = None, *, spec: bool = True, workers: int 
     if isinstance(root, Problem):
         return Report([root])
     deadline = None if time_budget is None else time.monotonic() + time_budget
-    progress = Progress(time_budget)
+    progress = Progress(time_budget, spec)
     runner = threading.Thread(target=_run_whole, args=(root, spec, workers, deadline, progress),
                               name="besa545-validate", daemon=True)
     runner.start()
@@ -83,19 +83,34 @@ class Progress:
     """What a run has found and which tasks it has finished, written by the run's threads
     and read by the caller, who may stop waiting before the run ends."""
 
-    def __init__(self, time_budget: float | None) -> None:
+    def __init__(self, time_budget: float | None, spec: bool = False) -> None:
         self.time_budget = time_budget
+        self.tasks = [*PLAN, SPEC] if spec else list(PLAN)
         self.problems: list[Problem] = []
         self.finished: set[str] = set()  # tasks run, or skipped for want of an input
         self.report: Report | None = None
         self.failure = "no reason given"
+        self.stopped = threading.Event()  # set once the caller stops waiting
 
     def cut_off(self) -> Report:
-        """The report of a run stopped because its time budget was spent."""
-        waiting = [task.name for task in PLAN if task.name not in self.finished]
-        return Report([*list(self.problems), Problem(
+        """The report of a run stopped because its time budget was spent: what was found
+        (with the same problems left out as in a whole report) and what did not finish.
+        No task starts after this; one already running ends on its own thread."""
+        self.stopped.set()
+        waiting = [task.name for task in self.tasks if task.name not in self.finished]
+        return Report([*kept(list(self.problems)), Problem(
             DESCRIPTOR, None, None, "validator-timeout",
             f"the time budget of {self.time_budget} s ran out before: {', '.join(waiting)}")])
+
+    def late(self, deadline: float | None) -> bool:
+        """Whether no further task may start: the budget is spent or the caller left."""
+        return self.stopped.is_set() or _late(deadline)
+
+
+def kept(problems: list[Problem]) -> list[Problem]:
+    """``problems`` without those the report rules leave out (each reported otherwise)."""
+    left_out = set().union(*(rule(problems) for rule in REPORT_RULES))
+    return [problem for problem in problems if problem not in left_out]
 
 
 def _run_whole(root: Path, spec: bool, workers: int, deadline: float | None,
@@ -114,15 +129,16 @@ def _report(root: Path, spec: bool, workers: int, deadline: float | None,
     skipped = run(PLAN, values, keep=set(SPEC.needs), deadline=deadline, progress=progress)
     if any(name.startswith(LATE) for name in skipped):
         return progress.cut_off()
-    problems = progress.problems
-    left_out = set().union(*(rule(problems) for rule in REPORT_RULES))
-    problems = [problem for problem in problems if problem not in left_out]
+    problems = kept(progress.problems)
     if not problems and skipped:
         in_order = [task.name for task in PLAN if task.name in skipped]
         problems.append(Problem(DESCRIPTOR, None, None, "validator-crash",
                                 f"these checks could not run: {', '.join(in_order)}"))
     if spec and not problems:
+        if progress.late(deadline):
+            return progress.cut_off()
         problems += _run_task(SPEC, values).problems
+        progress.finished.add(SPEC.name)
     return Report(problems)
 
 
@@ -151,7 +167,7 @@ def _run_serial(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
     consumers = _consumers(tasks, keep)
     skipped: list[str] = []
     for task in tasks:
-        if _late(deadline):
+        if progress.late(deadline):
             skipped.append(LATE + task.name)
             continue
         if not _ready(task, values):
@@ -180,22 +196,27 @@ def _run_threaded(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],
     def collect(name: str) -> None:
         task, future = running.pop(name)
         outcome = future.result()
+        if outcome is LATE_OUTCOME:
+            skipped.append(LATE + task.name)
+            return
         if outcome is None:
             skipped.append(task.name)
-        else:
-            _record(task, outcome, values, progress.problems)
+        elif task.is_step:  # its problems were recorded on the worker, as it finished
+            values[task.name] = outcome.value
         progress.finished.add(task.name)
         _release(task, values, consumers)
 
     try:
         for task in tasks:
-            if _late(deadline):
+            if progress.late(deadline):
                 skipped.append(LATE + task.name)
                 continue
             if task.name in BACKGROUND:
                 inputs = {need: values[need] for need in task.needs if need in values}
                 waits_for = {need: running[need][1] for need in task.needs if need in running}
-                running[task.name] = (task, worker.submit(_run_after, task, inputs, waits_for))
+                running[task.name] = (task, worker.submit(
+                    _run_after, task, inputs, waits_for, partial(progress.late, deadline),
+                    progress.problems))
                 continue
             for need in task.needs:
                 if need in running:
@@ -241,20 +262,30 @@ class _Worker:
 
 
 def _run_after(task: Task, inputs: dict[str, Any],
-               waits_for: dict[str, Future[Outcome[Any] | None]]) -> Outcome[Any] | None:
+               waits_for: dict[str, Future[Outcome[Any] | None]],
+               late: Callable[[], bool], problems: list[Problem]) -> Outcome[Any] | None:
     """On the worker: the task, given the values it needs from earlier background tasks
-    (already finished: they were earlier in the worker's queue). None: it was not ready."""
+    (already finished: they were earlier in the worker's queue), its problems added to
+    ``problems`` as soon as it ends (a run cut off later still reports them). None: it
+    was not ready; :data:`LATE_OUTCOME`: the run was cut off before it could start."""
+    if late():
+        return LATE_OUTCOME
     ready = {name: value for name, value in inputs.items() if value is not None}
     for need, future in waits_for.items():
         outcome = future.result()
+        if outcome is LATE_OUTCOME:
+            return LATE_OUTCOME
         if outcome is not None and outcome.value is not None:
             ready[need] = outcome.value
     if any(need not in ready for need in task.required):
         return None
-    return _call(task, ready)
+    outcome = _call(task, ready)
+    problems += outcome.problems
+    return outcome
 
 
 LATE = "late:"  # marks a task skipped because the time budget was spent
+LATE_OUTCOME: Outcome[Any] = Outcome(None, [])  # a background task that never started
 
 
 def _late(deadline: float | None) -> bool:
