@@ -387,3 +387,34 @@ def test_the_spec_layer_reads_the_bytes_the_validator_read_and_locates_its_findi
     schemas = read_schemas(root, besa545.tables()).value
     found = {(p.file, p.line, p.code) for p in check_spec(root, schemas)}
     assert found == {("data/authorships.csv", 2, "spec-foreign-key")}
+
+
+def _spec_findings(root: Path) -> set[tuple[str, str]]:
+    import besa545
+    from besa545.check.reading import read_schemas
+    from besa545.check.spec import check_spec
+
+    schemas = read_schemas(root, besa545.tables()).value
+    return {(p.file, p.code) for p in check_spec(root, schemas)}
+
+
+def test_the_spec_layer_checks_the_packages_own_properties(tmp_path):
+    """The descriptor's package-level properties reach frictionless with the resources
+    (the other layers hold them equal to what the build writes; this catches a build
+    that writes what the spec forbids)."""
+    root = copy_package(tmp_path / "package")
+    edit_descriptor(lambda d: d.update(licenses="CC-BY-4.0"))(root)
+    assert _spec_findings(root) == {("datapackage.json", "spec-package-error")}
+
+
+def test_a_file_the_spec_layer_cannot_open_is_located_not_a_crash(tmp_path):
+    """A CSV swapped for a link after the other layers read it is reported at that CSV
+    (as the files layer would), and the other resources are still checked."""
+    root = copy_package(tmp_path / "package")
+    topics = root / "data" / "topics.csv"
+    topics.rename(root / "topics-elsewhere.csv")
+    topics.symlink_to(root / "topics-elsewhere.csv")
+    # stances, whose foreign key names topics, cannot be checked without it: frictionless
+    # says so (a resource error), and no table is reported ok that was not read
+    assert _spec_findings(root) == {("data/topics.csv", "path-unsafe"),
+                                    ("data/stances.csv", "spec-resource-error")}

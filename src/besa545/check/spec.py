@@ -16,7 +16,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from besa545.model.paths import DESCRIPTOR, read_regular
+from besa545.model.paths import DESCRIPTOR, read_regular, unopenable
 from besa545.model.problems import Problem
 from besa545.model.schema import TableSchema
 
@@ -32,27 +32,47 @@ def check_spec(root: Path, schemas: dict[str, TableSchema]) -> list[Problem]:
     """
     import frictionless
 
-    descriptor = json.loads(read_regular(root / DESCRIPTOR, DESCRIPTOR).decode("utf-8"))
-    resources = []
+    try:
+        descriptor = json.loads(read_regular(root / DESCRIPTOR, DESCRIPTOR).decode("utf-8"))
+    except OSError as error:
+        return [unopenable(DESCRIPTOR, error)]
+    resources, problems = [], []
     for resource in descriptor["resources"]:
         file = resource["path"]
+        try:
+            data = read_regular(root / file, file)
+        except OSError as error:  # changed since the other layers read it
+            problems.append(unopenable(file, error))
+            continue
         resources.append(frictionless.Resource(
-            data=read_regular(root / file, file), name=resource["name"],
-            format=resource["format"], encoding=resource["encoding"],
-            schema=frictionless.Schema.from_descriptor(
+            data=data, name=resource["name"], format=resource["format"],
+            encoding=resource["encoding"], schema=frictionless.Schema.from_descriptor(
                 without_patterns(schemas[resource["name"]].descriptor)),
             hash=resource["hash"], bytes=resource["bytes"]))
-    report = frictionless.Package(resources=resources).validate()
+    # the package's own properties (name, licenses, sources, ...) are checked too: they
+    # are given with a placeholder resource that is replaced before anything is validated
+    metadata = {key: value for key, value in descriptor.items() if key != "resources"}
+    try:
+        package = frictionless.Package.from_descriptor(
+            {**metadata, "resources": [{"name": "placeholder", "data": []}]})
+    except frictionless.FrictionlessException as rejected:
+        return [*problems, *(Problem(DESCRIPTOR, None, None, f"spec-{reason.type}",
+                                     reason.message, "frictionless rejects the descriptor")
+                             for reason in rejected.reasons or [rejected.error])]
+    package.resources = []
+    for resource in resources:
+        package.add_resource(resource)  # sets the resource's package: foreign keys need it
+    report = package.validate()
     files = {resource["name"]: resource["path"] for resource in descriptor["resources"]}
-    problems = []
     for task in report.tasks:
-        for error in task.errors:
+        for finding in task.errors:
             problems.append(Problem(
-                files.get(str(task.name), DESCRIPTOR), getattr(error, "row_number", None),
-                getattr(error, "field_name", None), f"spec-{error.type}", error.message))
-    for error in report.errors:
-        problems.append(Problem(DESCRIPTOR, None, None, f"spec-{error.type}",
-                                error.message, "frictionless rejects the descriptor"))
+                files.get(str(task.name), DESCRIPTOR), getattr(finding, "row_number", None),
+                getattr(finding, "field_name", None), f"spec-{finding.type}",
+                finding.message))
+    for finding in report.errors:
+        problems.append(Problem(DESCRIPTOR, None, None, f"spec-{finding.type}",
+                                finding.message, "frictionless rejects the descriptor"))
     return problems
 
 
