@@ -253,6 +253,21 @@ def test_a_csv_saved_by_a_spreadsheet_is_built_and_written_back_canonical(packag
     assert validate(package_copy, spec=False).ok
 
 
+def test_a_line_break_inside_a_quoted_cell_stays_a_line_break():
+    """A tool that ends lines with CRLF does so inside cells too: the cell keeps its line
+    break, as LF (a CR is never valid in a cell), and quotes escaped as "" do not confuse
+    which bytes are inside a cell. A CR alone anywhere means the file is not a
+    spreadsheet's CRLF file, and nothing is rewritten."""
+    from besa545.model.csvfile import from_spreadsheet
+
+    saved = (b'\xef\xbb\xbfid,note\r\n'
+             b'a,"one\r\ntwo"\r\n'
+             b'b,"say ""hi""\r\nthere"\r\n')
+    rows = list(csv.reader(io.StringIO(from_spreadsheet(saved).decode(), newline="")))
+    assert rows == [["id", "note"], ["a", "one\ntwo"], ["b", 'say "hi"\nthere']]
+    assert from_spreadsheet(b'id,note\r\na,"one\rtwo"\r\n') is None
+
+
 def test_a_csv_with_cr_alone_is_still_refused_by_the_build(package_copy):
     """CR without LF is not what a spreadsheet writes; the build does not guess."""
     path = package_copy / "data" / "topics.csv"

@@ -341,6 +341,11 @@ def test_open_regular_refuses_each_kind_of_file_it_must_not_read(tmp_path):
         with pytest.raises(UnsafeFile) as caught:
             open_regular(root / file, file)
         assert caught.value.reason == reason, file
+    # a caller naming a package path that is not the end of what it opens is a bug: it
+    # must never turn into a read whose confinement is not checked
+    for mismatched in ["data/other.csv", "pkg/fine.csv", "../pkg/data/fine.csv", ""]:
+        with pytest.raises(ValueError, match="does not end with the package path"):
+            open_regular(root / "data" / "fine.csv", mismatched)
 
 
 def test_a_file_that_cannot_be_opened_is_a_problem_at_that_file(tmp_path, monkeypatch):

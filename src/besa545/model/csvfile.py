@@ -55,7 +55,12 @@ def check_bytes(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
 def from_spreadsheet(data: bytes) -> bytes | None:
     """``data`` in the canonical form, if it differs only as a spreadsheet saves a CSV (a
     UTF-8 BOM, CRLF line endings: every CR followed by LF); otherwise None. The build reads
-    such a file through this and writes it back canonical (the problems' hints say so)."""
+    such a file through this and writes it back canonical (the problems' hints say so).
+
+    A CRLF inside a quoted cell becomes LF too: a file in which every CR comes before an LF
+    was written by a tool that ends every line so, inside cells as between rows, and a CR
+    is never a valid character of a cell (``cell-invisible``); the cell's line break stays.
+    """
     bom = data.startswith(b"\xef\xbb\xbf")
     crlf = b"\r" in data and data.count(b"\r") == data.count(b"\r\n")
     if not bom and not crlf:

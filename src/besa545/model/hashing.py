@@ -14,7 +14,7 @@ def sha256(data: bytes) -> str:
     return "sha256:" + hashlib.sha256(data).hexdigest()
 
 
-def file_sha256(path: Path, file: str | None = None) -> str:
+def file_sha256(path: Path, file: str) -> str:
     """:func:`sha256` of a file (``file`` in the package), read in pieces: the files can be
     large. Only a regular file inside the package is read (:func:`open_regular`)."""
     with open_regular(path, file) as handle:

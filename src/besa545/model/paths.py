@@ -143,7 +143,7 @@ class UnsafeFile(OSError):
         self.reason = reason
 
 
-def open_regular(path: Path, file: str | None = None) -> io.BufferedReader:
+def open_regular(path: Path, file: str) -> io.BufferedReader:
     """``path`` opened for reading, if at the moment it is opened it is a regular file
     inside the package; otherwise :class:`UnsafeFile` (or the ``OSError`` of the open).
 
@@ -165,7 +165,7 @@ def open_regular(path: Path, file: str | None = None) -> io.BufferedReader:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             raise UnsafeFile(NOT_REGULAR)
         root = _root_of(path, file)
-        if root is not None and not _inside(_where(descriptor, path), os.path.realpath(root)):
+        if not _inside(_where(descriptor, path), os.path.realpath(root)):
             raise UnsafeFile(OUTSIDE)
         return os.fdopen(descriptor, "rb")
     except BaseException:
@@ -173,10 +173,12 @@ def open_regular(path: Path, file: str | None = None) -> io.BufferedReader:
         raise
 
 
-def _root_of(path: Path, file: str | None) -> Path | None:
-    parts = Path(file).parts if file else ()
-    if not parts or Path(path).parts[-len(parts):] != parts:
-        return None
+def _root_of(path: Path, file: str) -> Path:
+    """The package root: ``path`` with ``file`` taken off its end. A caller that names a
+    file ``path`` does not end with is a bug, never a file read unconfined."""
+    parts = Path(file).parts
+    if not parts or ".." in parts or Path(path).parts[-len(parts):] != parts:
+        raise ValueError(f"{path} does not end with the package path {file!r}")
     return Path(path).parents[len(parts) - 1]
 
 
@@ -193,7 +195,7 @@ def _inside(real: str, root: str) -> bool:
 
 
 @contextmanager
-def mapped(path: Path, file: str | None = None) -> Iterator[bytes | mmap.mmap]:
+def mapped(path: Path, file: str) -> Iterator[bytes | mmap.mmap]:
     """The bytes of ``path`` (``file`` in the package), memory-mapped read-only rather than
     copied into memory, if it is a regular file inside the package when it is opened
     (:func:`~besa545.model.paths.open_regular`). Everything that reads the file reads this
@@ -213,7 +215,7 @@ def mapped(path: Path, file: str | None = None) -> Iterator[bytes | mmap.mmap]:
             view.close()
 
 
-def read_regular(path: Path, file: str | None = None) -> bytes:
+def read_regular(path: Path, file: str) -> bytes:
     """The whole content of a small file, read as :func:`open_regular` allows."""
     with open_regular(path, file) as handle:
         return handle.read()
