@@ -114,7 +114,8 @@ case("descriptor-records-another-hash",
      edit_descriptor(lambda d: resource(d, "topics").update(bytes=1, hash="sha256:0")),
      lambda r: {("data/topics.csv", None, None, "file-hash",
                  f"the file has {(r / 'data' / 'topics.csv').stat().st_size} bytes and hash "
-                 f"{file_sha256(r / 'data' / 'topics.csv', 'data/topics.csv')}, the descriptor records '1' and "
+                 f"{file_sha256(r / 'data' / 'topics.csv', 'data/topics.csv')}, the "
+                 "descriptor records '1' and "
                  "'sha256:0'", default("file-hash"))}, reseal_after=False)
 
 
