@@ -99,7 +99,9 @@
         const k = node.dataset.id || node.dataset.partId;
         if (t) covering.push(el("li", {}, go(t, k, DATA.kinds[t] || t)));
       }
-      if (covering.length) parts.push(el("h3", {}, "Inside the passage of"), el("ul", {}, ...covering));
+      if (covering.length) {
+        parts.push(el("h3", {}, "Inside the passage of"), el("ul", { class: "covering" }, ...covering));
+      }
     }
     panel.replaceChildren(...parts);
     panel.dataset.table = table;

@@ -26,6 +26,7 @@ from besa545.model.metadata import TITLE, __version__
 from besa545.use.show import inside
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from pathlib import Path
 
     import pandas as pd
@@ -160,7 +161,7 @@ def row_labels(name: str, tables: dict[str, pd.DataFrame],
     def actor(actor_id: Any) -> str:
         return actors.get(actor_id, "") if isinstance(actor_id, str) else ""
 
-    label = {
+    labels: dict[str, Callable[[Any], object]] = {
         "actors": lambda row: row.name,
         "topics": lambda row: row.label,
         "documents": lambda row: row.title,
@@ -178,7 +179,8 @@ def row_labels(name: str, tables: dict[str, pd.DataFrame],
         "aliases": lambda row: f"\u201c{row.alias}\u201d for {actor(row.actor_id)}",
         "cameo_codes": lambda row: f"{row.code} {row.name}",
         "paragraphs": lambda row: f"\u00b6 {row.position} ({row.kind})",
-    }.get(name)
+    }
+    label = labels.get(name)
     if label is None:
         return keys[name]
     return [str(label(row)) for row in frame.itertuples(index=False)]
