@@ -124,13 +124,22 @@ def test_every_highlight_holds_its_rows_passage_and_every_paragraph_its_text(par
 
 
 def test_highlights_are_buttons_with_a_name_and_the_panel_is_a_live_region(parsed):
+    text = besa545.text()
+    spans = {(name, "/".join(map(str, key))): (row.char_start, row.char_end)
+             for name in LOCATED
+             for key, row in zip(besa545.load(name)[besa545.schema(name)["primaryKey"]]
+                                 .itertuples(index=False), besa545.load(name).itertuples(),
+                                 strict=True)}
     highlights = [attributes for _, attributes in parsed.elements
                   if attributes.get("data-table") in LOCATED]
-    assert highlights
+    assert len(highlights) == len(spans)
     for attributes in highlights:
         assert (attributes["tabindex"], attributes["role"]) == ("0", "button")
         kind = KINDS[attributes["data-table"]]
+        start, end = spans[(attributes["data-table"], attributes["data-id"])]
+        passage = " ".join(text[start:end].split())  # read out: what it is, then its text
         assert attributes["aria-label"].startswith(f"{kind}: "), attributes
+        assert attributes["aria-label"].endswith(f": \u201c{passage}\u201d"), attributes
     (panel,) = [attributes for _, attributes in parsed.elements
                 if attributes.get("id") == "panel"]
     assert (panel["role"], panel["aria-live"]) == ("region", "polite")
@@ -316,6 +325,9 @@ def test_tab_reaches_a_highlight_and_enter_fills_the_panel(opened):
                             "id: document.activeElement.dataset.id, "
                             "outline: getComputedStyle(document.activeElement).outlineStyle})")
     assert focused["outline"] == "solid"  # the focus is visible
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    named = page.get_by_role("button", name=name, exact=True)  # in the accessibility tree
+    assert named.evaluate("(e) => e === document.activeElement")
     page.keyboard.press("Enter")
     panel = page.locator("#panel")
     assert (panel.get_attribute("data-table"), panel.get_attribute("data-id")) == \
@@ -346,3 +358,21 @@ def test_a_click_on_a_nested_row_opens_it_and_names_every_row_around_it(opened):
         "(all) => all.map((e) => [e.dataset.goTable, e.dataset.goId])")
     assert listed == inner["around"]
     assert "quotations" in {table for table, _ in listed}
+
+
+def test_without_a_path_it_writes_into_the_checkout_or_the_current_folder(monkeypatch,
+                                                                          tmp_path):
+    """In a checkout the default is docs/explorer.html; an installed package's folder is
+    never written: the page goes to the current folder instead."""
+    from besa545 import cli
+
+    checkout = tmp_path / "checkout"
+    monkeypatch.setattr(cli, "package_path", lambda: checkout)
+    assert invoke("html").stdout == f"wrote {checkout / 'docs' / 'explorer.html'}\n"
+    installed = tmp_path / "site-packages" / "besa545"
+    monkeypatch.setattr(cli, "HERE", installed)
+    monkeypatch.setattr(cli, "package_path", lambda: installed)
+    monkeypatch.chdir(tmp_path)
+    assert invoke("html").stdout == "wrote besa545-explorer.html\n"
+    assert (tmp_path / "besa545-explorer.html").read_bytes() == PAGE.read_bytes()
+    assert not installed.exists()

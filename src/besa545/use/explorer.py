@@ -227,8 +227,12 @@ def facets(tables: dict[str, pd.DataFrame], keys: dict[str, list[str]],
 def paragraphs_html(tables: dict[str, pd.DataFrame], keys: dict[str, list[str]],
                     labels: dict[str, list[str]], located: list[str], text: str) -> str:
     """Every paragraph, its located rows nested inside it as highlight elements."""
-    label_of = {(name, key): label for name in located
+    label_of = {(name, key): f"{KINDS.get(name, name)}: {label}" for name in located
                 for key, label in zip(keys[name], labels[name], strict=True)}
+    passages = {(name, key): " ".join(text[span.char_start:span.char_end].split())
+                for name in located
+                for key, span in zip(keys[name], tables[name][list(SPAN)].itertuples(),
+                                     strict=True)}
     paragraphs = tables[CONTAINER]
     seen: set[tuple[str, str]] = set()
     out = []
@@ -246,7 +250,7 @@ def paragraphs_html(tables: dict[str, pd.DataFrame], keys: dict[str, list[str]],
                                     ident not in seen))
                 seen.add(ident)
         root = nest(Piece(start, end, CONTAINER, key, True), pieces, located)
-        inner_html = _render_children(root, text, label_of)
+        inner_html = _render_children(root, text, label_of, passages)
         number = int(row.position)
         out.append(
             f'<section class="para kind-{html.escape(str(row.kind))}" id="p{number}" '
@@ -284,29 +288,35 @@ def nest(root: Piece, pieces: list[Piece], order: list[str]) -> Piece:
     return root
 
 
-def _render_children(node: Piece, text: str, labels: dict[tuple[str, str], str]) -> str:
+def _render_children(node: Piece, text: str, labels: dict[tuple[str, str], str],
+                     passages: dict[tuple[str, str], str]) -> str:
     parts, cursor = [], node.start
     for child in node.children:
         parts.append(html.escape(text[cursor:child.start]))
-        parts.append(_render_piece(child, text, labels))
+        parts.append(_render_piece(child, text, labels, passages))
         cursor = child.end
     parts.append(html.escape(text[cursor:node.end]))
     return "".join(parts)
 
 
-def _render_piece(piece: Piece, text: str, labels: dict[tuple[str, str], str]) -> str:
+def _render_piece(piece: Piece, text: str, labels: dict[tuple[str, str], str],
+                  passages: dict[tuple[str, str], str]) -> str:
+    """A row's element: its first piece is the focusable button, named by what the row is
+    and the whole passage (a button's content is not read out by screen readers, so its
+    name carries the text); later pieces only continue the underline."""
     table, key = html.escape(piece.table), html.escape(piece.key)
     level = min(piece.height(), MAX_STACK)
     classes = f"hl t-{table} h{level}"
     if piece.is_first:
-        what = html.escape(f"{KINDS.get(piece.table, piece.table)}: "
-                           f"{labels[(piece.table, piece.key)]}")
+        what = labels[(piece.table, piece.key)]
+        name = html.escape(f"{what}: \u201c{passages[(piece.table, piece.key)]}\u201d")
         opening = (f'<span class="{classes}" data-table="{table}" data-id="{key}" '
-                   f'tabindex="0" role="button" aria-label="{what}" title="{what}">')
+                   f'tabindex="0" role="button" aria-label="{name}" '
+                   f'title="{html.escape(what)}">')
     else:
         opening = (f'<span class="{classes} part" data-part-table="{table}" '
                    f'data-part-id="{key}">')
-    return f"{opening}{_render_children(piece, text, labels)}</span>"
+    return f"{opening}{_render_children(piece, text, labels, passages)}</span>"
 
 
 def header_html(documents: pd.DataFrame) -> str:
