@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: data test lint clean-venv
+.PHONY: data test lint screenshot clean-venv
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml constraints.txt
 ## data: rebuild every derived file and figure, validate the package, print rows per table
 data: $(STAMP)
 	$(PY) -m besa545 build
+	$(PY) -m besa545 html docs/explorer.html
 	$(PY) scripts/figures.py
 	$(PY) -m besa545 validate
 	$(PY) -m besa545 info
@@ -22,6 +23,11 @@ data: $(STAMP)
 ## test: run the whole test suite (what CI runs)
 test: $(STAMP)
 	$(PY) -m pytest
+
+## screenshot: docs/figures/explorer.png from docs/explorer.html, on demand (needs chromium;
+## its PNG bytes vary with chromium and fonts, so `make data` does not redraw it)
+screenshot: $(STAMP)
+	$(PY) scripts/screenshot.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check src tests benchmarks scripts

@@ -1,4 +1,4 @@
-"""The ``besa545`` command line: build, validate, info, show.
+"""The ``besa545`` command line: build, validate, info, cite, score, show, html.
 
 Exit status: 0 when all is well, 1 when problems were found, 2 for a usage error, 130 when
 interrupted and 141 when the reader of the output stopped reading (``| head``), as for
@@ -117,6 +117,15 @@ def make_parser() -> argparse.ArgumentParser:
     target.add_argument("paragraph", nargs="?", help="position (e.g. 12) or paragraph_id")
     target.add_argument("--all", action="store_true", help="walk the whole paper")
     show.set_defaults(run=run_show)
+
+    page = commands.add_parser("html", help="the paper with every annotation as one HTML page",
+                               description="Write a self-contained HTML page (no network "
+                               "access, opens from disk) showing the paper with every "
+                               "located row highlighted, a details panel and filters.")
+    page.add_argument("out", nargs="?", type=Path, default=None,
+                      help=f"file to write (default: {EXPLORER} in a repository checkout, "
+                      "besa545-explorer.html in the current folder otherwise)")
+    page.set_defaults(run=run_html)
     return parser
 
 
@@ -210,6 +219,26 @@ def run_show(arguments: argparse.Namespace) -> int:
         print(render_paragraphs(None if arguments.all else arguments.paragraph))
     except LookupError as error:
         raise UsageError(str(error.args[0])) from None
+    return OK
+
+
+EXPLORER = "docs/explorer.html"
+
+
+def run_html(arguments: argparse.Namespace) -> int:
+    from besa545.use.explorer import write_explorer
+
+    out = arguments.out
+    if out is None:
+        root = package_path()
+        out = Path("besa545-explorer.html") if root == HERE else root / EXPLORER
+    if out.is_dir():
+        raise UsageError(f"{out} is a directory; pass the path of the HTML file to write")
+    try:
+        written = write_explorer(out)
+    except OSError as error:
+        raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
+    print(f"wrote {printable(str(written))}")
     return OK
 
 

@@ -93,7 +93,7 @@ def _crossing(tables: dict[str, pd.DataFrame], row: Any, start: int, end: int) -
     return f" [evidence {' and '.join(notes)}]" if notes else ""
 
 
-def _inside(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
+def inside(frame: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """Rows whose located span overlaps ``[start, end)``."""
     return frame[(frame["char_start"] < end) & (frame["char_end"] > start)]
 
@@ -114,13 +114,13 @@ def _relations(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[st
             + (f" ({row.role_text})" if isinstance(row.role_text, str) else "")
             + (" [former]" if row.is_former else "")
             + _crossing(tables, row, start, end)
-            for row in _inside(tables["actor_relations"], start, end).itertuples()]
+            for row in inside(tables["actor_relations"], start, end).itertuples()]
 
 
 def _events(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     participants = tables["event_participants"]
     entries = []
-    for row in _inside(tables["events"], start, end).itertuples():
+    for row in inside(tables["events"], start, end).itertuples():
         people = participants[participants["event_id"] == row.event_id]
         roles = ", ".join(f"{p.role}={p.actor_id}" for p in people.itertuples())
         when = _date(row)
@@ -143,7 +143,7 @@ def _date(row: Any) -> str:
 
 def _quotations(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     entries = []
-    for row in _inside(tables["quotations"], start, end).itertuples():
+    for row in inside(tables["quotations"], start, end).itertuples():
         speaker = row.speaker_actor_id if isinstance(row.speaker_actor_id, str) else "no speaker"
         medium = f", {row.medium}" if isinstance(row.medium, str) else ""
         event = f" -> {row.event_id}" if isinstance(row.event_id, str) else ""
@@ -156,10 +156,10 @@ def _links(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     return [f"{row.link_id}: [{row.anchor_text}] = {row.refers_to}"
             + (f" -> {row.event_id}" if isinstance(row.event_id, str) else "")
             + _crossing(tables, row, start, end)
-            for row in _inside(tables["links"], start, end).itertuples()]
+            for row in inside(tables["links"], start, end).itertuples()]
 
 
 def _stances(tables: dict[str, pd.DataFrame], start: int, end: int) -> list[str]:
     return [f"{row.stance_id}: {row.holder_actor_id} {row.polarity} {row.topic_id} "
             f"({row.attribution}){_crossing(tables, row, start, end)}"
-            for row in _inside(tables["stances"], start, end).itertuples()]
+            for row in inside(tables["stances"], start, end).itertuples()]

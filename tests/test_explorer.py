@@ -1,0 +1,378 @@
+"""``besa545 html``: the explorer page is fresh, self-contained and faithful to the tables,
+and works in a real browser (the system ``chromium``, driven by Playwright).
+
+The browser tests are skipped with their reason when chromium is missing, except under CI
+(``.ci/run`` installs it), where a missing chromium is a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from html.parser import HTMLParser
+
+import pytest
+
+import besa545
+from besa545.use.explorer import KINDS, Piece, nest, render_explorer, script_json
+from helpers import ROOT, invoke
+
+PAGE = ROOT / "docs" / "explorer.html"
+LOCATED = [name for name in besa545.tables() if name != "paragraphs"
+           and {"char_start", "char_end"} <= set(besa545.load(name).columns)]
+
+
+class Elements(HTMLParser):
+    """Every element's tag and attributes, and the text inside each element that carries
+    ``data-table`` or ``data-part-table`` and inside each paragraph's ``<p>``."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str]]] = []
+        self.open: list[tuple[str, dict[str, str], list[str]]] = []
+        self.texts: list[tuple[str, dict[str, str], str, dict[str, str]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.elements.append((tag, attributes))
+        if tag not in {"meta", "input", "br"}:
+            self.open.append((tag, attributes, []))
+
+    def handle_endtag(self, tag: str) -> None:
+        opened, attributes, text = self.open.pop()
+        assert opened == tag, (opened, tag)
+        parent = self.open[-1][1] if self.open else {}
+        self.texts.append((tag, attributes, "".join(text), parent))
+        if self.open:
+            self.open[-1][2].append("".join(text))
+
+    def handle_data(self, data: str) -> None:
+        if self.open:
+            self.open[-1][2].append(data)
+
+
+@pytest.fixture(scope="module")
+def page_html() -> str:
+    return PAGE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def parsed(page_html) -> Elements:
+    parser = Elements()
+    parser.feed(page_html)
+    parser.close()
+    assert parser.open == []
+    return parser
+
+
+def test_the_committed_page_is_what_besa545_html_writes_now():
+    assert PAGE.read_bytes() == render_explorer().encode("utf-8"), (
+        "docs/explorer.html is stale: run `make data` (or `besa545 html docs/explorer.html`)")
+
+
+def test_the_command_writes_the_page_and_refuses_a_directory(tmp_path):
+    out = tmp_path / "sub" / "explorer.html"
+    result = invoke("html", str(out))
+    assert (result.status, result.stdout, result.stderr) == (0, f"wrote {out}\n", "")
+    assert out.read_bytes() == PAGE.read_bytes()
+    refused = invoke("html", str(tmp_path))
+    assert refused.status == 2
+    assert refused.stderr == (f"Error: {tmp_path} is a directory; pass the path of the HTML "
+                              "file to write\n")
+
+
+def test_the_page_loads_nothing_from_anywhere(parsed, page_html):
+    loading = [(tag, attributes) for tag, attributes in parsed.elements
+               if tag in {"link", "img", "iframe", "object", "embed", "audio", "video", "source"}
+               or "src" in attributes or "srcset" in attributes]
+    assert loading == []
+    assert "default-src 'none'" in page_html  # and the browser would refuse any request
+    assert not re.search(r"@import|url\(", page_html.split("</style>")[0])
+
+
+def test_each_row_is_exactly_one_element_keyed_by_its_table_and_primary_key(parsed):
+    for name in [*LOCATED, "paragraphs"]:
+        frame = besa545.load(name)
+        key = besa545.schema(name)["primaryKey"]
+        expected = sorted(frame[key].astype(str).agg("/".join, axis=1))
+        found = sorted(attributes["data-id"] for _, attributes in parsed.elements
+                       if attributes.get("data-table") == name)
+        assert found == expected, name
+
+
+def test_every_highlight_holds_its_rows_passage_and_every_paragraph_its_text(parsed):
+    text = besa545.text()
+    pieces: dict[tuple[str, str], list[str]] = {}
+    for _, attributes, inner, _ in parsed.texts:
+        table = attributes.get("data-table") or attributes.get("data-part-table")
+        if table and table != "paragraphs":
+            ident = attributes.get("data-id") or attributes["data-part-id"]
+            pieces.setdefault((table, ident), []).append(inner)
+    for name in LOCATED:
+        frame = besa545.load(name)
+        key = besa545.schema(name)["primaryKey"]
+        for ident, row in zip(frame[key].astype(str).agg("/".join, axis=1), frame.itertuples(),
+                              strict=True):
+            # a row that runs across paragraphs is cut at each: compare without whitespace
+            shown = re.sub(r"\s", "", "".join(pieces[(name, ident)]))
+            assert shown == re.sub(r"\s", "", text[row.char_start:row.char_end]), (name, ident)
+    paragraphs = [inner for tag, _, inner, parent in parsed.texts
+                  if tag == "p" and "para" in parent.get("class", "").split()]
+    assert paragraphs == list(besa545.load("paragraphs")["text"])
+
+
+def test_highlights_are_buttons_with_a_name_and_the_panel_is_a_live_region(parsed):
+    text = besa545.text()
+    spans = {(name, "/".join(map(str, key))): (row.char_start, row.char_end)
+             for name in LOCATED
+             for key, row in zip(besa545.load(name)[besa545.schema(name)["primaryKey"]]
+                                 .itertuples(index=False), besa545.load(name).itertuples(),
+                                 strict=True)}
+    highlights = [attributes for _, attributes in parsed.elements
+                  if attributes.get("data-table") in LOCATED]
+    assert len(highlights) == len(spans)
+    for attributes in highlights:
+        assert (attributes["tabindex"], attributes["role"]) == ("0", "button")
+        kind = KINDS[attributes["data-table"]]
+        start, end = spans[(attributes["data-table"], attributes["data-id"])]
+        passage = " ".join(text[start:end].split())  # read out: what it is, then its text
+        assert attributes["aria-label"].startswith(f"{kind}: "), attributes
+        assert attributes["aria-label"].endswith(f": \u201c{passage}\u201d"), attributes
+    (panel,) = [attributes for _, attributes in parsed.elements
+                if attributes.get("id") == "panel"]
+    assert (panel["role"], panel["aria-live"]) == ("region", "polite")
+    tags = {tag for tag, _ in parsed.elements}
+    assert {"main", "nav", "aside", "header"} <= tags
+    controls = [attributes["id"] for tag, attributes in parsed.elements
+                if tag in {"select", "input"} and attributes.get("type") != "checkbox"]
+    labelled = {attributes.get("for") for tag, attributes in parsed.elements if tag == "label"}
+    assert controls and set(controls) <= labelled
+
+
+def test_text_is_escaped_and_the_inline_data_cannot_close_its_script():
+    hostile = {"text": "</script><script>alert(1)</script> & \"quoted\" <!--"}
+    written = script_json(hostile)
+    assert "<" not in written and ">" not in written and "&" not in written
+    assert json.loads(written) == hostile
+    quoted = besa545.load("quotations")["evidence"].iat[0]
+    assert '"' in quoted or "\u201c" in quoted  # the paper's quotes are in the page escaped
+
+
+def test_nest_cuts_a_row_that_crosses_the_end_of_another():
+    root = Piece(0, 10, "paragraphs", "p", True)
+    outer = Piece(0, 5, "events", "e", True)
+    crossing = Piece(3, 8, "stances", "s", True)
+    nest(root, [crossing, outer], ["events", "stances"])
+    assert [(piece.table, piece.start, piece.end, piece.is_first) for piece in root.children] \
+        == [("events", 0, 5, True), ("stances", 5, 8, False)]
+    assert [(piece.table, piece.start, piece.end, piece.is_first)
+            for piece in outer.children] == [("stances", 3, 5, True)]
+    assert outer.height() == 1 and root.height() == 2
+
+
+# ------------------------------------------------------------------ in a real browser
+
+CHROMIUM = shutil.which("chromium")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """The system chromium under Playwright; skipped locally, a failure under CI, when
+    chromium is not installed."""
+    if CHROMIUM is None:
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing; .ci/run installs it (apt-get install chromium)")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield launched
+        launched.close()
+
+
+class Opened:
+    """A page of the explorer with what it requested and logged."""
+
+    def __init__(self, browser) -> None:
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 900})
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("console", lambda message: self.errors.append(message.text)
+                     if message.type == "error" else None)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.goto(PAGE.as_uri())
+        self.page.wait_for_selector("html[data-ready]")
+
+    def shown(self) -> int:
+        return int(self.page.get_attribute("#count", "data-shown"))
+
+
+@pytest.fixture
+def opened(browser):
+    page = Opened(browser)
+    yield page
+    page.page.close()
+
+
+def test_it_loads_from_disk_with_no_error_and_no_request(opened, record_property):
+    assert opened.errors == []
+    assert opened.requests == [PAGE.as_uri()]
+    ready = float(opened.page.get_attribute("html", "data-ready"))
+    record_property("explorer_interactive_ms", ready)  # reported, not asserted
+    print(f"explorer interactive after {ready:.0f} ms")
+
+
+def test_the_browser_counts_one_element_per_row(opened):
+    for name in [*LOCATED, "paragraphs"]:
+        assert opened.page.locator(f'[data-table="{name}"]').count() == \
+            len(besa545.load(name)), name
+    total = sum(len(besa545.load(name)) for name in LOCATED)
+    assert opened.shown() == total
+    assert opened.page.inner_text("#count") == f"Showing {total} of {total} annotations"
+
+
+def test_clicking_a_quotation_shows_its_speakers_name(opened):
+    quotations = besa545.load("quotations").dropna(subset=["speaker_actor_id"])
+    names = besa545.load("actors").set_index("actor_id")["name"]
+    for row in quotations.itertuples():
+        # a click on the quotation itself: its middle may be a nested mention, which a
+        # click there opens (the mention's panel then links to the quotation around it)
+        opened.page.dispatch_event(f'[data-table="quotations"][data-id="{row.quote_id}"]',
+                                   "click")
+        panel = opened.page.locator("#panel")
+        assert panel.get_attribute("data-id") == row.quote_id
+        assert panel.locator('dd[data-field="speaker_actor_id"]').inner_text() == \
+            row.speaker_actor_id
+        speaker = panel.locator('.go[data-go-table="actors"]')
+        assert speaker.inner_text().startswith(names[row.speaker_actor_id])
+    speaker.click()  # the link leads to the actor
+    assert opened.page.get_attribute("#panel", "data-table") == "actors"
+    assert names[row.speaker_actor_id] in opened.page.inner_text("#panel-title")
+
+
+def test_an_events_panel_lists_its_participants_by_name(opened):
+    participants = besa545.load("event_participants")
+    names = besa545.load("actors").set_index("actor_id")["name"]
+    event_id = participants["event_id"].value_counts().index[0]
+    opened.page.dispatch_event(f'[data-table="events"][data-id="{event_id}"]', "click")
+    listed = opened.page.locator('#panel .go[data-go-table="event_participants"]').all_inner_texts()
+    wanted = participants[participants["event_id"] == event_id]
+    assert len(listed) == len(wanted)
+    for row in wanted.itertuples():
+        assert any(text.startswith(f"{names[row.actor_id]} ({row.role})") for text in listed)
+
+
+def _only(opened, table: str) -> None:
+    for box in opened.page.locator("input[name=table]").all():
+        if box.get_attribute("value") != table:
+            box.uncheck()
+
+
+def test_the_event_type_filter_hides_every_other_row(opened):
+    events = besa545.load("events")
+    kind = str(events["event_type"].value_counts().index[0])
+    _only(opened, "events")
+    assert opened.shown() == len(events)
+    opened.page.select_option("#f-type", kind)
+    expected = int((events["event_type"] == kind).sum())
+    assert opened.shown() == expected
+    assert opened.page.inner_text("#count") == \
+        f"Showing {expected} of {sum(len(besa545.load(n)) for n in LOCATED)} annotations"
+    visible = opened.page.locator(".hl[data-table]:not(.is-hidden)")
+    assert visible.count() == expected
+    assert set(visible.evaluate_all("(all) => all.map((e) => e.dataset.table)")) == {"events"}
+    other = events[events["event_type"] != kind]["event_id"].iat[0]
+    hidden = opened.page.locator(f'[data-table="events"][data-id="{other}"]')
+    assert hidden.evaluate("(e) => getComputedStyle(e).borderBottomStyle") == "none"
+    assert hidden.get_attribute("tabindex") is None
+
+
+def test_the_actor_filter_and_the_search_box_count_what_they_keep(opened):
+    mentions = besa545.load("mentions")
+    actor = mentions["actor_id"].value_counts().index[0]
+    _only(opened, "mentions")
+    opened.page.select_option("#f-actor", actor)
+    assert opened.shown() == int((mentions["actor_id"] == actor).sum())
+    opened.page.click("#f-reset")
+    _only(opened, "quotations")
+    quotations = besa545.load("quotations")
+    phrase = quotations["text"].iat[0].lower()
+    opened.page.fill("#f-search", phrase)
+    having = quotations.astype(str).apply(lambda column: column.str.lower().str.contains(
+        phrase, regex=False)).any(axis=1)
+    assert opened.shown() == int(having.sum())
+    assert opened.page.locator(f'[data-id="{quotations["quote_id"].iat[0]}"]'
+                               ":not(.is-hidden)").count() == 1
+    opened.page.fill("#f-search", "no such words anywhere zzqx")
+    assert opened.shown() == 0
+    opened.page.click("#f-reset")
+    assert opened.shown() == sum(len(besa545.load(name)) for name in LOCATED)
+
+
+def test_tab_reaches_a_highlight_and_enter_fills_the_panel(opened):
+    page = opened.page
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.matches('.hl[data-table]')"):
+            break
+    else:
+        pytest.fail("no highlight reached with Tab")
+    focused = page.evaluate("({table: document.activeElement.dataset.table, "
+                            "id: document.activeElement.dataset.id, "
+                            "outline: getComputedStyle(document.activeElement).outlineStyle})")
+    assert focused["outline"] == "solid"  # the focus is visible
+    name = page.evaluate("document.activeElement.getAttribute('aria-label')")
+    named = page.get_by_role("button", name=name, exact=True)  # in the accessibility tree
+    assert named.evaluate("(e) => e === document.activeElement")
+    page.keyboard.press("Enter")
+    panel = page.locator("#panel")
+    assert (panel.get_attribute("data-table"), panel.get_attribute("data-id")) == \
+        (focused["table"], focused["id"])
+    assert panel.locator('dd[data-field="id"]').inner_text() == focused["id"]
+    page.keyboard.press("Tab")
+    page.keyboard.press(" ")
+    after = page.evaluate("[document.activeElement.dataset.table, "
+                          "document.activeElement.dataset.id]")
+    assert [panel.get_attribute("data-table"), panel.get_attribute("data-id")] == after
+    assert after != [focused["table"], focused["id"]]
+
+
+def test_a_click_on_a_nested_row_opens_it_and_names_every_row_around_it(opened):
+    page = opened.page
+    inner = page.evaluate("""() => {
+        const mention = Array.from(document.querySelectorAll('.hl[data-table="mentions"]'))
+            .find((e) => e.parentElement.closest('.hl[data-table="quotations"]'));
+        const around = [];
+        for (let node = mention.parentElement; node.tagName !== "P"; node = node.parentElement)
+            around.push([node.dataset.table || node.dataset.partTable,
+                         node.dataset.id || node.dataset.partId]);
+        return {id: mention.dataset.id, around};
+    }""")
+    page.click(f'[data-table="mentions"][data-id="{inner["id"]}"]')  # a real mouse click
+    assert page.get_attribute("#panel", "data-id") == inner["id"]
+    listed = page.locator("#panel .covering .go").evaluate_all(
+        "(all) => all.map((e) => [e.dataset.goTable, e.dataset.goId])")
+    assert listed == inner["around"]
+    assert "quotations" in {table for table, _ in listed}
+
+
+def test_without_a_path_it_writes_into_the_checkout_or_the_current_folder(monkeypatch,
+                                                                          tmp_path):
+    """In a checkout the default is docs/explorer.html; an installed package's folder is
+    never written: the page goes to the current folder instead."""
+    from besa545 import cli
+
+    checkout = tmp_path / "checkout"
+    monkeypatch.setattr(cli, "package_path", lambda: checkout)
+    assert invoke("html").stdout == f"wrote {checkout / 'docs' / 'explorer.html'}\n"
+    installed = tmp_path / "site-packages" / "besa545"
+    monkeypatch.setattr(cli, "HERE", installed)
+    monkeypatch.setattr(cli, "package_path", lambda: installed)
+    monkeypatch.chdir(tmp_path)
+    assert invoke("html").stdout == "wrote besa545-explorer.html\n"
+    assert (tmp_path / "besa545-explorer.html").read_bytes() == PAGE.read_bytes()
+    assert not installed.exists()
