@@ -90,7 +90,7 @@ def test_force_never_replaces_a_directory_with_a_file(tmp_path):
 def test_a_failed_export_leaves_the_old_out_and_no_leftovers(tmp_path, monkeypatch, format):
     out = besa545.export(format, tmp_path / "out")
     before = contents(out)
-    write, names = export_module.WRITERS[format]
+    _, names = export_module.WRITERS[format]
 
     def fail_halfway(path: Path) -> None:
         target = path / "half-written" if IS_DIRECTORY[format] else path

@@ -351,7 +351,8 @@ def _event_line(number: int, event: Row, trigger: str, participants: list[Row],
     mentioned inside that evidence (its first mention there); the AnnotatorNotes of the
     event list every participant, mentioned there or not."""
     start, end = int(event["char_start"]), int(event["char_end"])
-    arguments, seen = [], {}
+    arguments: list[str] = []
+    seen: dict[str, int] = {}
     for participant in participants:
         if participant["event_id"] != event["event_id"]:
             continue
