@@ -12,7 +12,8 @@
   metadata.json``.
 
 Every export reads the canonical CSVs and the plain texts, so it is deterministic (the
-same bytes each run), and is written atomically: into a temporary path beside ``OUT``,
+same bytes each run; the database file records the SQLite library's version, so it is the
+same bytes with the same SQLite), and is written atomically: into a temporary path beside ``OUT``,
 then renamed onto it. An existing ``OUT`` is replaced only with ``force``, and then only
 when it is what an export of the same format writes (a file, or a directory holding
 nothing but an export's files), so a mistyped ``OUT`` never deletes someone's folder.
@@ -285,53 +286,85 @@ class _BratTypes:
                           "ARC_DEFAULT\tcolor:black, arrowHead:triangle-5", ""])
 
 
+class _AnnFile:
+    """The lines of one ``.ann`` file, numbered as they are added: text-bound ``T``,
+    events ``E``, attributes ``A`` and AnnotatorNotes ``#``, written in that order."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.text_bound: list[str] = []
+        self.events: list[str] = []
+        self.attributes: list[str] = []
+        self.notes: list[str] = []
+
+    def add_text_bound(self, entity: str, start: int, end: int, note: str) -> str:
+        identifier = f"T{len(self.text_bound) + 1}"
+        # brat writes the text of a fragmented span with a space where a fragment ends
+        shown = " ".join(piece for piece in self.text[start:end].split("\n") if piece)
+        self.text_bound.append(f"{identifier}\t{entity} {_fragments(self.text, start, end)}"
+                               f"\t{shown}")
+        self.add_note(identifier, note)
+        return identifier
+
+    def add_event(self, trigger: str, arguments: list[str]) -> str:
+        identifier = f"E{len(self.events) + 1}"
+        self.events.append(f"{identifier}\t{EVENT_TYPE}:{trigger}{''.join(arguments)}")
+        return identifier
+
+    def add_attribute(self, name: str, target: str, value: str) -> None:
+        self.attributes.append(f"A{len(self.attributes) + 1}\t{name} {target} {value}")
+
+    def add_note(self, target: str, note: str) -> None:
+        self.notes.append(f"#{len(self.notes) + 1}\tAnnotatorNotes {target}\t{note}")
+
+    def lines(self) -> list[str]:
+        return self.text_bound + self.events + self.attributes + self.notes
+
+
 def _brat_lines(document_id: str, text: str,
                 tables: dict[str, tuple[TableSchema, list[Row]]], participants: list[Row],
                 used: _BratTypes) -> list[str]:
-    lines: list[str] = []
-    notes: list[tuple[str, str]] = []
-    attributes: list[tuple[str, str, str]] = []
+    """The ``.ann`` lines of one paper: a text-bound annotation per row of each table in
+    :data:`BRAT_TABLES` (an event's is the trigger of its ``E`` line), its attributes,
+    and a note naming the row (``table/key``)."""
+    ann = _AnnFile(text)
     mentions: list[tuple[int, int, str, str]] = []  # start, end, actor_id, T id
     events: list[tuple[Row, str]] = []
     for name in sorted(tables):
         schema, rows = tables[name]
         entity, columns = BRAT_TABLES[name]
+        used.entities.add(entity)
         for row in rows:
             if row["document_id"] != document_id:
                 continue
-            identifier = f"T{_count(lines, 'T') + 1}"
             start, end = int(row["char_start"]), int(row["char_end"])
-            lines.append(f"{identifier}\t{entity} {_fragments(text, start, end)}\t"
-                         f"{' '.join(piece for piece in text[start:end].split(chr(10)) if piece)}")
-            used.entities.add(entity)
-            notes.append((identifier, f"{name}/{row_key(schema, row)}"))
-            target = identifier
-            if name == "events":
-                target = f"E{len(events) + 1}"
-                events.append((row, identifier))
-            for attribute, column in columns.items():
-                if row[column] is not None:
-                    # an attribute value ends at a space; values are slugs and codes
-                    value = str(row[column]).replace(" ", "_")
-                    attributes.append((attribute, target, value))
-                    used.attribute(attribute, entity, value)
+            identifier = ann.add_text_bound(entity, start, end, f"{name}/{row_key(schema, row)}")
             if name == "mentions":
                 mentions.append((start, end, str(row["actor_id"]), identifier))
-    for number, (event, trigger) in enumerate(events, start=1):
-        lines.append(_event_line(number, event, trigger, participants, mentions, used))
+            if name == "events":
+                events.append((row, identifier))
+                continue  # its attributes go to its E line
+            _add_attributes(ann, used, entity, identifier, row, columns)
+    entity, columns = BRAT_TABLES["events"]
+    for event, trigger in events:
+        identifier = ann.add_event(trigger, _event_arguments(event, participants, mentions,
+                                                             used))
+        _add_attributes(ann, used, entity, identifier, event, columns)
         people = [f"{p['role']}={p['actor_id']}" for p in participants
                   if p["event_id"] == event["event_id"]]
         if people:
-            notes.append((f"E{number}", "participants: " + "; ".join(people)))
-    lines += [f"A{number}\t{attribute} {target} {value}"
-              for number, (attribute, target, value) in enumerate(attributes, start=1)]
-    lines += [f"#{number}\tAnnotatorNotes {target}\t{note}"
-              for number, (target, note) in enumerate(notes, start=1)]
-    return lines
+            ann.add_note(identifier, "participants: " + "; ".join(people))
+    return ann.lines()
 
 
-def _count(lines: list[str], prefix: str) -> int:
-    return sum(1 for line in lines if line.startswith(prefix))
+def _add_attributes(ann: _AnnFile, used: _BratTypes, entity: str, target: str, row: Row,
+                    columns: dict[str, str]) -> None:
+    for attribute, column in columns.items():
+        if row[column] is not None:
+            # an attribute value ends at a space; values are slugs and codes
+            value = str(row[column]).replace(" ", "_")
+            ann.add_attribute(attribute, target, value)
+            used.attribute(attribute, entity, value)
 
 
 def _fragments(text: str, start: int, end: int) -> str:
@@ -345,11 +378,11 @@ def _fragments(text: str, start: int, end: int) -> str:
     return ";".join(pieces)
 
 
-def _event_line(number: int, event: Row, trigger: str, participants: list[Row],
-                mentions: list[tuple[int, int, str, str]], used: _BratTypes) -> str:
-    """An ``E`` line: the event's evidence as trigger and, as arguments, each participant
-    mentioned inside that evidence (its first mention there); the AnnotatorNotes of the
-    event list every participant, mentioned there or not."""
+def _event_arguments(event: Row, participants: list[Row],
+                     mentions: list[tuple[int, int, str, str]], used: _BratTypes) -> list[str]:
+    """The arguments of an event's ``E`` line: each participant mentioned inside the
+    event's evidence, as its first mention there (``Role:T12``, repeated roles numbered
+    ``Role2``). The event's AnnotatorNotes list every participant, mentioned there or not."""
     start, end = int(event["char_start"]), int(event["char_end"])
     arguments: list[str] = []
     seen: dict[str, int] = {}
@@ -365,7 +398,7 @@ def _event_line(number: int, event: Row, trigger: str, participants: list[Row],
         seen[role] = seen.get(role, 0) + 1
         suffix = str(seen[role]) if seen[role] > 1 else ""
         arguments.append(f" {role}{suffix}:{inside[0]}")
-    return f"E{number}\t{EVENT_TYPE}:{trigger}{''.join(arguments)}"
+    return arguments
 
 
 def _write_brat(directory: Path) -> None:
