@@ -173,6 +173,8 @@ def read_conf(path: Path) -> dict[str, list[str]]:
 def test_every_type_used_is_declared_in_annotation_conf(out, parsed, attributes):
     conf = read_conf(out / "annotation.conf")
     assert set(conf) == {"entities", "relations", "events", "attributes"}
+    # spans nest and cross (mentions inside evidence), which brat accepts only if declared
+    assert conf["relations"] == ["<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>"]
     entities = {line.split("\t")[0] for line in conf["entities"]}
     events = {line.split("\t")[0]: line.split("\t")[1:] for line in conf["events"]}
     assert {entity.type for entity in parsed.entities} - {"Event"} <= entities

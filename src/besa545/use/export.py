@@ -273,8 +273,10 @@ class _BratTypes:
         roles = ", ".join(f"{role}*:Mention" for role in sorted(self.roles))
         attributes = [f"{name}\tArg:{'|'.join(sorted(owners))}, Value:{'|'.join(sorted(values))}"
                       for name, (owners, values) in sorted(self.attributes.items())]
+        # The paper's rows overlap and nest freely (a mention inside an event's evidence),
+        # which brat allows only when told so.
         return "\n".join(["[entities]", *entities, "", "[relations]",
-                          "<OVERLAP>\tArg1:<ANY>, Arg2:<ANY>, <OVL-TYPE>:<ANY>", "",
+                          "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:<ANY>", "",
                           "[events]", f"{EVENT_TYPE}\t{roles}" if roles else EVENT_TYPE, "",
                           "[attributes]", *attributes, ""])
 
