@@ -15,8 +15,9 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+import besa545
 from besa545.build.pipeline import record_hashes
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -207,3 +208,44 @@ def repository_files(root: Path = ROOT) -> list[Path]:
                   and not NOT_THE_REPOSITORY & set(path.relative_to(root).parts)
                   and path.relative_to(root).parts[0] not in BUILD_OUTPUT
                   and not any(part.endswith(".egg-info") for part in path.parts))
+
+
+# ---- the exports (tests/test_export*.py) compare with these -----------------------------
+
+
+def plain(value: Any) -> Any:
+    """A loaded cell as a plain value: None for missing, ISO text for a date."""
+    import numpy as np
+    import pandas as pd
+
+    if value is None or (np.ndim(value) == 0 and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.strftime("%Y-%m-%d")
+    if isinstance(value, np.bool_ | bool):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return float(value)
+    return str(value)
+
+
+def loaded_rows(name: str) -> list[dict[str, Any]]:
+    """Every row of ``besa545.load(name)`` as plain values: what the export tests compare
+    with, read through the loader rather than the CSV reading of the exports."""
+    frame = besa545.load(name)
+    return [{column: plain(value) for column, value in row.items()}
+            for row in frame.to_dict(orient="records")]
+
+
+def key_of(name: str, row: dict[str, Any]) -> str:
+    """The row's primary key as the exports write it: values joined by ``/``."""
+    return "/".join(str(row[field]) for field in besa545.schema(name)["primaryKey"])
+
+
+def span_tables() -> list[str]:
+    """Tables whose rows locate a span of the text, by their schemas."""
+    return [name for name in besa545.tables()
+            if {"char_start", "char_end"} <= {field["name"]
+                                              for field in besa545.schema(name)["fields"]}]

@@ -34,13 +34,13 @@ ACTOR_TYPES = ("person, state, government_body, international_organization, medi
 def test_help_lists_the_commands_and_is_a_usage_status():
     result = invoke()
     assert result.status == 2
-    for command in ("build", "validate", "info", "cite", "show", "html"):
+    for command in ("build", "validate", "info", "cite", "show", "html", "export"):
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for command in ("build", "validate", "info", "show", "cite", "score", "html"):
+    for command in ("build", "validate", "info", "show", "cite", "score", "html", "export"):
         assert f"besa545 {command}" in readme, command
 
 

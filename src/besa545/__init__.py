@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from besa545.model.problems import Report
 
 __all__ = [
-    "__version__", "connect", "load", "load_all", "package_path", "schema", "score", "tables",
-    "text", "validate",
+    "__version__", "connect", "export", "load", "load_all", "package_path", "schema", "score",
+    "tables", "text", "validate",
 ]
 
 DEFAULT_DOCUMENT = "besa-pp-545"
@@ -105,3 +105,14 @@ def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
     from besa545.use.score import score as run
 
     return run(predictions, gold)
+
+
+def export(format: str, out: str | Path, *, force: bool = False) -> Path:
+    """Write the dataset for another tool and return ``out``: ``"webannotation"`` (W3C Web
+    Annotation JSON-LD, one file), ``"brat"`` (brat standoff, a directory) or ``"sqlite"``
+    (a directory with ``besa545.db`` and Datasette's ``metadata.json``); see
+    :func:`besa545.use.export.export`. Raises ``OutputExistsError`` when ``out`` exists
+    and ``force`` is false."""
+    from besa545.use.export import export as run
+
+    return run(format, out, force=force)

@@ -1,4 +1,4 @@
-"""The ``besa545`` command line: build, validate, info, cite, score, show, html.
+"""The ``besa545`` command line: build, validate, info, cite, score, show, html, export.
 
 Exit status: 0 when all is well, 1 when problems were found, 2 for a usage error, 130 when
 interrupted and 141 when the reader of the output stopped reading (``| head``), as for
@@ -126,6 +126,22 @@ def make_parser() -> argparse.ArgumentParser:
                       help=f"file to write (default: {EXPLORER} in a repository checkout, "
                       "besa545-explorer.html in the current folder otherwise)")
     page.set_defaults(run=run_html)
+
+    from besa545.use.export import FORMATS
+
+    export = commands.add_parser("export", help="the dataset for another tool: W3C Web "
+                                 "Annotations, brat, SQLite with Datasette metadata",
+                                 description="Write the dataset as W3C Web Annotation "
+                                 "JSON-LD (a file), brat standoff (a directory for brat and "
+                                 "INCEpTION) or SQLite (a directory with besa545.db and "
+                                 "Datasette's metadata.json).")
+    export.add_argument("--format", required=True, choices=FORMATS,
+                        help="webannotation, brat or sqlite")
+    export.add_argument("out", type=Path,
+                        help="file (webannotation) or directory (brat, sqlite) to write")
+    export.add_argument("--force", action="store_true",
+                        help="replace OUT if it exists (only an earlier export of the format)")
+    export.set_defaults(run=run_export)
     return parser
 
 
@@ -239,6 +255,20 @@ def run_html(arguments: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
     print(f"wrote {printable(str(written))}")
+    return OK
+
+
+def run_export(arguments: argparse.Namespace) -> int:
+    from besa545.use.export import ExportError, OutputExistsError, export
+
+    try:
+        written = export(arguments.format, arguments.out, force=arguments.force)
+    except OutputExistsError as error:
+        raise UsageError(f"{error}; pass --force to replace it, or choose another path") \
+            from None
+    except ExportError as error:
+        raise UsageError(str(error)) from None
+    print(f"wrote {printable(str(written))} ({arguments.format})")
     return OK
 
 

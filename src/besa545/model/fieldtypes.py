@@ -1,7 +1,8 @@
 """How each Frictionless field type is represented in every tool the package talks to.
 
 One row per type: its pandas dtype (required, nullable), its Arrow type, its Croissant
-(schema.org) type and the pattern a CSV string must fully match to be a value of it.
+(schema.org) type, its SQLite column type, the Python value of a CSV cell and the pattern
+a CSV string must fully match to be a value of it.
 :mod:`besa545.model.schema` and :mod:`besa545.model.vectors` both read these tables;
 nothing else names a type's representation.
 """
@@ -39,6 +40,10 @@ READER_TYPES: dict[str, dict[str, str]] = {
     "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                "boolean": "BOOLEAN", "date": "DATE"},
 }
+# How a Frictionless type becomes an SQLite column type (`besa545 export --format sqlite`):
+# SQLite has no boolean or date type, so booleans are INTEGER 0/1 and dates ISO TEXT.
+SQLITE_TYPES = {"string": "TEXT", "integer": "INTEGER", "number": "REAL",
+                "boolean": "INTEGER", "date": "TEXT"}
 TRUE_VALUES = ("true",)
 FALSE_VALUES = ("false",)
 # Patterns that a CSV string must fully match to be a value of each Frictionless type.
@@ -56,3 +61,19 @@ def arrow_type(type_name: str) -> pa.DataType:
 
     return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(),
             "boolean": pa.bool_(), "date": pa.date32()}[type_name]
+
+
+def python_value(cell: str, type_name: str) -> str | int | float | bool | None:
+    """The Python value of a canonical CSV cell of a Frictionless type: ``None`` for an
+    empty cell, ``int``, ``float`` or ``bool`` for those types, the ISO text for a date
+    and the text itself for a string (SQLite stores these as they are; JSON writes them
+    as its own types)."""
+    if cell == "":
+        return None
+    if type_name == "integer":
+        return int(cell)
+    if type_name == "number":
+        return float(cell)
+    if type_name == "boolean":
+        return cell in TRUE_VALUES
+    return cell
