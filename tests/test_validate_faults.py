@@ -327,6 +327,51 @@ case("raw-text-not-utf8", _raw_text_not_utf8,
      lambda r: {("sources/besa-pp-545.md", None, None, "file-encoding"),
                 ("data/parquet/documents.parquet", None, None, "parquet-stale")})
 
+
+# the coding conventions (check/conventions.py)
+def _without_target(event: str) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        rows = read_rows(root, "event_participants")
+        kept = [row for row in rows if (row["event_id"], row["role"]) != (event, "target")]
+        assert len(kept) == len(rows) - 1
+        write_rows(root, "event_participants", kept)
+    return edit
+
+
+def _stance_evidence(stance: str, evidence: str) -> Callable[[Path], None]:
+    """A stance given another evidence, its offsets refilled as the build would."""
+    def edit(root: Path) -> None:
+        text = (root / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8")
+        start = text.index(evidence)
+        set_cell("stances", stance, "evidence", evidence)(root)
+        set_cell("stances", stance, "char_start", str(start))(root)
+        set_cell("stances", stance, "char_end", str(start + len(evidence)))(root)
+    return edit
+
+
+S = "data/stances.csv"
+case("stance-holder-not-in-evidence",
+     _stance_evidence("moon-opposes-thaad", "did not look favorably on the deployment of THAAD"),
+     lambda r: {(S, line_of(r, "stances", "moon-opposes-thaad"), "evidence",
+                 "subject-not-in-evidence")})
+case("stance-duplicate", set_cell("stances", "china-supports-six-party-talks", "topic_id",
+                                  "dialogue-with-north-korea"),
+     lambda r: {(S, max(line_of(r, "stances", "china-supports-six-party-talks"),
+                        line_of(r, "stances", "china-supports-engaging-pyongyang")),
+                 "stance_id", "stance-duplicate")})
+case("directed-event-without-target", _without_target("trump-administration-urges-china"),
+     lambda r: {(E, line_of(r, "events", "trump-administration-urges-china"), "cameo_code",
+                 "target-missing"),
+                ("data/parquet/event_participants.parquet", None, None, "parquet-stale")})
+case("role-text-says-new", set_cell("actor_relations", "moon-jae-in", "role_text",
+                                    "new president"),
+     lambda r: {("data/actor_relations.csv", line_of(r, "actor_relations", "moon-jae-in"),
+                 "role_text", "role-text-qualifier")})
+case("date-text-outside-evidence", set_cell("events", "trump-april-tweet", "date_text",
+                                            "in April"),
+     lambda r: {(E, line_of(r, "events", "trump-april-tweet"), "date_text",
+                 "date-text-outside-evidence")})
+
 # headers and rows
 case("header-unknown", replace_text("data/topics.csv", "topic_id,label", "topic_id,labels"),
      lambda r: {("data/topics.csv", 1, "labels", "header-unknown"),
@@ -426,15 +471,13 @@ case("enum-participant-role", set_cell("event_participants", "warmbier-death", "
                                                         "warmbier-death"), "role", "enum")})
 
 # content
-case("evidence-not-in-text",
-     set_cell("events", "mar-a-lago-agreement", "evidence", "the agreement at Mar-a-Lago"),
-     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "evidence",
-                 "evidence-not-found")})
-case("evidence-shortened", set_cell("events", "mar-a-lago-agreement", "evidence", "Mar-a-Lago"),
-     lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "char_start",
-                 "offset-mismatch")})
-cell_case("evidence-occurs-twice", "events", "mar-a-lago-agreement", "evidence", "Beijing",
-          "evidence-ambiguous")
+# (an event with no source and no date_text: only the evidence rules can fire)
+R = "refugee-flow-north-korea-to-china"
+case("evidence-not-in-text", set_cell("events", R, "evidence", "a huge flow of refugees to China"),
+     lambda r: {(E, line_of(r, "events", R), "evidence", "evidence-not-found")})
+case("evidence-shortened", set_cell("events", R, "evidence", "a huge flow of refugees"),
+     lambda r: {(E, line_of(r, "events", R), "char_start", "offset-mismatch")})
+cell_case("evidence-occurs-twice", "events", R, "evidence", "Beijing", "evidence-ambiguous")
 cell_case("offsets-shifted", "events", "mar-a-lago-agreement", "char_start", "1487",
           "offset-mismatch")
 case("quotation-not-whole-passage",

@@ -31,6 +31,13 @@ from besa545.check.content import (
     check_offsets,
     check_quotations,
 )
+from besa545.check.conventions import (
+    check_date_texts,
+    check_directed_targets,
+    check_role_texts,
+    check_stance_duplicates,
+    check_subjects_in_evidence,
+)
 from besa545.check.files import (
     check_descriptor_fresh,
     check_hashes,
@@ -126,6 +133,12 @@ PLAN: tuple[Task, ...] = (
     check(check_links),
     check(check_dates),
     check(check_actors_mentioned),
+    # the coding conventions of docs/annotation-guide.md
+    check(check_subjects_in_evidence),
+    check(check_stance_duplicates),
+    check(check_directed_targets),
+    check(check_role_texts),
+    check(check_date_texts),
     check(check_cells),
 )
 

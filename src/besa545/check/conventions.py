@@ -1,0 +1,236 @@
+"""The coding conventions of ``docs/annotation-guide.md`` that can be checked mechanically:
+one situation, one coding. Each rule is one function returning located problems; the
+build runs them too, so an edit that breaks a convention cannot land.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from besa545.derive.offsets import locate_column
+from besa545.model.package import Package
+from besa545.model.problems import Problem, quote
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+# CAMEO codes whose action is done *to* someone, by prefix: appeal (02), intend to
+# cooperate (03), praise or endorse (051), yield (08), demand (10), disapprove (11),
+# reject (12), threaten (13), coerce (17). A coded event of these has a target: the party
+# the action is directed at. (Meeting, negotiating or signing together is not directed.)
+DIRECTED = ("02", "03", "051", "08", "10", "11", "12", "13", "17")
+# Words that say what is_former says, or qualify the office rather than name it.
+QUALIFIERS = re.compile(r"\b(former|ex|new|late)\b", re.IGNORECASE)
+GUIDE = "docs/annotation-guide.md"
+
+
+def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
+    """The evidence names the row's subject: a stance's holder, a quotation's speaker, an
+    event's sources, a relation's subject (a mention of the actor lies inside the span)."""
+    import numpy as np
+    import pandas as pd
+
+    mentions = rebuilt.tables.get("mentions")
+    if mentions is None or not rebuilt.documents:
+        return []
+    index = _MentionIndex(mentions.frame)
+    aliases = _Aliases(rebuilt)
+    actors = rebuilt.tables.get("actors")
+    ids = set(actors.frame["actor_id"]) if actors is not None else set()
+
+    def known(column: pd.Series) -> np.ndarray:
+        """Actors that exist: an unknown id is a foreign-key problem, reported as such."""
+        exists: np.ndarray = column.isin(ids).to_numpy()
+        return exists
+
+    problems = []
+    for name, actor_column, what in (("stances", "holder_actor_id", "holder"),
+                                     ("quotations", "speaker_actor_id", "speaker"),
+                                     ("actor_relations", "subject_actor_id", "subject")):
+        table = rebuilt.tables.get(name)
+        if table is None or actor_column not in table.frame.columns:
+            continue
+        starts, ends, _ = locate_column(rebuilt, table, "evidence")  # failures: offsets check
+        frame = table.frame
+        named = index.inside(frame["document_id"], frame[actor_column], starts, ends)
+        missing = known(frame[actor_column]) & (starts >= 0) & ~named
+        problems += [_unnamed(table.file, table.line(int(position)), what,
+                              frame[actor_column].iat[position])
+                     for position in np.flatnonzero(missing)
+                     if not aliases.named(frame[actor_column].iat[position],
+                                          frame["evidence"].iat[position])]
+    events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
+    if events is not None and participants is not None:
+        starts, ends, _ = locate_column(rebuilt, events, "evidence")
+        spans = pd.DataFrame({"event_id": events.frame["event_id"].to_numpy(),
+                              "document_id": events.frame["document_id"].to_numpy(),
+                              "evidence": events.frame["evidence"].to_numpy(),
+                              "start": starts, "end": ends})
+        sources = participants.frame.reset_index(drop=True)
+        sources = sources.assign(position=np.arange(len(sources)))
+        sources = sources[sources["role"] == "source"].merge(spans, on="event_id")
+        sources = sources[(sources["start"] >= 0) & known(sources["actor_id"])]
+        named = index.inside(sources["document_id"], sources["actor_id"],
+                             sources["start"].to_numpy(), sources["end"].to_numpy())
+        for row in sources[~named].itertuples():
+            if aliases.named(row.actor_id, row.evidence):
+                continue
+            problems.append(_unnamed(participants.file, participants.line(int(row.position)),
+                                     f"source of {row.event_id!r}", row.actor_id,
+                                     column="actor_id", table="events"))
+    return problems
+
+
+class _Aliases:
+    """The second way to name an actor: an alias written inside a longer one (the name
+    'Trump' inside the mention of 'the Trump administration'), as a whole word. Asked only
+    of the few rows without a mention of their subject."""
+
+    def __init__(self, rebuilt: Package) -> None:
+        self.names: dict[str, list[str]] = {}
+        for table, column in (("actors", "name"), ("aliases", "alias")):
+            frame = rebuilt.tables[table].frame if table in rebuilt.tables else None
+            if frame is not None and column in frame.columns:
+                for actor, name in zip(frame["actor_id"].tolist(), frame[column].tolist(),
+                                       strict=True):
+                    if isinstance(name, str) and name:
+                        self.names.setdefault(actor, []).append(name)
+
+    def named(self, actor: Any, evidence: Any) -> bool:
+        if not isinstance(evidence, str):
+            return False
+        return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", evidence)
+                   for name in self.names.get(actor, []))
+
+
+def _unnamed(file: str, line: int, what: str, actor: str, *, column: str = "evidence",
+             table: str | None = None) -> Problem:
+    where = f"the evidence of {table}" if table else "the evidence"
+    return Problem(file, line, column, "subject-not-in-evidence",
+                   f"{where} does not name the {what} {actor!r}",
+                   "lengthen the evidence to the words that name it (a name or alias of "
+                   f"the actor in data/aliases.csv); see {GUIDE}, 'The row's subject'")
+
+
+class _MentionIndex:
+    """Mentions sorted by (document, actor, start), to ask whether an actor is mentioned
+    inside a span with one binary search per row. Mentions of one actor never overlap
+    (the longest alias wins), so the first one starting inside a span ends first."""
+
+    def __init__(self, mentions: pd.DataFrame) -> None:
+        import numpy as np
+
+        self.documents = {value: code for code, value in enumerate(
+            sorted(mentions["document_id"].dropna().unique()))}
+        self.actors = {value: code for code, value in enumerate(
+            sorted(mentions["actor_id"].dropna().unique()))}
+        starts = mentions["char_start"].astype("int64").to_numpy()
+        self.width = int(mentions["char_end"].astype("int64").max()) + 2 if len(starts) else 2
+        keys = self._keys(mentions["document_id"], mentions["actor_id"], starts)
+        order = np.argsort(keys, kind="stable")
+        self.keys = keys[order]
+        self.ends = mentions["char_end"].astype("int64").to_numpy()[order]
+
+    def _keys(self, documents: Any, actors: Any, starts: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        document = np.fromiter((self.documents.get(value, -1) for value in documents),
+                               np.int64, len(starts))
+        actor = np.fromiter((self.actors.get(value, -1) for value in actors), np.int64,
+                            len(starts))
+        known = (document >= 0) & (actor >= 0)
+        keys = (document * len(self.actors) + actor) * self.width + np.clip(starts, 0, None)
+        return np.where(known, keys, -1)
+
+    def inside(self, documents: Any, actors: Any, starts: np.ndarray,
+               ends: np.ndarray) -> np.ndarray:
+        """Whether each row's actor has a mention within ``[start, end)`` of its document."""
+        import numpy as np
+
+        keys = self._keys(documents, actors, starts)
+        found = np.searchsorted(self.keys, keys, side="left")
+        valid = (keys >= 0) & (found < len(self.keys))
+        found = np.clip(found, 0, max(len(self.keys) - 1, 0))
+        if not len(self.keys):
+            return np.zeros(len(keys), dtype=bool)
+        same_actor = (self.keys[found] // self.width) == np.where(keys >= 0, keys // self.width,
+                                                                   -2)
+        inside: np.ndarray = valid & same_actor & (self.ends[found] <= np.asarray(ends))
+        return inside
+
+
+def check_stance_duplicates(rebuilt: Package) -> list[Problem]:
+    """One stance per holder, topic and polarity: the same position is one row."""
+    import numpy as np
+
+    stances = rebuilt.tables.get("stances")
+    if stances is None:
+        return []
+    key = ["document_id", "holder_actor_id", "topic_id", "polarity"]
+    frame = stances.frame
+    repeated = frame.duplicated(key, keep="first").to_numpy()
+    first = {tuple(row): stance for *row, stance in
+             frame[[*key, "stance_id"]].drop_duplicates(key).itertuples(index=False)}
+    return [Problem(stances.file, stances.line(int(position)), "stance_id", "stance-duplicate",
+                    f"{frame['stance_id'].iat[position]!r} repeats the holder, topic and "
+                    f"polarity of {first.get(tuple(frame[key].iloc[position]))!r}",
+                    "keep one row for the position (the one with the holder's own words, "
+                    "if any) and delete the other")
+            for position in np.flatnonzero(repeated)]
+
+
+def check_directed_targets(rebuilt: Package) -> list[Problem]:
+    """A coded event whose CAMEO action is done to someone has a target."""
+    import numpy as np
+
+    events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
+    if events is None or participants is None:
+        return []
+    frame = events.frame
+    codes = frame["cameo_code"].fillna("").astype(str)
+    targeted = set(participants.frame.loc[participants.frame["role"] == "target", "event_id"])
+    directed = codes.str.startswith(DIRECTED).to_numpy()
+    lacking = directed & ~frame["event_id"].isin(targeted).to_numpy()
+    return [Problem(events.file, events.line(int(position)), "cameo_code", "target-missing",
+                    f"event {frame['event_id'].iat[position]!r} is coded "
+                    f"{codes.iat[position]}, an action done to someone, and has no target",
+                    "add to data/event_participants.csv the party the action is directed at, "
+                    "with role target (an audience is not a target)")
+            for position in np.flatnonzero(lacking)]
+
+
+def check_role_texts(rebuilt: Package) -> list[Problem]:
+    """``role_text`` names the office only: no 'former' (``is_former`` says it), no 'new'."""
+    relations = rebuilt.tables.get("actor_relations")
+    if relations is None or "role_text" not in relations.frame.columns:
+        return []
+    values = relations.frame["role_text"]
+    return [Problem(relations.file, relations.line(position), "role_text", "role-text-qualifier",
+                    f"{quote(value)} qualifies the office with {match.group(0)!r}",
+                    "write the office alone, in the singular (is_former records 'former')")
+            for position, value in enumerate(values.tolist())
+            if isinstance(value, str) and (match := QUALIFIERS.search(value))]
+
+
+def check_date_texts(rebuilt: Package) -> list[Problem]:
+    """A non-empty ``date_text`` is a phrase of the row's own evidence (evidence that is
+    not in the text is reported as such, not here)."""
+    texts = {document_id: document.text for document_id, document in rebuilt.documents.items()}
+    problems = []
+    for table in rebuilt.tables.values():
+        frame = table.frame
+        if not {"date_text", "evidence", "document_id"} <= set(frame.columns):
+            continue
+        rows = zip(frame["date_text"].tolist(), frame["evidence"].tolist(),
+                   frame["document_id"].tolist(), strict=True)
+        problems += [Problem(table.file, table.line(position), "date_text",
+                             "date-text-outside-evidence",
+                             f"{quote(phrase)} is not in the row's evidence",
+                             "lengthen the evidence to include the phrase that dates the row, "
+                             "or leave date_text empty when the date comes from elsewhere")
+                     for position, (phrase, evidence, document) in enumerate(rows)
+                     if isinstance(phrase, str) and phrase and isinstance(evidence, str)
+                     and phrase not in evidence and evidence in texts.get(document, "")]
+    return problems
