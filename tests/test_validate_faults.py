@@ -677,7 +677,8 @@ def test_csv_that_arrow_cannot_parse_is_file_unparsable(tmp_path, monkeypatch):
         raise pa.ArrowInvalid("CSV parse error: unexpected end of data")
 
     monkeypatch.setattr(csvfile, "_read_arrow", refuse)
-    path = tmp_path / "t.csv"
+    (tmp_path / "data").mkdir()
+    path = tmp_path / "data" / "t.csv"
     path.write_text("name,note\na,b\n", encoding="utf-8")
     schema = parse_schema("t", {"fields": [{"name": "name"}, {"name": "note"}]})
     table, problems = csvfile.read_string_table(path, "data/t.csv", schema)
@@ -719,10 +720,11 @@ def test_derived_file_is_compared_batch_by_batch(tmp_path, change, holds):
 
     text = "name,note\na1,b1\na2,\n"
     schema = parse_schema("t", {"fields": [{"name": "name"}, {"name": "note"}]})
+    (tmp_path / "data").mkdir()
     (tmp_path / "expected.csv").write_text(text, encoding="utf-8")
-    expected, _ = read_string_table(tmp_path / "expected.csv", "t.csv", schema)
-    (tmp_path / "t.csv").write_text(change(text), encoding="utf-8")
-    table, problems = read_if_holds(tmp_path / "t.csv", "data/t.csv", expected)
+    expected, _ = read_string_table(tmp_path / "expected.csv", "expected.csv", schema)
+    (tmp_path / "data" / "t.csv").write_text(change(text), encoding="utf-8")
+    table, problems = read_if_holds(tmp_path / "data" / "t.csv", "data/t.csv", expected)
     assert problems == []
     if holds:
         assert table.frame is expected.frame and table.file == "data/t.csv"
