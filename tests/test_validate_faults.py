@@ -363,6 +363,9 @@ case("directed-event-without-target", _without_target("trump-administration-urge
      lambda r: {(E, line_of(r, "events", "trump-administration-urges-china"), "cameo_code",
                  "target-missing"),
                 ("data/parquet/event_participants.parquet", None, None, "parquet-stale")})
+case("hypothetical-event-coded", set_cell("events", "korean-peninsula-war", "cameo_code", "190"),
+     lambda r: {(E, line_of(r, "events", "korean-peninsula-war"), "cameo_code", "foreign-key"),
+                (E, line_of(r, "events", "korean-peninsula-war"), "cameo_code", "cameo-undone")})
 case("role-text-says-new", set_cell("actor_relations", "moon-jae-in", "role_text",
                                     "new president"),
      lambda r: {("data/actor_relations.csv", line_of(r, "actor_relations", "moon-jae-in"),

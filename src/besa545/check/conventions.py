@@ -201,6 +201,28 @@ def check_directed_targets(rebuilt: Package) -> list[Problem]:
             for position in np.flatnonzero(lacking)]
 
 
+UNDONE = ("proposed", "hypothetical")
+
+
+def check_codes_of_undone_events(rebuilt: Package) -> list[Problem]:
+    """CAMEO codes what was done: a proposed or hypothetical event has no code (the act of
+    proposing it, or of urging it, is an event of its own and carries one)."""
+    import numpy as np
+
+    events = rebuilt.tables.get("events")
+    if events is None or not {"cameo_code", "status"} <= set(events.frame.columns):
+        return []
+    frame = events.frame
+    coded = frame["cameo_code"].notna() & (frame["cameo_code"].astype(str) != "")
+    undone = (coded & frame["status"].isin(UNDONE)).to_numpy()
+    return [Problem(events.file, events.line(int(position)), "cameo_code", "cameo-undone",
+                    f"event {frame['event_id'].iat[position]!r} is "
+                    f"{frame['status'].iat[position]} but coded "
+                    f"{frame['cameo_code'].iat[position]}",
+                    "leave cameo_code empty; code the act of proposing or urging it instead")
+            for position in np.flatnonzero(undone)]
+
+
 def check_role_texts(rebuilt: Package) -> list[Problem]:
     """``role_text`` names the office only: no 'former' (``is_former`` says it), no 'new'."""
     relations = rebuilt.tables.get("actor_relations")

@@ -32,6 +32,7 @@ from besa545.check.content import (
     check_quotations,
 )
 from besa545.check.conventions import (
+    check_codes_of_undone_events,
     check_date_texts,
     check_directed_targets,
     check_role_texts,
@@ -137,6 +138,7 @@ PLAN: tuple[Task, ...] = (
     check(check_subjects_in_evidence),
     check(check_stance_duplicates),
     check(check_directed_targets),
+    check(check_codes_of_undone_events),
     check(check_role_texts),
     check(check_date_texts),
     check(check_cells),

@@ -164,6 +164,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "keep one row for the position and delete the other"),
     Code("target-missing", "content", "a coded event of an action done to someone has no target",
          "add the party the action is directed at as its target"),
+    Code("cameo-undone", "content", "a proposed or hypothetical event has a CAMEO code",
+         "leave cameo_code empty; code the act of proposing or urging it"),
     Code("role-text-qualifier", "content", "a role_text says 'former' or 'new'",
          "write the office alone; is_former records 'former'"),
     Code("date-text-outside-evidence", "content", "a date_text is not in the row's evidence",
