@@ -180,17 +180,22 @@ def tool_environment(*packages: str) -> Path:
     whose dependencies clash with ours. It is kept across test runs under
     ``.venv/tools/`` (its name carries a hash of the packages and the Python version, so a
     changed request gets a new one) and rebuilt when a previous build did not finish."""
+    import fcntl
     import hashlib
     import venv
 
     key = hashlib.sha256(" ".join((*packages, sys.version)).encode()).hexdigest()[:12]
     where = TOOLS / f"{packages[0].split('[')[0]}-{key}"
-    if not (where / ".complete").is_file():
-        shutil.rmtree(where, ignore_errors=True)
-        venv.create(where, with_pip=True)
-        subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                        *packages], check=True, capture_output=True)
-        (where / ".complete").write_text(" ".join(packages) + "\n", encoding="utf-8")
+    TOOLS.mkdir(parents=True, exist_ok=True)
+    # one builder at a time: tests running in parallel (pytest -n) may ask for the same one
+    with open(TOOLS / f"{where.name}.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (where / ".complete").is_file():
+            shutil.rmtree(where, ignore_errors=True)
+            venv.create(where, with_pip=True)
+            subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                            *packages], check=True, capture_output=True)
+            (where / ".complete").write_text(" ".join(packages) + "\n", encoding="utf-8")
     return where / "bin"
 
 

@@ -418,10 +418,13 @@ case("row-extra-field", replace_text(P, "warmbier-death,otto-warmbier,subject",
                                      "warmbier-death,otto-warmbier,subject,x"),
      lambda r: {(P, line_of(r, "event_participants", "warmbier-death"), None,
                  "row-field-count")})
-case("row-unterminated-quote", replace_text(P, "warmbier-death,otto-warmbier,subject",
-                                            '"warmbier-death,otto-warmbier,subject'),
-     lambda r: {(P, line_of(r, "event_participants", "warmbier-death"), None,
-                 "row-field-count")})
+# (on the last row: an unclosed quote swallows every row after it, which other checks
+# would then miss)
+case("row-unterminated-quote", replace_text(P, "warmbier-sentence,otto-warmbier,target",
+                                            '"warmbier-sentence,otto-warmbier,target'),
+     lambda r: {(P, read_rows(r, "event_participants").index(
+         {"event_id": "warmbier-sentence", "actor_id": "otto-warmbier", "role": "target"}) + 2,
+                 None, "row-field-count")})
 case("row-blank", replace_text("data/topics.csv", "\nsix-party-talks,", "\n\nsix-party-talks,"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None, "row-blank")})
 cell_case("cell-10-megabytes", "topics", "six-party-talks", "description", "x" * 10_000_000,
@@ -520,15 +523,17 @@ case("link-row-not-a-link",
 def _new_stance_before_build(root: Path) -> None:
     rows = read_rows(root, "stances")
     new = dict(rows[0], stance_id="new-stance", char_start="", char_end="",
-               evidence="The North Korean imbroglio has been affecting Sino-American "
-                        "relations for months")
+               holder_actor_id="optimistic-scholars", topic_id="peaceful-us-china-settlement",
+               polarity="mixed", attribution="author_assessment", quote_id="",
+               evidence="Optimistic scholars believe their differences will be solved")
     write_rows(root, "stances", [*rows, new])
 
 
 # a correct new row validated before the build: said once, plainly (no hash, no offsets)
 case("new-row-validated-before-build", _new_stance_before_build,
-     lambda r: {("data/stances.csv", len(read_rows(r, "stances")) + 2, "char_start",
-                 "not-built")}, reseal_after=False)
+     lambda r: {("data/stances.csv",  # the line after the file's last (cells span lines)
+                 (r / "data" / "stances.csv").read_text(encoding="utf-8").count("\n") + 1,
+                 "char_start", "not-built")}, reseal_after=False)
 case("date-order", set_cell("events", "mar-a-lago-agreement", "date_start", "2017-05-01"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", code)
                 for code in ("date-order", "date-precision")})

@@ -161,6 +161,19 @@ class _MentionIndex:
         return inside
 
 
+def conventions_of_broken_tables(problems: list[Problem]) -> set[Problem]:
+    """A report rule: the conventions that join a table whose file could not be read
+    whole (a row lost to an unclosed quote) are left out; the file's problem explains
+    them (a target "missing" may sit in the row that was lost)."""
+    from besa545.model.codes import lookup
+
+    broken = {problem.file for problem in problems if lookup(problem.code).layer == "files"}
+    if "data/event_participants.csv" not in broken and "data/mentions.csv" not in broken:
+        return set()
+    joined = {"target-missing", "subject-not-in-evidence"}
+    return {problem for problem in problems if problem.code in joined}
+
+
 def check_stance_duplicates(rebuilt: Package) -> list[Problem]:
     """One stance per holder, topic and polarity: the same position is one row."""
     import numpy as np

@@ -38,6 +38,7 @@ from besa545.check.conventions import (
     check_role_texts,
     check_stance_duplicates,
     check_subjects_in_evidence,
+    conventions_of_broken_tables,
 )
 from besa545.check.files import (
     check_descriptor_fresh,
@@ -153,4 +154,5 @@ CHECKS: tuple[Task, ...] = (*(task for task in PLAN if not task.is_step), SPEC)
 REPORT_RULES: tuple[Callable[[list[Problem]], set[Problem]], ...] = (
     parquet_of_broken_csvs,  # a copy is only compared with a CSV that is right
     hashes_of_unbuilt_csvs,  # "run the build" is said once, by not-built
+    conventions_of_broken_tables,  # a lost row explains what the conventions miss
 )
