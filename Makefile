@@ -20,9 +20,10 @@ data: $(STAMP)
 	$(PY) -m besa545 validate
 	$(PY) -m besa545 info
 
-## test: run the whole test suite (what CI runs)
+## test: run the whole test suite (what CI runs), one worker per core (TEST_JOBS=0: serial)
+TEST_JOBS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_JOBS)
 
 ## screenshot: docs/figures/explorer.png from docs/explorer.html, on demand (needs chromium;
 ## its PNG bytes vary with chromium and fonts, so `make data` does not redraw it)

@@ -9,12 +9,14 @@ hint, never a traceback.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
 import os
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 from besa545.model import metadata
 from besa545.model.metadata import __version__
@@ -27,6 +29,20 @@ BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE
 
 class UsageError(Exception):
     """The command was called wrongly; the message says how to call it."""
+
+
+def entry() -> NoReturn:
+    """The ``besa545`` and ``python -m besa545`` process: :func:`main`, its output flushed,
+    then the process ends at once with its status. The interpreter's own shutdown is
+    skipped because Arrow's native thread pools, torn down while a worker thread is still
+    alive, can abort it (``terminate called without an active exception``, status -6,
+    apache/arrow#34314) after the report was printed; every file the commands write is
+    closed before they return."""
+    status = main()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):  # a reader that left early
+            stream.flush()
+    os._exit(status)
 
 
 def main(argv: list[str] | None = None) -> int:
