@@ -267,10 +267,10 @@ def _parse_offsets(table: pa.Table, length: int | None) -> pa.Table | None:
         return table
     parsed = {}
     for column in OFFSETS:
-        text = table[column]
-        if not _all(pc.match_substring_regex(text, r"^[+-]?0*[0-9]{1,18}$")):
+        numbers = _integers(table[column])
+        if numbers is None:
             return None
-        parsed[column] = pc.cast(pc.replace_substring_regex(text, r"^\+", ""), pa.int64())
+        parsed[column] = numbers
     start, end = parsed["char_start"], parsed["char_end"]
     # Eighteen digits are below LARGEST_OFFSET; a prediction's spans must lie in the text.
     if length is not None and not _all(pc.and_(
@@ -280,6 +280,18 @@ def _parse_offsets(table: pa.Table, length: int | None) -> pa.Table | None:
     for column in OFFSETS:
         table = table.set_column(table.column_names.index(column), column, parsed[column])
     return table
+
+
+def _integers(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Whole numbers as ``int64`` (a leading ``+`` or zeros allowed, at most 18 digits
+    besides), or None if any is not one."""
+    try:
+        return pc.cast(text, pa.int64())  # the usual case, and the fastest
+    except pa.ArrowInvalid:
+        pass
+    if not _all(pc.match_substring_regex(text, r"^[+-]?0*[0-9]{1,18}$")):
+        return None
+    return pc.cast(pc.replace_substring_regex(text, r"^\+", ""), pa.int64())
 
 
 def _all(values: pa.ChunkedArray | pa.Array) -> bool:
@@ -324,8 +336,11 @@ def _distinct(table: pa.Table) -> pa.Table:
     count twice)."""
     if table.num_rows == 0:
         return table
+    for column in table.columns:  # a column without repeats (an id) makes rows distinct
+        if pc.count_distinct(column, mode="all").as_py() == table.num_rows:
+            return table
     numbered = table.append_column("row", pa.array(np.arange(table.num_rows)))
-    first = numbered.group_by(table.column_names, use_threads=False).aggregate(
+    first = numbered.group_by(table.column_names).aggregate(
         [("row", "min")])["row_min"]
     return table.take(np.sort(first.to_numpy()))
 
@@ -497,12 +512,10 @@ def _prf(tp: int, predicted: int, gold: int) -> dict[str, Any]:
 
 
 def _common(mine: pa.Table, theirs: pa.Table) -> int:
-    """How many distinct rows the two tables share (a join on every column)."""
-    mine, theirs = _distinct(mine), _distinct(theirs)
+    """How many rows two tables of distinct rows share (a join on every column)."""
     if mine.num_rows == 0 or theirs.num_rows == 0:
         return 0
-    return int(mine.join(theirs, keys=mine.column_names, join_type="inner",
-                         use_threads=False).num_rows)
+    return int(mine.join(theirs, keys=mine.column_names, join_type="inner").num_rows)
 
 
 def _ratio(correct: int, matched: int) -> dict[str, Any]:
@@ -582,13 +595,12 @@ def _participants(matched: Matched) -> dict[str, Any]:
     mine_id, theirs_id = _sides(matched, "events", "event_id")
     standing = _last_per_key(pa.table({"event_id": mine_id, "gold_event_id": theirs_id}))
     triples = matched.predicted["event_participants"]
-    joined = triples.join(standing, keys="event_id", join_type="left outer",
-                          use_threads=False)
+    joined = triples.join(standing, keys="event_id", join_type="left outer")
     unmatched = pc.binary_join_element_wise("unmatched:", joined["event_id"], "")
     mine = pa.table({"event_id": pc.coalesce(joined["gold_event_id"], unmatched),
                      "actor_id": joined["actor_id"], "role": joined["role"]})
-    theirs = matched.gold["event_participants"].select(["event_id", "actor_id", "role"])
-    return _prf(_common(mine, theirs), _distinct(mine).num_rows, _distinct(theirs).num_rows)
+    mine, theirs = _distinct(mine), matched.gold["event_participants"]
+    return _prf(_common(mine, theirs), mine.num_rows, theirs.num_rows)
 
 
 def _last_per_key(table: pa.Table) -> pa.Table:
