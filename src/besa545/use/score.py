@@ -27,9 +27,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -312,7 +313,7 @@ def _resolver(actors: pa.Table, aliases: pa.Table) -> Callable[[pa.Table], pa.Ta
     names: dict[str, str] = {}
     for name_column, table in (("name", actors), ("alias", aliases)):
         for name, actor_id in zip(table[name_column].to_pylist(),
-                                  table["actor_id"].to_pylist()):
+                                  table["actor_id"].to_pylist(), strict=True):
             names.setdefault(name.casefold(), actor_id)
 
     def resolve_value(value: str) -> str:
@@ -360,7 +361,7 @@ def _spans(mine: pa.Table, theirs: pa.Table, key: str | None) -> tuple[Spans, Sp
 
 
 def match_spans(predicted: Spans, gold: Spans, strict: bool,
-                limit: int = MAX_CANDIDATE_PAIRS) -> np.ndarray:
+                limit: int | None = None) -> np.ndarray:
     """One-to-one pairs (predicted position, gold position), sorted, of spans with equal
     keys that are equal (strict) or overlap (lenient).
 
@@ -370,9 +371,10 @@ def match_spans(predicted: Spans, gold: Spans, strict: bool,
     matching pairs them. The spans left over are ranked among the pairs that overlap, found
     by sorting (:func:`overlapping_pairs`), never among all pairs. There are seldom more
     of those than spans; but a prediction whose spans nest deeply (or one span covering
-    the whole text) could have as many as predicted × gold, so more than ``limit`` pairs
-    (:data:`MAX_CANDIDATE_PAIRS`) raise :class:`TooManyCandidates`, counted before any is
-    made, rather than exhaust memory.
+    the whole text) could have as many as predicted times gold, so more than ``limit`` pairs
+    (by default :data:`MAX_CANDIDATE_PAIRS`) raise :class:`TooManyCandidates`, counted
+    before any is made, rather than exhaust memory; :func:`match` reports that as a
+    :class:`ScoreError` naming the file.
     """
     start_mine, end_mine, start_theirs, end_theirs = _coordinates(predicted, gold)
     equal = _equal_pairs(start_mine, end_mine, start_theirs, end_theirs)
@@ -384,7 +386,8 @@ def match_spans(predicted: Spans, gold: Spans, strict: bool,
     free_theirs[equal[:, 1]] = False
     mine, theirs = np.flatnonzero(free_mine), np.flatnonzero(free_theirs)
     left, right = overlapping_pairs(start_mine[mine], end_mine[mine], start_theirs[theirs],
-                                    end_theirs[theirs], limit)
+                                    end_theirs[theirs],
+                                    MAX_CANDIDATE_PAIRS if limit is None else limit)
     left, right = mine[left], theirs[right]
     chosen = _best_first(left, right, predicted.start, predicted.end, gold.start, gold.end,
                          len(predicted), len(gold))
@@ -408,7 +411,7 @@ def _coordinates(predicted: Spans, gold: Spans) -> tuple[np.ndarray, ...]:
         ranks = np.unique(every, return_inverse=True)[1].astype(np.int64)
         offsets = np.split(ranks, np.cumsum([len(part) for part in offsets])[:-1])
         low, stride = 0, int(ranks.max()) + 1
-    return tuple(key * stride + (offset - low) for key, offset in zip(keys, offsets))
+    return tuple(key * stride + (offset - low) for key, offset in zip(keys, offsets, strict=True))
 
 
 def _equal_pairs(start_mine: np.ndarray, end_mine: np.ndarray, start_theirs: np.ndarray,
@@ -461,7 +464,8 @@ def _ranges(low: np.ndarray, high: np.ndarray) -> np.ndarray:
     counts = high - low
     total = int(counts.sum())
     shift = np.repeat(low - (np.cumsum(counts) - counts), counts)
-    return np.arange(total, dtype=np.int64) + shift
+    ranges: np.ndarray = np.arange(total, dtype=np.int64) + shift
+    return ranges
 
 
 def _best_first(left: np.ndarray, right: np.ndarray, start_mine: np.ndarray,
@@ -480,7 +484,7 @@ def _best_first(left: np.ndarray, right: np.ndarray, start_mine: np.ndarray,
     chosen = []
     # The greedy choice is sequential by nature; this loop runs over the overlapping
     # pairs of unequal spans only, at most MAX_CANDIDATE_PAIRS of them.
-    for one, other in zip(left[order].tolist(), right[order].tolist()):
+    for one, other in zip(left[order].tolist(), right[order].tolist(), strict=True):
         if not used_mine[one] and not used_theirs[other]:
             used_mine[one] = used_theirs[other] = 1
             chosen.append((one, other))
