@@ -88,3 +88,16 @@ def test_architecture_page_names_every_module():
     missing = [module for module, path in MODULES.items() if path.name != "__init__.py"
                and f"`{path.name}`" not in page]
     assert missing == []
+
+
+def test_benchmarks_and_scripts_use_only_public_names_of_besa545():
+    """A benchmark that reaches into a module's private helpers breaks whenever they
+    change (benchmarks/agreement/agreement.py once imported five of score.py's)."""
+    private = []
+    for path in sorted([*(ROOT / "benchmarks").rglob("*.py"), *(ROOT / "scripts").rglob("*.py")]):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and (node.module or "").startswith("besa545")):
+                private += [f"{path.relative_to(ROOT)}: {node.module}.{alias.name}"
+                            for alias in node.names if alias.name.startswith("_")
+                            and not alias.name.startswith("__")]
+    assert private == []

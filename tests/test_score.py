@@ -161,3 +161,110 @@ def test_participants_without_events_are_a_located_usage_error(tmp_path):
     with pytest.raises(ScoreError) as caught:
         score(folder)
     assert str(caught.value) == "event_participants.csv: needs events.csv beside it"
+
+
+def test_offsets_are_read_as_numbers_before_repeated_rows_are_dropped(tmp_path):
+    """'05' and '5' are the same offset: a row that differs from another only in how its
+    offsets are written is the same row, counted once (not a false positive)."""
+    folder = _prediction(tmp_path, ("mentions",))
+    rows = _rows(folder / "mentions.csv")
+    padded = dict(rows[0], char_start=rows[0]["char_start"].rjust(6, "0"),
+                  char_end=f"+{rows[0]['char_end']}")
+    _write(folder / "mentions.csv", [*rows, padded])
+    strict = score(folder)["tasks"]["mentions"]["strict"]
+    assert (strict["tp"], strict["fp"], strict["fn"]) == (len(rows), 0, 0)
+
+
+def _greedy_over_all_pairs(predicted, gold):
+    """The definition of lenient matching, written out over every pair of spans."""
+    candidates = []
+    for left, (start, end, key) in enumerate(predicted):
+        for right, (other_start, other_end, other_key) in enumerate(gold):
+            overlap = min(end, other_end) - max(start, other_start)
+            if key == other_key and overlap > 0:
+                union = max(end, other_end) - min(start, other_start)
+                candidates.append((-overlap / union, -overlap, left, right))
+    used_left, used_right, pairs = set(), set(), []
+    for _, _, left, right in sorted(candidates):
+        if left not in used_left and right not in used_right:
+            used_left.add(left)
+            used_right.add(right)
+            pairs.append((left, right))
+    return sorted(pairs)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_lenient_matching_is_the_greedy_choice_over_all_pairs(seed):
+    """Random spans, nested and repeated, some keys differing: the sorted-span matcher
+    pairs exactly what ranking every pair of spans would."""
+    import random
+
+    from besa545.use.score import _match_spans
+
+    rng = random.Random(seed)
+
+    def spans(count):
+        found = []
+        for _ in range(count):
+            start = rng.randrange(0, 60)
+            found.append((start, start + rng.randrange(1, 25), rng.choice("ab")))
+        return found + rng.sample(found, k=min(3, len(found)))  # some repeated
+    predicted, gold = spans(rng.randrange(0, 25)), spans(rng.randrange(0, 25))
+    assert _match_spans(predicted, gold, strict=False) == _greedy_over_all_pairs(predicted,
+                                                                                gold)
+    strict = _match_spans(predicted, gold, strict=True)
+    assert len(strict) == sum(min(predicted.count(span), gold.count(span))
+                              for span in set(predicted))
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_candidates_are_the_overlapping_pairs_and_no_others(seed):
+    import numpy as np
+
+    from besa545.use.score import overlapping_pairs
+
+    rng = np.random.default_rng(seed)
+    starts = [rng.integers(0, 500, size) for size in (150, 120)]
+    ends = [start + rng.integers(1, 40, len(start)) for start in starts]
+    left, right = overlapping_pairs(starts[0], ends[0], starts[1], ends[1])
+    expected = {(i, j) for i in range(150) for j in range(120)
+                if max(starts[0][i], starts[1][j]) < min(ends[0][i], ends[1][j])}
+    assert len(left) == len(expected)
+    assert set(zip(left.tolist(), right.tolist(), strict=True)) == expected
+
+
+def test_many_quotations_do_not_make_the_cross_product_of_spans():
+    """Lenient matching of quotations has no key to block on; 20,000 spans against 20,000
+    each overlapping one other make 20,000 candidates, not 400 million."""
+    import numpy as np
+
+    from besa545.use.score import Spans, match_spans, overlapping_pairs
+
+    count = 20_000
+    start = np.arange(count, dtype=np.int64) * 10
+    left, right = overlapping_pairs(start, start + 5, start + 1, start + 6, limit=count)
+    assert len(left) == count and (left == right).all()
+    no_key = np.zeros(count, dtype=np.int64)
+    pairs = match_spans(Spans(start, start + 5, no_key), Spans(start + 1, start + 6, no_key),
+                        strict=False, limit=count)
+    assert pairs.tolist() == [[index, index] for index in range(count)]
+
+
+def test_spans_that_overlap_too_often_are_refused_with_the_file_named(tmp_path,
+                                                                      monkeypatch):
+    """A predicted quotation covering the whole text overlaps every gold quotation: past
+    the bound on candidate pairs, scoring stops with a usage error, not a memory blow-up."""
+    import besa545.use.score as scoring
+
+    folder = _prediction(tmp_path, ("quotations",))
+    rows = _rows(folder / "quotations.csv")
+    whole = dict(rows[0], char_start="0", char_end=str(len(besa545.text())))
+    _write(folder / "quotations.csv", [whole] * 1 + [dict(whole, quote_kind="indirect")])
+    monkeypatch.setattr(scoring, "MAX_CANDIDATE_PAIRS", len(rows))
+    with pytest.raises(ScoreError) as caught:
+        score(folder)
+    assert str(caught.value).startswith(
+        f"quotations.csv: {2 * len(rows):,} pairs of unequal spans overlap, more than the "
+        f"{len(rows):,} lenient matching ranks")
+    monkeypatch.setattr(scoring, "MAX_CANDIDATE_PAIRS", 2 * len(rows))
+    assert score(folder)["tasks"]["quotations"]["lenient"]["tp"] == 2

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import besa545
-from besa545.model.paths import package_path
-from besa545.use.score import TASKS, _actors, _match_spans, _read, _resolver, _spans
+from besa545.use.score import Matched, match
 
 ROOT = Path(__file__).resolve().parents[2]
 READING = ROOT / "benchmarks" / "agreement" / "second-reading"
@@ -41,37 +40,35 @@ def kappa(pairs: list[tuple[Any, Any]]) -> float | None:
     return 1.0 if chance == 1 else (agreed - chance) / (1 - chance)
 
 
-def _table(name: str, root: Path, resolve: Any) -> list[dict[str, Any]]:
-    columns = next(files[name] for files in TASKS.values() if name in files)
-    return _actors(_read(root / f"{name}.csv", f"{name}.csv", columns), resolve)
+def _labels(matched: Matched, table: str, field: str) -> list[tuple[Any, Any]]:
+    """The field's values in the second reading and in the dataset, for each pair of
+    spans that lenient matching paired."""
+    mine = matched.predicted[table][field].to_pylist()
+    theirs = matched.gold[table][field].to_pylist()
+    return [(mine[left], theirs[right]) for left, right in matched.pairs.tolist()]
 
 
 def kappas() -> dict[str, tuple[float | None, int]]:
     """Kappa and the number of matched items, per categorical field."""
-    gold = package_path() / "data"
-    resolve = _resolver(_read(gold / "actors.csv", "actors.csv", ("actor_id", "name")),
-                        _read(gold / "aliases.csv", "aliases.csv", ("actor_id", "alias")))
+    matched = match(READING)
     found: dict[str, tuple[float | None, int]] = {}
     for table, field in (("quotations", "quote_kind"), ("events", "event_type"),
                          ("events", "status")):
-        mine, theirs = _table(table, READING, resolve), _table(table, gold, resolve)
-        pairs = _match_spans(_spans(mine, None), _spans(theirs, None), strict=False)
-        labels = [(mine[left][field], theirs[right][field]) for left, right in pairs]
+        labels = _labels(matched[table], table, field)
         found[f"{table}.{field}"] = (kappa(labels), len(labels))
-    mine, theirs = _table("stances", READING, resolve), _table("stances", gold, resolve)
-    by_pair = {(row["holder_actor_id"], row["topic_id"]): row["polarity"] for row in theirs}
+    stances = matched["stances"]
+    by_pair = {(row["holder_actor_id"], row["topic_id"]): row["polarity"]
+               for row in stances.gold["stances"].to_pylist()}
     labels = [(row["polarity"], by_pair[(row["holder_actor_id"], row["topic_id"])])
-              for row in mine if (row["holder_actor_id"], row["topic_id"]) in by_pair]
+              for row in stances.predicted["stances"].to_pylist()
+              if (row["holder_actor_id"], row["topic_id"]) in by_pair]
     found["stances.polarity"] = (kappa(labels), len(labels))
-    events_mine, events_theirs = _table("events", READING, resolve), _table("events", gold,
-                                                                             resolve)
-    pairs = _match_spans(_spans(events_mine, None), _spans(events_theirs, None), strict=False)
-    to_gold = {events_mine[left]["event_id"]: events_theirs[right]["event_id"]
-               for left, right in pairs}
+    events = matched["events"]
+    to_gold = dict(_labels(events, "events", "event_id"))
     roles = {(row["event_id"], row["actor_id"]): row["role"]
-             for row in _table("event_participants", gold, resolve)}
+             for row in events.gold["event_participants"].to_pylist()}
     labels = [(row["role"], roles[(to_gold[row["event_id"]], row["actor_id"])])
-              for row in _table("event_participants", READING, resolve)
+              for row in events.predicted["event_participants"].to_pylist()
               if (to_gold.get(row["event_id"]), row["actor_id"]) in roles]
     found["event_participants.role"] = (kappa(labels), len(labels))
     return found
