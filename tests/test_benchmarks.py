@@ -62,3 +62,15 @@ def test_bench_validate_runs_both_validators(tmp_path):
     assert any(line.startswith("frictionless") and line.endswith(
         "6/8 (missed: evidence, date-order)") for line in lines), result.stdout
     assert "besa545 found every planted error in every run: yes" in lines
+
+
+def test_bench_score_scores_a_synthetic_package_perfectly_against_itself(tmp_path):
+    """The scoring benchmark runs end to end on a small package: each contender in its
+    own process, and the package's own tables score 1.0 on every measure."""
+    make_synthetic(tmp_path / "package")
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_score.py"),
+                             "--dir", str(tmp_path / "package")],
+                            check=True, capture_output=True, text=True)
+    lines = result.stdout.splitlines()
+    assert lines[-1].endswith("every measure 1.0 in every run: True"), result.stdout
+    assert lines[0].startswith("prediction: ") and "1 run(s) each" in lines[0]
