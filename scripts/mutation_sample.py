@@ -53,6 +53,8 @@ MODULES = {
     "tables": "src/besa545/check/tables.py",
     "content": "src/besa545/check/content.py",
     "schema": "src/besa545/model/schema.py",
+    "conventions": "src/besa545/check/conventions.py",
+    "score": "src/besa545/use/score.py",
 }
 # Not behaviour tests (lint, types, imports between stages) or slow environment tests.
 EXCLUDED_TESTS = {"test_lint.py", "test_types.py", "test_architecture.py", "test_wheel.py",
