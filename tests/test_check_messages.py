@@ -307,6 +307,40 @@ case("derived-table-in-another-order", _paragraphs_reversed,
                  default("parquet-stale"))})
 
 
+# the coding conventions (check/conventions.py)
+def _stance_holder_unnamed(root: Path) -> None:
+    """Moon's THAAD stance given evidence without his name, offsets as the build fills them."""
+    evidence = "did not look favorably on the deployment of THAAD"
+    start = (root / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8").index(evidence)
+    for column, value in (("evidence", evidence), ("char_start", str(start)),
+                          ("char_end", str(start + len(evidence)))):
+        set_cell("stances", "moon-opposes-thaad", column, value)(root)
+
+
+case("stance-holder-not-in-evidence", _stance_holder_unnamed,
+     lambda r: {("data/stances.csv", line_of(r, "stances", "moon-opposes-thaad"), "evidence",
+                 "subject-not-in-evidence",
+                 "the evidence does not name the holder 'moon-jae-in'",
+                 "lengthen the evidence to the words that name it (a name or alias of the "
+                 "actor in data/aliases.csv); see docs/annotation-guide.md, 'The row's "
+                 "subject'")})
+
+
+def _trump_a_source_of_the_urging(root: Path) -> None:
+    rows = read_rows(root, "event_participants")
+    write_rows(root, "event_participants", [*rows, {
+        "event_id": "trump-administration-urges-china", "actor_id": "donald-trump",
+        "role": "source"}])
+
+
+# "Trump" is written inside the mention of "the Trump administration": named, no problem
+# (only the Parquet copy, not rebuilt, differs)
+case("source-named-inside-a-longer-alias", _trump_a_source_of_the_urging,
+     lambda r: {("data/parquet/event_participants.parquet", None, None, "parquet-stale",
+                 "the Parquet copy does not hold the same rows as data/event_participants.csv",
+                 default("parquet-stale"))})
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_problem_is_reported_word_for_word(name, tmp_path):
     edit, reseal_after, expected = CASES[name]
@@ -314,3 +348,4 @@ def test_problem_is_reported_word_for_word(name, tmp_path):
     report = validate(root, spec=False)
     found = {(p.file, p.line, p.column, p.code, p.message, p.hint) for p in report.problems}
     assert found == wanted, report.to_text()
+
