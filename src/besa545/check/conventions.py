@@ -9,7 +9,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from besa545.derive.offsets import locate_column
-from besa545.model.package import Package
+from besa545.model.package import Package, span_column
 from besa545.model.problems import Problem, quote
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         table = rebuilt.tables.get(name)
         if table is None or actor_column not in table.frame.columns:
             continue
-        starts, ends, _ = locate_column(rebuilt, table, "evidence")  # failures: offsets check
+        starts, ends = _evidence_spans(rebuilt, name)
         frame = table.frame
         named = index.inside(frame["document_id"], frame[actor_column], starts, ends)
         missing = known(frame[actor_column]) & (starts >= 0) & ~named
@@ -63,7 +63,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                                           frame["evidence"].iat[position])]
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
     if events is not None and participants is not None:
-        starts, ends, _ = locate_column(rebuilt, events, "evidence")
+        starts, ends = _evidence_spans(rebuilt, "events")
         spans = pd.DataFrame({"event_id": events.frame["event_id"].to_numpy(),
                               "document_id": events.frame["document_id"].to_numpy(),
                               "evidence": events.frame["evidence"].to_numpy(),
@@ -103,6 +103,22 @@ class _Aliases:
             return False
         return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", evidence)
                    for name in self.names.get(actor, []))
+
+
+def _evidence_spans(rebuilt: Package, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Where each row's evidence is (-1: not located; the offsets check reports it). The
+    build already located it for tables whose offsets span the evidence; only the others
+    (quotations span their ``text``) are located here."""
+    import numpy as np
+    import pandas as pd
+
+    table = rebuilt.tables[name]
+    if span_column(rebuilt.schemas[name]) != "evidence":
+        starts, ends, _ = locate_column(rebuilt, table, "evidence")
+        return starts, ends
+    located = [pd.to_numeric(table.frame[column], errors="coerce").fillna(-1)
+               .to_numpy(dtype=np.int64) for column in ("char_start", "char_end")]
+    return located[0], located[1]
 
 
 def _unnamed(file: str, line: int, what: str, actor: str, *, column: str = "evidence",
