@@ -61,7 +61,8 @@ EXCLUDED_TESTS = {"test_lint.py", "test_types.py", "test_architecture.py", "test
                   "test_citation.py", "test_benchmarks.py", "test_examples.py",
                   "test_consumers.py", "test_explorer.py", "test_export_sqlite.py"}
 # Run first: they exercise the mutated modules most, so a killed mutant stops early (-x).
-FIRST_TESTS = ["test_check_messages.py", "test_schema_lint.py", "test_column_checks.py",
+FIRST_TESTS = ["test_check_messages.py", "test_conventions.py", "test_score.py",
+               "test_schema_lint.py", "test_column_checks.py",
                "test_composite_keys.py", "test_coerce.py", "test_parquet_copies.py",
                "test_validate_faults.py", "test_schemas.py", "test_content.py",
                "test_scheduler.py", "test_security.py", "test_cli.py"]

@@ -130,6 +130,9 @@ def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, con
     with pytest.raises(ScoreError) as caught:
         score(folder)
     assert str(caught.value).startswith(message)
+    where = message.split(": ", 1)[0].split(":")
+    assert (caught.value.file, caught.value.line) == (
+        where[0], int(where[1]) if len(where) > 1 else None)
     result = invoke("score", str(folder))
     assert result.status == 2
     assert result.stderr.startswith(f"Error: {message}")
@@ -268,3 +271,52 @@ def test_spans_that_overlap_too_often_are_refused_with_the_file_named(tmp_path,
         f"{len(rows):,} lenient matching ranks")
     monkeypatch.setattr(scoring, "MAX_CANDIDATE_PAIRS", 2 * len(rows))
     assert score(folder)["tasks"]["quotations"]["lenient"]["tp"] == 2
+
+
+def test_a_prediction_with_a_header_and_no_rows_finds_nothing(tmp_path):
+    """No predicted row is a prediction too: nothing found, every gold row missed (an
+    empty column of offsets is read, not refused)."""
+    folder = _prediction(tmp_path, ("stances", "mentions"))
+    for name in ("stances", "mentions"):
+        header = (folder / f"{name}.csv").read_text(encoding="utf-8").splitlines()[0]
+        (folder / f"{name}.csv").write_text(header + "\n", encoding="utf-8")
+    tasks = score(folder)["tasks"]
+    for task, gold in (("stances", len(besa545.load("stances"))),
+                       ("mentions", len(besa545.load("mentions")))):
+        strict = tasks[task]["strict"]
+        assert (strict["tp"], strict["fp"], strict["fn"]) == (0, 0, gold)
+        assert (strict["precision"], strict["recall"], strict["f1"]) == (0.0, 0.0, 0.0)
+
+
+def test_the_measures_are_those_docs_benchmark_md_defines():
+    """Each (task, measure) of the scores is a row of the table of measures in
+    docs/benchmark.md, and each row there is scored: a reader looks a measure up by name."""
+    page = (ROOT / "docs" / "benchmark.md").read_text(encoding="utf-8")
+    section = page.split("\n## The measures\n", 1)[1].split("\n## ", 1)[0]
+    documented = set()
+    for line in section.splitlines():
+        cells = [cell.strip() for cell in line.strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 3 and cells[1].startswith("`"):
+            documented |= {(cells[0], measure.strip(" `"))
+                           for measure in cells[1].replace(",", "/").split("/")}
+    scored = {(task, measure) for task, measures in score(ROOT / "data")["tasks"].items()
+              for measure in measures}
+    assert scored == documented
+    assert ("stances", "holder_topic") in scored and len(scored) == 16
+
+
+def test_the_text_table_shows_counts_and_accuracies_in_fixed_columns():
+    from besa545.use.score import as_text
+
+    result = {"tasks": {
+        "quotations": {"strict": {"precision": 0.5, "recall": 1.0, "f1": 0.6667, "tp": 1,
+                                  "fp": 1, "fn": 0},
+                       "speaker": {"accuracy": 0.5, "correct": 1, "matched": 2}},
+        "events": {"cameo_code": {"accuracy": None, "correct": 0, "matched": 0}}}}
+    assert as_text(result).splitlines() == [
+        "task            measure              P       R      F1    tp    fp    fn  accuracy",
+        "quotations      strict           0.500   1.000   0.667     1     1     0",
+        "quotations      speaker" + " " * 57 + "0.500 (1/2 matched)",
+        "events          cameo_code" + " " * 54 + "- (0/0 matched)"]
+    assert as_text({"tasks": {}}).splitlines()[1] == (
+        "(no prediction file found: nothing to score)")
