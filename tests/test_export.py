@@ -12,7 +12,8 @@ import besa545
 from besa545.use import export as export_module
 from helpers import ROOT, invoke
 
-FORMATS = ("webannotation", "brat", "sqlite")
+FORMATS = export_module.FORMATS
+# Written here, not read from EXPORTS: a new format must say which it is (the test below).
 IS_DIRECTORY = {"webannotation": False, "brat": True, "sqlite": True}
 
 
@@ -90,14 +91,14 @@ def test_force_never_replaces_a_directory_with_a_file(tmp_path):
 def test_a_failed_export_leaves_the_old_out_and_no_leftovers(tmp_path, monkeypatch, format):
     out = besa545.export(format, tmp_path / "out")
     before = contents(out)
-    _, names = export_module.WRITERS[format]
 
     def fail_halfway(path: Path) -> None:
         target = path / "half-written" if IS_DIRECTORY[format] else path
         target.write_text("half", encoding="utf-8")
         raise RuntimeError("disk full")
 
-    monkeypatch.setitem(export_module.WRITERS, format, (fail_halfway, names))
+    monkeypatch.setitem(export_module.EXPORTS, format,
+                        export_module.EXPORTS[format]._replace(write=fail_halfway))
     with pytest.raises(RuntimeError, match="disk full"):
         besa545.export(format, out, force=True)
     assert contents(out) == before
@@ -121,6 +122,18 @@ def test_an_unknown_format_is_refused_with_the_choices(tmp_path):
                                          "webannotation, brat, sqlite"):
         besa545.export("xml", tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_each_format_is_written_as_it_says_and_listed_by_the_command(tmp_path):
+    """Every format of EXPORTS is one file or one directory as its description says, and
+    the command's help names each with that description."""
+    assert list(IS_DIRECTORY) == list(export_module.EXPORTS)
+    help_text = " ".join(invoke("export", "--help").stdout.split())
+    for format, chosen in export_module.EXPORTS.items():
+        assert chosen.what.endswith("(a directory)" if IS_DIRECTORY[format] else "(a file)")
+        assert (chosen.names is not None) == IS_DIRECTORY[format]
+        assert f"{format}, {chosen.what}" in help_text, format
+        assert besa545.export(format, tmp_path / format).is_dir() == IS_DIRECTORY[format]
 
 
 def test_format_and_out_are_required():

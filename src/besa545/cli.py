@@ -143,18 +143,17 @@ def make_parser() -> argparse.ArgumentParser:
                       "besa545-explorer.html in the current folder otherwise)")
     page.set_defaults(run=run_html)
 
-    from besa545.use.export import FORMATS
+    from besa545.use.export import EXPORTS
 
-    export = commands.add_parser("export", help="the dataset for another tool: W3C Web "
-                                 "Annotations, brat, SQLite with Datasette metadata",
-                                 description="Write the dataset as W3C Web Annotation "
-                                 "JSON-LD (a file), brat standoff (a directory for brat and "
-                                 "INCEpTION) or SQLite (a directory with besa545.db and "
-                                 "Datasette's metadata.json).")
-    export.add_argument("--format", required=True, choices=FORMATS,
-                        help="webannotation, brat or sqlite")
+    export = commands.add_parser("export", help="the dataset for another tool ("
+                                 f"{', '.join(EXPORTS)})",
+                                 description="Write the dataset in another tool's format: "
+                                 + "; ".join(f"{name}, {chosen.what}"
+                                             for name, chosen in EXPORTS.items()) + ".")
+    export.add_argument("--format", required=True, choices=tuple(EXPORTS),
+                        help="one of the formats described above")
     export.add_argument("out", type=Path,
-                        help="file (webannotation) or directory (brat, sqlite) to write")
+                        help="the file or directory to write (as the format says)")
     export.add_argument("--force", action="store_true",
                         help="replace OUT if it exists (only an earlier export of the format)")
     export.set_defaults(run=run_export)

@@ -8,8 +8,10 @@ values it needs: ``check_foreign_keys(package, settled)`` runs once ``package`` 
 (:mod:`besa545.check.scheduler`) runs this list, serially or overlapping some tasks on a
 background thread; the report is the same either way.
 
-To add a check: write a function in the module of its layer (files, tables, content)
-whose parameters are values named here, and add ``check(that_function)`` to
+To add a check: write a function in the module of its layer (files, tables, content, or
+conventions for a rule of the annotation guide) whose parameters are values named here
+(``root`` and the steps; docs/architecture.md says what each holds), and add
+``check(that_function)`` to
 :data:`PLAN` after the steps that produce what it needs. Its problem codes go in
 :mod:`besa545.model.codes`.
 """

@@ -29,7 +29,7 @@ import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from besa545.model import metadata
@@ -37,7 +37,6 @@ from besa545.model.fieldtypes import SQLITE_TYPES, python_value
 from besa545.model.paths import csv_path, package_path
 from besa545.model.schema import TableSchema, table_names, table_schema
 
-FORMATS = ("webannotation", "brat", "sqlite")
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
 DATABASE = "besa545.db"
@@ -56,18 +55,17 @@ class OutputExistsError(ExportError, FileExistsError):
 
 
 def export(format: str, out: str | Path, *, force: bool = False) -> Path:
-    """Write the dataset as ``format`` (one of :data:`FORMATS`) to ``out`` and return it.
-
-    ``webannotation`` writes one file; ``brat`` and ``sqlite`` write a directory. Raises
+    """Write the dataset as ``format`` (one of :data:`EXPORTS`, which says what each is
+    and whether it is written as one file or a directory) to ``out`` and return it. Raises
     ``ValueError`` for an unknown format, :class:`OutputExistsError` when ``out`` exists
     and ``force`` is false, and :class:`ExportError` when ``out`` cannot be written.
     """
     if format not in FORMATS:
         raise ValueError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
     out = Path(out)
-    writer, names = WRITERS[format]
-    _check_destination(out, format, names, force)
-    _publish(out, writer, is_directory=names is not None)
+    chosen = EXPORTS[format]
+    _check_destination(out, format, chosen.names, force)
+    _publish(out, chosen.write, is_directory=chosen.names is not None)
     return out
 
 
@@ -473,9 +471,24 @@ def _write_sqlite(directory: Path) -> None:
     _write_bytes(directory / DATASETTE_METADATA, text.encode("utf-8"))
 
 
-# Each format: how it is written, and (for a directory) the names it may contain.
-WRITERS: dict[str, tuple[Callable[[Path], None], Callable[[], set[str]] | None]] = {
-    "webannotation": (_write_web_annotations, None),
-    "brat": (_write_brat, _brat_names),
-    "sqlite": (_write_sqlite, lambda: {DATABASE, DATASETTE_METADATA}),
+class ExportFormat(NamedTuple):
+    """One format of ``besa545 export``: what it is (for the command's help), how it is
+    written, and, for a format written as a directory, the names that directory may hold
+    (None: the format is one file)."""
+
+    what: str
+    write: Callable[[Path], None]
+    names: Callable[[], set[str]] | None
+
+
+# The formats, in the order the command lists them. A new format is one entry here: the
+# command's choices and help, export()'s check of its argument and the tests follow.
+EXPORTS: dict[str, ExportFormat] = {
+    "webannotation": ExportFormat("W3C Web Annotation JSON-LD (a file)",
+                                  _write_web_annotations, None),
+    "brat": ExportFormat("brat standoff for brat and INCEpTION (a directory)",
+                         _write_brat, _brat_names),
+    "sqlite": ExportFormat("SQLite with Datasette's metadata.json (a directory)",
+                           _write_sqlite, lambda: {DATABASE, DATASETTE_METADATA}),
 }
+FORMATS = tuple(EXPORTS)
