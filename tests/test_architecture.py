@@ -90,6 +90,18 @@ def test_architecture_page_names_every_module():
     assert missing == []
 
 
+def test_architecture_page_says_what_every_check_parameter_holds():
+    """The table of values a check may take is the plan's: the given values and one row
+    per step, so a renamed or added step is described where a newcomer looks."""
+    import re
+
+    from besa545.check.plan import GIVEN, PLAN
+
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    described = re.findall(r"^  \| `(\w+)` \|", page, re.MULTILINE)
+    assert described == [*GIVEN, *(task.name for task in PLAN if task.is_step)]
+
+
 def test_benchmarks_and_scripts_use_only_public_names_of_besa545():
     """A benchmark that reaches into a module's private helpers breaks whenever they
     change (benchmarks/agreement/agreement.py once imported five of score.py's)."""
