@@ -1,4 +1,5 @@
-// besa545 explorer: the panel, the filters and keyboard use. The page is written whole by
+// besa545 explorer: the panel, the filters and keyboard use (Tab reaches each paragraph's
+// button, whose panel lists the paragraph's rows; the highlights are for the mouse). The page is written whole by
 // `besa545 html`; this script only reads the inline JSON and listens (one listener per
 // kind of event, on the document), so it does no work at load beyond parsing the data.
 "use strict";
@@ -92,6 +93,15 @@
       if (rows.length > shown.length) list.append(el("li", {}, `and ${rows.length - shown.length} more`));
       parts.push(el("h3", {}, `${other} referring to it (${rows.length})`), list);
     }
+    if (table === DATA.container) {
+      const section = document.getElementById(`p${row.position}`);
+      const inside = section ? Array.from(section.querySelectorAll(".hl[data-table]"))
+        .filter((element) => !element.classList.contains("is-hidden")) : [];
+      parts.push(el("h3", {}, `Rows in this paragraph (${inside.length})`),
+        el("ul", { class: "inside" }, ...inside.map((element) => el("li", {},
+          go(element.dataset.table, element.dataset.id,
+            DATA.kinds[element.dataset.table] || element.dataset.table)))));
+    }
     if (origin) {
       const covering = [];
       for (let node = origin.parentElement; node && node.tagName !== "P"; node = node.parentElement) {
@@ -127,20 +137,17 @@
       show(table, id, primary);
       if (primary && !primary.classList.contains("is-hidden")) {
         primary.scrollIntoView({ block: "center" });
-        primary.focus({ preventScroll: true });
       }
+      panel.focus({ preventScroll: true }); // the button pressed is gone: read on from here
       return;
     }
     const element = target(event);
-    if (element) open(element);
-  });
-
-  document.addEventListener("keydown", (event) => {
-    if (event.key !== "Enter" && event.key !== " ") return;
-    const element = event.target.closest ? event.target.closest(".hl[data-table]") : null;
-    if (element && element === event.target && !element.classList.contains("is-hidden")) {
-      event.preventDefault();
+    if (element) {
       open(element);
+      // From the keyboard, a paragraph's button leads on to the list of its rows.
+      if (event.detail === 0 && element.classList.contains("pnum")) {
+        panel.focus({ preventScroll: true });
+      }
     }
   });
 
@@ -174,8 +181,6 @@
       const on = matches(facet && { ...facet, table }, tables, actor, type, topic, words);
       if (on) { shown += 1; visible.add(`${table}\u0000${id}`); }
       element.classList.toggle("is-hidden", !on);
-      if (on) { element.setAttribute("tabindex", "0"); element.setAttribute("role", "button"); }
-      else { element.removeAttribute("tabindex"); element.removeAttribute("role"); }
     }
     for (const element of document.querySelectorAll(".hl.part")) {
       const key = `${element.dataset.partTable}\u0000${element.dataset.partId}`;

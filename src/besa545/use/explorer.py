@@ -81,6 +81,7 @@ def render_explorer(tables: dict[str, pd.DataFrame] | None = None,
         "labels": {name: dict(zip(keys[name], labels[name], strict=True)) for name in tables},
         "foreignKeys": foreign_keys(schemas),
         "kinds": {name: KINDS.get(name, name) for name in located},
+        "container": CONTAINER,
         "facets": facets(tables, keys, labels, located, schemas),
     }
     return PAGE.format(
@@ -229,10 +230,6 @@ def paragraphs_html(tables: dict[str, pd.DataFrame], keys: dict[str, list[str]],
     """Every paragraph, its located rows nested inside it as highlight elements."""
     label_of = {(name, key): f"{KINDS.get(name, name)}: {label}" for name in located
                 for key, label in zip(keys[name], labels[name], strict=True)}
-    passages = {(name, key): " ".join(text[span.char_start:span.char_end].split())
-                for name in located
-                for key, span in zip(keys[name], tables[name][list(SPAN)].itertuples(),
-                                     strict=True)}
     paragraphs = tables[CONTAINER]
     seen: set[tuple[str, str]] = set()
     out = []
@@ -250,7 +247,7 @@ def paragraphs_html(tables: dict[str, pd.DataFrame], keys: dict[str, list[str]],
                                     ident not in seen))
                 seen.add(ident)
         root = nest(Piece(start, end, CONTAINER, key, True), pieces, located)
-        inner_html = _render_children(root, text, label_of, passages)
+        inner_html = _render_children(root, text, label_of)
         number = int(row.position)
         out.append(
             f'<section class="para kind-{html.escape(str(row.kind))}" id="p{number}" '
@@ -288,35 +285,33 @@ def nest(root: Piece, pieces: list[Piece], order: list[str]) -> Piece:
     return root
 
 
-def _render_children(node: Piece, text: str, labels: dict[tuple[str, str], str],
-                     passages: dict[tuple[str, str], str]) -> str:
+def _render_children(node: Piece, text: str, labels: dict[tuple[str, str], str]) -> str:
     parts, cursor = [], node.start
     for child in node.children:
         parts.append(html.escape(text[cursor:child.start]))
-        parts.append(_render_piece(child, text, labels, passages))
+        parts.append(_render_piece(child, text, labels))
         cursor = child.end
     parts.append(html.escape(text[cursor:node.end]))
     return "".join(parts)
 
 
-def _render_piece(piece: Piece, text: str, labels: dict[tuple[str, str], str],
-                  passages: dict[tuple[str, str], str]) -> str:
-    """A row's element: its first piece is the focusable button, named by what the row is
-    and the whole passage (a button's content is not read out by screen readers, so its
-    name carries the text); later pieces only continue the underline."""
+def _render_piece(piece: Piece, text: str, labels: dict[tuple[str, str], str]) -> str:
+    """A row's element: its first piece carries the row (a mark the mouse selects, titled
+    by what the row is); later pieces only continue the underline. Highlights are not
+    controls, as nested controls cannot be told apart by a screen reader or reached one
+    by one without hundreds of tab stops: the keyboard reaches a row through its
+    paragraph's button, whose panel lists the paragraph's rows."""
     table, key = html.escape(piece.table), html.escape(piece.key)
     level = min(piece.height(), MAX_STACK)
     classes = f"hl t-{table} h{level}"
     if piece.is_first:
-        what = labels[(piece.table, piece.key)]
-        name = html.escape(f"{what}: \u201c{passages[(piece.table, piece.key)]}\u201d")
+        what = html.escape(labels[(piece.table, piece.key)])
         opening = (f'<span class="{classes}" data-table="{table}" data-id="{key}" '
-                   f'tabindex="0" role="button" aria-label="{name}" '
-                   f'title="{html.escape(what)}">')
+                   f'title="{what}">')
     else:
         opening = (f'<span class="{classes} part" data-part-table="{table}" '
                    f'data-part-id="{key}">')
-    return f"{opening}{_render_children(piece, text, labels, passages)}</span>"
+    return f"{opening}{_render_children(piece, text, labels)}</span>"
 
 
 def header_html(documents: pd.DataFrame) -> str:
@@ -412,8 +407,9 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 </nav>
 <main id="text" tabindex="-1">
 <h2 class="visually-hidden">The paper, annotated</h2>
-<p class="hint">Each underlined passage is a row of the dataset. Select it (click, or Tab \
-to it and press Enter) to see every column and the rows it relates to.</p>
+<p class="hint">Each underlined passage is a row of the dataset. Click it to see every \
+column and the rows it relates to; or select a paragraph's number (\u00b6, reached with \
+Tab) to list the rows of that paragraph.</p>
 {paragraphs}
 <section class="about" aria-labelledby="cite-title">{about}</section>
 </main>
