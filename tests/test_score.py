@@ -320,3 +320,18 @@ def test_the_text_table_shows_counts_and_accuracies_in_fixed_columns():
         "events          cameo_code" + " " * 54 + "- (0/0 matched)"]
     assert as_text({"tasks": {}}).splitlines()[1] == (
         "(no prediction file found: nothing to score)")
+
+
+@pytest.mark.parametrize("which", ["first", "last"])
+def test_a_span_predicted_twice_pairs_once(tmp_path, which):
+    """Two predicted quotations over one gold quotation's span (differing in kind, so two
+    rows): one is a true positive, the other a false positive, whichever span it is (the
+    first in text order is where copies are numbered from)."""
+    folder = _prediction(tmp_path, ("quotations",))
+    rows = sorted(_rows(folder / "quotations.csv"), key=lambda row: int(row["char_start"]))
+    copied = rows[0] if which == "first" else rows[-1]
+    other = "indirect" if copied["quote_kind"] != "indirect" else "direct"
+    _write(folder / "quotations.csv", [*rows, dict(copied, quote_kind=other)])
+    for measure in ("strict", "lenient"):
+        counts = score(folder)["tasks"]["quotations"][measure]
+        assert (counts["tp"], counts["fp"], counts["fn"]) == (len(rows), 1, 0), measure
