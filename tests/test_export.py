@@ -129,11 +129,27 @@ def test_each_format_is_written_as_it_says_and_listed_by_the_command(tmp_path):
     the command's help names each with that description."""
     assert list(IS_DIRECTORY) == list(export_module.EXPORTS)
     help_text = " ".join(invoke("export", "--help").stdout.split())
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (table_row,) = [line for line in readme.splitlines()
+                    if line.startswith("| `besa545 export")]
     for format, chosen in export_module.EXPORTS.items():
-        assert chosen.what.endswith("(a directory)" if IS_DIRECTORY[format] else "(a file)")
+        assert ("directory" in chosen.what) == IS_DIRECTORY[format], format
         assert (chosen.names is not None) == IS_DIRECTORY[format]
-        assert f"{format}, {chosen.what}" in help_text, format
+        assert f"{format}: {chosen.what}." in help_text, format
+        assert f"`{format}`" in table_row, format  # the README's command table
+        assert f'``"{format}"``' in (besa545.export.__doc__ or ""), format
         assert besa545.export(format, tmp_path / format).is_dir() == IS_DIRECTORY[format]
+
+
+def test_a_format_added_to_the_registry_is_exported(tmp_path, monkeypatch):
+    """EXPORTS is the one list: a format added there is accepted by export() at once."""
+    def write_plain(path: Path) -> None:
+        path.write_text(besa545.text(), encoding="utf-8")
+
+    monkeypatch.setitem(export_module.EXPORTS, "plain",
+                        export_module.ExportFormat("the text, one file", write_plain, None))
+    out = besa545.export("plain", tmp_path / "paper.txt")
+    assert out.read_text(encoding="utf-8") == besa545.text()
 
 
 def test_format_and_out_are_required():

@@ -147,13 +147,14 @@ def make_parser() -> argparse.ArgumentParser:
 
     export = commands.add_parser("export", help="the dataset for another tool ("
                                  f"{', '.join(EXPORTS)})",
-                                 description="Write the dataset in another tool's format: "
-                                 + "; ".join(f"{name}, {chosen.what}"
-                                             for name, chosen in EXPORTS.items()) + ".")
+                                 description="Write the dataset in another tool's format. "
+                                 + " ".join(f"{name}: {chosen.what}."
+                                            for name, chosen in EXPORTS.items()))
     export.add_argument("--format", required=True, choices=tuple(EXPORTS),
                         help="one of the formats described above")
+    files = [name for name, chosen in EXPORTS.items() if chosen.names is None]
     export.add_argument("out", type=Path,
-                        help="the file or directory to write (as the format says)")
+                        help=f"the file ({', '.join(files)}) or directory (the others) to write")
     export.add_argument("--force", action="store_true",
                         help="replace OUT if it exists (only an earlier export of the format)")
     export.set_defaults(run=run_export)

@@ -60,8 +60,8 @@ def export(format: str, out: str | Path, *, force: bool = False) -> Path:
     ``ValueError`` for an unknown format, :class:`OutputExistsError` when ``out`` exists
     and ``force`` is false, and :class:`ExportError` when ``out`` cannot be written.
     """
-    if format not in FORMATS:
-        raise ValueError(f"unknown export format {format!r}; use one of: {', '.join(FORMATS)}")
+    if format not in EXPORTS:
+        raise ValueError(f"unknown export format {format!r}; use one of: {', '.join(EXPORTS)}")
     out = Path(out)
     chosen = EXPORTS[format]
     _check_destination(out, format, chosen.names, force)
@@ -484,11 +484,13 @@ class ExportFormat(NamedTuple):
 # The formats, in the order the command lists them. A new format is one entry here: the
 # command's choices and help, export()'s check of its argument and the tests follow.
 EXPORTS: dict[str, ExportFormat] = {
-    "webannotation": ExportFormat("W3C Web Annotation JSON-LD (a file)",
+    "webannotation": ExportFormat("W3C Web Annotation JSON-LD, one file",
                                   _write_web_annotations, None),
-    "brat": ExportFormat("brat standoff for brat and INCEpTION (a directory)",
-                         _write_brat, _brat_names),
-    "sqlite": ExportFormat("SQLite with Datasette's metadata.json (a directory)",
-                           _write_sqlite, lambda: {DATABASE, DATASETTE_METADATA}),
+    "brat": ExportFormat("brat standoff: a directory of .txt/.ann pairs and the annotation "
+                         "configuration, for brat and INCEpTION", _write_brat, _brat_names),
+    "sqlite": ExportFormat(f"SQLite: a directory with {DATABASE} and Datasette's "
+                           f"{DATASETTE_METADATA} (datasette {DATABASE} -m "
+                           f"{DATASETTE_METADATA})", _write_sqlite,
+                           lambda: {DATABASE, DATASETTE_METADATA}),
 }
-FORMATS = tuple(EXPORTS)
+FORMATS = tuple(EXPORTS)  # the names, as shipped (export() checks EXPORTS itself)
