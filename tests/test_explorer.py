@@ -315,27 +315,33 @@ def test_the_actor_filter_and_the_search_box_count_what_they_keep(opened):
 
 
 def _rows_in(page, section_id: str) -> list[list[str]]:
-    return page.evaluate(f"""Array.from(document.querySelectorAll(
-        '#{section_id} .hl[data-table]:not(.is-hidden)')).map(
-        (e) => [e.dataset.table, e.dataset.id])""")
+    """The rows with a visible passage in a paragraph, in text order, each once."""
+    return page.evaluate(f"""(() => {{ const seen = []; for (const e of document
+        .querySelectorAll('#{section_id} .hl:not(.is-hidden)')) {{
+        const row = [e.dataset.table || e.dataset.partTable, e.dataset.id || e.dataset.partId];
+        if (!seen.some((r) => r[0] === row[0] && r[1] === row[1])) seen.push(row); }}
+        return seen; }})()""")
 
 
-def test_the_keyboard_reaches_every_row_through_its_paragraph(opened):
-    """Tab to a paragraph's button, Enter: the panel lists the paragraph's rows in text
-    order and takes the focus; Tab to one of them, Space: the panel shows that row."""
-    page = opened.page
-    paragraphs = len(besa545.load("paragraphs"))
-    for _ in range(paragraphs + 20):
+def _tab_until(page, condition: str, presses: int) -> None:
+    for _ in range(presses):
         page.keyboard.press("Tab")
-        section = page.evaluate("""(() => { const e = document.activeElement;
-            return e.matches('.pnum') && e.closest('section').querySelectorAll(
-                '.hl[data-table]').length >= 3 ? e.closest('section').id : null; })()""")
-        if section:
-            break
-    else:
-        pytest.fail("no paragraph with rows reached with Tab")
-    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
-    assert outline == "solid"  # the focus is visible
+        if page.evaluate(condition):
+            return
+    pytest.fail(f"{condition} not reached in {presses} presses of Tab")
+
+
+def test_the_keyboard_reaches_a_row_through_its_paragraph_and_returns(opened):
+    """Tab to a paragraph's button, Enter: the panel lists the paragraph's rows in text
+    order, each named with its passage, and takes the focus; Tab to one, Space: the panel
+    shows that row; its Back button lists the paragraph again; Escape returns to the
+    paragraph's button in the text."""
+    page = opened.page
+    _tab_until(page, """(() => { const e = document.activeElement; return e.matches('.pnum')
+        && e.closest('section').querySelectorAll('.hl[data-table]').length >= 3; })()""",
+               len(besa545.load("paragraphs")) + 20)
+    section = page.evaluate("document.activeElement.closest('section').id")
+    assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
     page.keyboard.press("Enter")
     panel = page.locator("#panel")
     assert panel.get_attribute("data-table") == "paragraphs"
@@ -343,29 +349,82 @@ def test_the_keyboard_reaches_every_row_through_its_paragraph(opened):
     listed = panel.locator(".inside .go").evaluate_all(
         "(all) => all.map((e) => [e.dataset.goTable, e.dataset.goId])")
     assert listed == _rows_in(page, section) and len(listed) >= 3
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.matches('#panel .inside .go')"):
-            break
+    assert panel.locator(".referred").count() == 0  # the rows are listed once
+    _tab_until(page, "document.activeElement.matches('#panel .inside .go')", 5)
     chosen = page.evaluate("[document.activeElement.dataset.goTable, "
                            "document.activeElement.dataset.goId]")
     assert chosen == listed[0]
+    words = " ".join(page.locator(f"#{section} [data-table='{chosen[0]}']"
+                                  f"[data-id='{chosen[1]}']").inner_text().split())
+    name = page.evaluate("document.activeElement.textContent")
+    assert f": \u201c{words[:20]}" in name  # read out with its passage
     page.keyboard.press(" ")
     assert [panel.get_attribute("data-table"), panel.get_attribute("data-id")] == chosen
     assert panel.locator('dd[data-field="id"]').inner_text() == chosen[1]
     assert page.evaluate("document.activeElement.id") == "panel"
+    _tab_until(page, "document.activeElement.matches('#panel button.back')", 40)
+    page.keyboard.press("Enter")
+    assert panel.get_attribute("data-table") == "paragraphs"
+    assert page.evaluate("document.activeElement.id") == "panel"
+    page.keyboard.press("Escape")
+    assert page.evaluate("[document.activeElement.matches('.pnum'), "
+                         "document.activeElement.closest('section').id]") == [True, section]
+
+
+def _located_rows() -> set[tuple[str, str]]:
+    return {(name, "/".join(map(str, key))) for name in LOCATED
+            for key in besa545.load(name)[besa545.schema(name)["primaryKey"]]
+            .itertuples(index=False)}
+
+
+def test_the_paragraph_lists_together_reach_every_row(opened):
+    """Every located row is listed by the paragraph its passage starts in, and by each
+    paragraph it continues into (so a keyboard user reaches every row)."""
+    page = opened.page
+    listed = page.evaluate("""Array.from(document.querySelectorAll('.pnum')).flatMap((b) => {
+        b.click();
+        return Array.from(document.querySelectorAll('#panel .inside .go')).map(
+            (e) => [b.closest('section').id, e.dataset.goTable, e.dataset.goId]); })""")
+    assert {(table, key) for _, table, key in listed} == _located_rows()
+    continued = page.evaluate("""Array.from(document.querySelectorAll('.hl.part')).map(
+        (e) => [e.closest('section').id, e.dataset.partTable, e.dataset.partId])""")
+    assert continued and set(map(tuple, continued)) <= set(map(tuple, listed))
+
+
+def test_after_a_click_on_a_passage_tab_goes_on_from_its_paragraph(opened):
+    page = opened.page
+    page.click('#p20 [data-table="mentions"] >> nth=0')
+    assert page.get_attribute("#panel", "data-table") == "mentions"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('section').id") == "p21"
+
+
+def test_a_narrow_window_scrolls_the_focused_panel_into_view(browser):
+    page = browser.new_page(viewport={"width": 600, "height": 800})
+    try:
+        page.goto(PAGE.as_uri())
+        page.wait_for_selector("html[data-ready]")
+        page.focus("#p12 .pnum")
+        page.keyboard.press("Enter")
+        box = page.evaluate("(() => { const r = document.getElementById('panel')"
+                            ".getBoundingClientRect(); return [r.top, r.bottom]; })()")
+        assert page.evaluate("document.activeElement.id") == "panel"
+        assert box[1] > 0 and box[0] < 800, box
+    finally:
+        page.close()
 
 
 def test_a_paragraph_lists_only_the_rows_the_filters_keep(opened):
+    """Filtering before or after opening a paragraph: its list follows the filters."""
     page = opened.page
-    page.uncheck('input[name=table][value="mentions"]')
     page.click("#p6 .pnum")
+    before = page.locator("#panel .inside .go").count()
+    page.uncheck('input[name=table][value="mentions"]')
     listed = page.locator("#panel .inside .go").evaluate_all(
         "(all) => all.map((e) => e.dataset.goTable)")
     assert listed and "mentions" not in listed
-    assert len(listed) == len(_rows_in(page, "p6"))
-    total = page.locator("#p6 .hl[data-table]").count()
-    assert len(listed) < total
+    assert len(listed) == len(_rows_in(page, "p6")) < before
+    assert page.inner_text("#panel h3 >> nth=-1") == f"Rows in this paragraph ({len(listed)})"
 
 
 def test_tab_stops_are_few_and_no_highlight_is_one(opened):

@@ -33,11 +33,51 @@
       ? null : values.join("/");
   }
 
-  function go(table, id, via) {
+  function go(table, id, via, quoted) {
     const button = el("button", { type: "button", class: "go", "data-go-table": table,
       "data-go-id": id }, DATA.labels[table][id] || id);
+    if (quoted) button.append(el("span", { class: "quoted" }, `: \u201c${quoted}\u201d`));
     if (via) button.append(el("span", { class: "via" }, ` (${via})`));
     return button;
+  }
+
+  // The paragraph a row's passage starts in, and the paragraph's own button.
+  function sectionOf(table, id) {
+    if (table === DATA.container) {
+      return document.getElementById(`p${DATA.tables[table].rows[id].position}`);
+    }
+    const first = highlightsOf(table, id)[0];
+    return first ? first.closest("section.para") : null;
+  }
+
+  // A row's passage as read out in a list: its words, shortened to about 60 characters.
+  function passageOf(table, id) {
+    const words = highlightsOf(table, id).map((element) => element.textContent).join(" ")
+      .split(/\s+/).filter(Boolean).join(" ");
+    return words.length > 60 ? `${words.slice(0, 57).replace(/\s+\S*$/, "")}\u2026` : words;
+  }
+
+  // Every row with a passage in the paragraph (also one continued from an earlier
+  // paragraph), in text order, each once, leaving out those the filters hide.
+  function rowsIn(section) {
+    const seen = new Set();
+    const rows = [];
+    for (const element of section.querySelectorAll(".hl")) {
+      if (element.classList.contains("is-hidden")) continue;
+      const table = element.dataset.table || element.dataset.partTable;
+      const id = element.dataset.id || element.dataset.partId;
+      if (!seen.has(`${table}\u0000${id}`)) {
+        seen.add(`${table}\u0000${id}`);
+        rows.push([table, id]);
+      }
+    }
+    return rows;
+  }
+
+  function focusPanel() {
+    panel.focus({ preventScroll: true });
+    const box = panel.getBoundingClientRect();
+    if (box.bottom <= 0 || box.top >= window.innerHeight) panel.scrollIntoView({ block: "start" });
   }
 
   // Rows this row refers to through its foreign keys, and rows that refer to it.
@@ -87,20 +127,24 @@
         el("ul", { class: "refers" }, ...out.map(([t, k, via]) => el("li", {}, go(t, k, via)))));
     }
     for (const [other, rows] of Object.entries(incoming)) {
+      if (table === DATA.container) break; // a paragraph lists its rows below, once
       const shown = rows.slice(0, 40);
       const list = el("ul", { class: "referred" }, ...shown.map(([k, via]) =>
         el("li", {}, go(other, k, via))));
       if (rows.length > shown.length) list.append(el("li", {}, `and ${rows.length - shown.length} more`));
       parts.push(el("h3", {}, `${other} referring to it (${rows.length})`), list);
     }
-    if (table === DATA.container) {
-      const section = document.getElementById(`p${row.position}`);
-      const inside = section ? Array.from(section.querySelectorAll(".hl[data-table]"))
-        .filter((element) => !element.classList.contains("is-hidden")) : [];
+    const section = sectionOf(table, id);
+    if (table === DATA.container && section) {
+      const inside = rowsIn(section);
       parts.push(el("h3", {}, `Rows in this paragraph (${inside.length})`),
-        el("ul", { class: "inside" }, ...inside.map((element) => el("li", {},
-          go(element.dataset.table, element.dataset.id,
-            DATA.kinds[element.dataset.table] || element.dataset.table)))));
+        el("ul", { class: "inside" }, ...inside.map(([t, k]) => el("li", {},
+          go(t, k, DATA.kinds[t] || t, passageOf(t, k))))));
+    } else if (section) {
+      const number = section.id.slice(1);
+      parts.push(el("p", { class: "back" }, el("button", { type: "button", class: "back",
+        "data-section": section.id }, `Back to the rows of \u00b6\u202f${number}`),
+        " (Escape returns to the paragraph in the text)"));
     }
     if (origin) {
       const covering = [];
@@ -129,7 +173,19 @@
       element.dataset.id || element.dataset.partId, element);
   }
 
+  function toParagraph(section) {
+    const button = section.querySelector(".pnum");
+    button.scrollIntoView({ block: "center" });
+    button.focus({ preventScroll: true });
+  }
+
   document.addEventListener("click", (event) => {
+    const back = event.target.closest("button.back");
+    if (back) {
+      open(document.getElementById(back.dataset.section).querySelector(".pnum"));
+      focusPanel();
+      return;
+    }
     const link = event.target.closest(".go");
     if (link) {
       const table = link.dataset.goTable, id = link.dataset.goId;
@@ -138,16 +194,28 @@
       if (primary && !primary.classList.contains("is-hidden")) {
         primary.scrollIntoView({ block: "center" });
       }
-      panel.focus({ preventScroll: true }); // the button pressed is gone: read on from here
+      focusPanel(); // the button pressed is gone: read on from the panel
       return;
     }
     const element = target(event);
     if (element) {
       open(element);
-      // From the keyboard, a paragraph's button leads on to the list of its rows.
       if (event.detail === 0 && element.classList.contains("pnum")) {
-        panel.focus({ preventScroll: true });
+        focusPanel(); // from the keyboard, a paragraph's button leads on to its rows
+      } else if (!element.classList.contains("pnum")) {
+        // a passage clicked: the keyboard goes on from its paragraph, not the top
+        element.closest("section.para").querySelector(".pnum").focus({ preventScroll: true });
       }
+    }
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !panel.dataset.table) return;
+    if (!panel.contains(document.activeElement)) return;
+    const section = sectionOf(panel.dataset.table, panel.dataset.id);
+    if (section) {
+      event.preventDefault();
+      toParagraph(section);
     }
   });
 
@@ -188,6 +256,7 @@
     }
     count.textContent = `Showing ${shown} of ${primaries.length} annotations`;
     count.dataset.shown = String(shown);
+    if (panel.dataset.table === DATA.container) show(DATA.container, panel.dataset.id, null);
   }
 
   for (const box of controls.tables) box.addEventListener("change", apply);
