@@ -217,6 +217,19 @@ def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(
     assert [(p.file, p.code) for p in report.problems] == [
         ("data/parquet/topics.parquet", "file-too-large")]
     assert read_from == [["topic_id"]][:reads]
+    limit = files.PARQUET_EXPANSION * (root / "data" / "topics.csv").stat().st_size + 1_000_000
+    if reads == 0:  # the footer's sizes, summed over every column chunk
+        footer = pq.ParquetFile(path).metadata
+        declared = sum(footer.row_group(group).column(column).total_uncompressed_size
+                       for group in range(footer.num_row_groups)
+                       for column in range(footer.num_columns))
+        assert report.problems[0].message == (
+            f"the Parquet copy declares {declared:,} bytes once decompressed, over the "
+            f"{limit:,} allowed beside data/topics.csv; it was not decoded")
+    else:
+        assert report.problems[0].message == (
+            f"the Parquet copy unpacks to over {limit:,} bytes, far more than "
+            "data/topics.csv; it was not decoded")
 
 
 def test_a_table_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):

@@ -363,6 +363,11 @@ case("directed-event-without-target", _without_target("trump-administration-urge
      lambda r: {(E, line_of(r, "events", "trump-administration-urges-china"), "cameo_code",
                  "target-missing"),
                 ("data/parquet/event_participants.parquet", None, None, "parquet-stale")})
+case("demand-without-target",  # 1042, insist: a demand (10) is directed too
+     _without_target("us-insists-china-implement-resolution-2321"),
+     lambda r: {(E, line_of(r, "events", "us-insists-china-implement-resolution-2321"),
+                 "cameo_code", "target-missing"),
+                ("data/parquet/event_participants.parquet", None, None, "parquet-stale")})
 case("hypothetical-event-coded", set_cell("events", "korean-peninsula-war", "cameo_code", "190"),
      lambda r: {(E, line_of(r, "events", "korean-peninsula-war"), "cameo_code", "foreign-key"),
                 (E, line_of(r, "events", "korean-peninsula-war"), "cameo_code", "cameo-undone")})
