@@ -341,6 +341,53 @@ case("source-named-inside-a-longer-alias", _trump_a_source_of_the_urging,
                  default("parquet-stale"))})
 
 
+def _urging_without_target(root: Path) -> None:
+    rows = read_rows(root, "event_participants")
+    write_rows(root, "event_participants", [
+        row for row in rows
+        if (row["event_id"], row["role"]) != ("trump-administration-urges-china", "target")])
+
+
+PARTICIPANTS_STALE = ("data/parquet/event_participants.parquet", None, None, "parquet-stale",
+                      "the Parquet copy does not hold the same rows as "
+                      "data/event_participants.csv", default("parquet-stale"))
+case("directed-event-without-target", _urging_without_target,
+     lambda r: {(E, line_of(r, "events", "trump-administration-urges-china"), "cameo_code",
+                 "target-missing",
+                 "event 'trump-administration-urges-china' is coded 0242, an action done to "
+                 "someone, and has no target",
+                 "add to data/event_participants.csv the party the action is directed at, "
+                 "with role target (an audience is not a target)"),
+                PARTICIPANTS_STALE})
+case("hypothetical-event-coded", set_cell("events", "korean-peninsula-war", "cameo_code",
+                                          "0242"),
+     lambda r: {(E, line_of(r, "events", "korean-peninsula-war"), "cameo_code",
+                 "cameo-undone", "event 'korean-peninsula-war' is hypothetical but coded 0242",
+                 "leave cameo_code empty; code the act of proposing or urging it instead")})
+case("stance-duplicate", set_cell("stances", "china-supports-six-party-talks", "topic_id",
+                                  "dialogue-with-north-korea"),
+     lambda r: {("data/stances.csv", max(line_of(r, "stances", "china-supports-six-party-talks"),
+                                         line_of(r, "stances",
+                                                 "china-supports-engaging-pyongyang")),
+                 "stance_id", "stance-duplicate",
+                 "'china-supports-six-party-talks' repeats the holder, topic and polarity of "
+                 "'china-supports-engaging-pyongyang'",
+                 "keep one row for the position (the one with the holder's own words, if any) "
+                 "and delete the other")})
+case("role-text-says-new", set_cell("actor_relations", "moon-jae-in", "role_text",
+                                    "new president"),
+     lambda r: {("data/actor_relations.csv", line_of(r, "actor_relations", "moon-jae-in"),
+                 "role_text", "role-text-qualifier",
+                 "'new president' qualifies the office with 'new'",
+                 "write the office alone, in the singular (is_former records 'former')")})
+case("date-text-outside-evidence", set_cell("events", "trump-april-tweet", "date_text",
+                                            "in April"),
+     lambda r: {(E, line_of(r, "events", "trump-april-tweet"), "date_text",
+                 "date-text-outside-evidence", "'in April' is not in the row's evidence",
+                 "lengthen the evidence to include the phrase that dates the row, or leave "
+                 "date_text empty when the date comes from elsewhere")})
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_problem_is_reported_word_for_word(name, tmp_path):
     edit, reseal_after, expected = CASES[name]

@@ -335,3 +335,14 @@ def test_a_span_predicted_twice_pairs_once(tmp_path, which):
     for measure in ("strict", "lenient"):
         counts = score(folder)["tasks"]["quotations"][measure]
         assert (counts["tp"], counts["fp"], counts["fn"]) == (len(rows), 1, 0), measure
+
+
+def test_a_prediction_that_is_not_a_folder_is_a_usage_error(tmp_path):
+    for path in (tmp_path / "missing", ROOT / "data" / "events.csv"):
+        with pytest.raises(ScoreError) as caught:
+            score(path)
+        assert str(caught.value) == f"{path}: is not a directory of prediction CSVs"
+        assert (caught.value.file, caught.value.line) == (str(path), None)
+        result = invoke("score", str(path))
+        assert (result.status, result.stdout) == (2, "")
+        assert result.stderr.startswith(f"Error: {path}: is not a directory of prediction CSVs")
