@@ -228,8 +228,8 @@ def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(
             f"{limit:,} allowed beside data/topics.csv; it was not decoded")
     else:
         assert report.problems[0].message == (
-            f"the Parquet copy unpacks to over {limit:,} bytes, far more than "
-            "data/topics.csv; it was not decoded")
+            f"the Parquet copy unpacks to over {limit:,} bytes by its column topic_id, far "
+            "more than data/topics.csv; no further column was read")
 
 
 def test_a_table_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):

@@ -342,8 +342,9 @@ def _compare_parquet(data: pa.Buffer, name: str, package: Package, limit: int
             unpacked += _decoded_bytes(column)
             if unpacked > limit:
                 return [Problem(file, None, None, "file-too-large",
-                                f"the Parquet copy unpacks to over {limit:,} bytes, far more "
-                                f"than {csv_file(name)}; it was not decoded")]
+                                f"the Parquet copy unpacks to over {limit:,} bytes by its "
+                                f"column {field.name}, far more than {csv_file(name)}; no "
+                                "further column was read")]
             if not _same_column(column, frame[field.name], field.type):
                 return [_stale_copy(name)]
     except Exception as error:  # any unreadable file is a problem to report
