@@ -112,6 +112,16 @@ case("descriptor-is-a-symlink", lambda r: (
      lambda r: {("datapackage.json", None, None, "path-unsafe")}, reseal_after=False)
 
 
+def _parquet_descriptor_is_a_directory(root: Path) -> None:
+    (root / "datapackage-parquet.json").unlink()
+    (root / "datapackage-parquet.json").mkdir()
+
+
+# unsafe, not "does not exist": it is there, and the validator will not read it
+case("parquet-descriptor-is-a-directory", _parquet_descriptor_is_a_directory,
+     lambda r: {("datapackage-parquet.json", None, None, "path-unsafe")}, reseal_after=False)
+
+
 def _symlink_out(root: Path) -> None:
     outside = root.parent / "elsewhere.csv"
     outside.write_text((root / "data" / "topics.csv").read_text(encoding="utf-8"))
