@@ -1,13 +1,19 @@
-"""The mention index behind ``subject-not-in-evidence``: whether an actor is mentioned
-inside a row's evidence span, asked of many rows at once. (The rule's located problems are
-pinned word for word in test_check_messages.py; its fault cases in test_validate_faults.py.)"""
+"""Two conventions asked directly, on every case rather than on the paper's rows: the
+mention index behind ``subject-not-in-evidence`` (whether an actor is mentioned inside a
+row's evidence span, asked of many rows at once) and which CAMEO actions need a target
+(``target-missing``). The rules' located problems are pinned word for word in
+test_check_messages.py; their fault cases in test_validate_faults.py."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from besa545.check.conventions import _MentionIndex
+from besa545.check.conventions import _MentionIndex, check_directed_targets
+from besa545.model.csvfile import StringTable
+from besa545.model.package import Package
 
 
 def _index(rows: list[tuple[str, str, int, int]]) -> _MentionIndex:
@@ -41,3 +47,48 @@ def test_an_empty_index_names_no_one():
     index = _index([])
     assert _inside(index, [("doc", "china", 0, 100), ("doc", "trump", 5, 6)]) == [False,
                                                                                   False]
+
+
+# The annotation guide's list, in its words: "a coded event whose action is done to someone
+# (appeal, intent to cooperate, praise, yield, demand, disapprove, reject, threaten, coerce)
+# must have a target". One CAMEO code for each of the twenty roots, and both sides of 05.
+DONE_TO_SOMEONE = {"020": "appeal", "030": "intent to cooperate", "051": "praise",
+                   "080": "yield", "100": "demand", "1042": "demand policy change",
+                   "110": "disapprove", "120": "reject", "130": "threaten", "170": "coerce"}
+NOT_DIRECTED = {"010": "make public statement", "040": "consult", "057": "sign agreement",
+                "060": "material cooperation", "070": "provide aid", "090": "investigate",
+                "140": "protest", "150": "exhibit force posture", "160": "reduce relations",
+                "180": "assault", "190": "fight", "200": "unconventional mass violence"}
+
+
+def _events(codes: list[str], targets: dict[str, str]) -> Package:
+    """A package of one event per code (``e0``, ``e1``, ...), given the roles in
+    ``targets`` (event id to role) and no other participant."""
+    events = pd.DataFrame({"event_id": [f"e{n}" for n in range(len(codes))],
+                           "cameo_code": codes})
+    participants = pd.DataFrame({"event_id": list(targets), "actor_id": "x",
+                                 "role": list(targets.values())})
+    return Package(Path("."), {}, {
+        "events": StringTable("events", "data/events.csv", events,
+                              np.arange(2, len(codes) + 2)),
+        "event_participants": StringTable("event_participants",
+                                          "data/event_participants.csv", participants,
+                                          np.arange(2, len(targets) + 2))}, {})
+
+
+def test_every_action_done_to_someone_and_only_those_need_a_target():
+    codes = [*DONE_TO_SOMEONE, *NOT_DIRECTED, ""]  # "" : an event with no CAMEO code
+    problems = check_directed_targets(_events(codes, {}))
+    lacking = {problem.message.split(" is coded ")[1].split(",")[0] for problem in problems}
+    assert lacking == set(DONE_TO_SOMEONE)
+    assert {(p.file, p.column, p.code) for p in problems} == {
+        ("data/events.csv", "cameo_code", "target-missing")}
+    assert sorted(p.line for p in problems) == list(range(2, len(DONE_TO_SOMEONE) + 2))
+
+
+def test_a_target_answers_the_rule_and_an_audience_does_not():
+    problems = check_directed_targets(_events(["111", "111", "111"], {
+        "e0": "target", "e1": "audience", "e2": "source"}))
+    assert [(p.line, p.message) for p in problems] == [
+        (3, "event 'e1' is coded 111, an action done to someone, and has no target"),
+        (4, "event 'e2' is coded 111, an action done to someone, and has no target")]

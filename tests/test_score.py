@@ -337,6 +337,18 @@ def test_a_span_predicted_twice_pairs_once(tmp_path, which):
         assert (counts["tp"], counts["fp"], counts["fn"]) == (len(rows), 1, 0), measure
 
 
+def test_a_prediction_file_that_is_a_folder_is_a_usage_error(tmp_path):
+    folder = _prediction(tmp_path, ("events", "event_participants"))
+    (folder / "events.csv").unlink()
+    (folder / "events.csv").mkdir()
+    with pytest.raises(ScoreError) as caught:
+        score(folder)
+    assert str(caught.value) == "events.csv: is not a regular file"
+    result = invoke("score", str(folder))
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr.startswith("Error: events.csv: is not a regular file")
+
+
 def test_a_prediction_that_is_not_a_folder_is_a_usage_error(tmp_path):
     for path in (tmp_path / "missing", ROOT / "data" / "events.csv"):
         with pytest.raises(ScoreError) as caught:
