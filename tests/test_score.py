@@ -13,7 +13,7 @@ import pytest
 
 import besa545
 from besa545.use.score import TASKS, ScoreError, score
-from helpers import ROOT, invoke
+from helpers import ROOT, copy_package, invoke
 
 FILES = sorted({name for files in TASKS.values() for name in files})
 
@@ -286,6 +286,26 @@ def test_a_prediction_with_a_header_and_no_rows_finds_nothing(tmp_path):
         strict = tasks[task]["strict"]
         assert (strict["tp"], strict["fp"], strict["fn"]) == (0, 0, gold)
         assert (strict["precision"], strict["recall"], strict["f1"]) == (0.0, 0.0, 0.0)
+
+
+def test_with_nothing_to_find_finding_nothing_is_right_and_finding_something_wrong(
+        tmp_path):
+    """The rule docs/benchmark.md states for a gold without items of a measure."""
+    gold = copy_package(tmp_path / "gold")
+    header = (gold / "data" / "stances.csv").read_text(encoding="utf-8").splitlines()[0]
+    (gold / "data" / "stances.csv").write_text(header + "\n", encoding="utf-8")
+    rows = len(besa545.load("stances"))
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "full").mkdir()
+    empty = _prediction(tmp_path / "empty", ())
+    (empty / "stances.csv").write_text(header + "\n", encoding="utf-8")
+    nothing = score(empty, gold)["tasks"]["stances"]
+    full = score(_prediction(tmp_path / "full", ("stances",)), gold)["tasks"]["stances"]
+    for measure in ("strict", "holder_topic"):
+        assert nothing[measure] == {"tp": 0, "fp": 0, "fn": 0, "precision": 1.0,
+                                    "recall": 1.0, "f1": 1.0}
+        assert full[measure] == {"tp": 0, "fp": rows, "fn": 0, "precision": 0.0,
+                                 "recall": 0.0, "f1": 0.0}
 
 
 def test_the_measures_are_those_docs_benchmark_md_defines():
