@@ -134,6 +134,36 @@ case("parquet-extra-column", _parquet_with_an_extra_column,
                  "description: string, extra: string', the table's are 'topic_id: string, "
                  "label: string, description: string'", default("parquet-stale"))})
 
+def _linked_inside(file: str) -> Callable[[Path], None]:
+    """``file`` replaced by a symbolic link to a copy of it inside the package."""
+    def edit(root: Path) -> None:
+        (root / file).rename(root / f"{file}.copy")
+        (root / file).symlink_to(root / f"{file}.copy")
+    return edit
+
+
+case("descriptor-is-a-symlink", _linked_inside(D),
+     lambda r: {(D, None, None, "path-unsafe",
+                 "datapackage.json is a symbolic link; the validator reads only regular files",
+                 "replace it with the file: run `besa545 build`")}, reseal_after=False)
+case("csv-is-a-symlink", _linked_inside("data/topics.csv"),
+     lambda r: {("data/topics.csv", None, None, "path-unsafe",
+                 "data/topics.csv is a symbolic link; only regular files inside the package "
+                 "are read", "replace it with a regular file inside the package: not a "
+                 "symbolic link, a folder or a special file, and not inside a linked folder"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table",
+                 "topic_id cannot be checked: topics.topic_id could not be read",
+                 "fix the problems reported for topics first")}, reseal_after=False)
+case("parquet-missing", lambda r: (r / "data" / "parquet" / "topics.parquet").unlink(),
+     lambda r: {("data/parquet/topics.parquet", None, None, "file-missing",
+                 "the Parquet copy does not exist", "run `besa545 build`")},
+     reseal_after=False)
+case("descriptor-without-resources", edit_descriptor(lambda d: d.pop("resources")),
+     lambda r: {(D, None, "resources", "descriptor-resources",
+                 "the descriptor has no list of resources",
+                 "regenerate it: run `besa545 build`")}, reseal_after=False)
+
+
 # --- tables: keys --------------------------------------------------------------------
 
 case("foreign-key-target-unreadable", lambda r: (r / "data" / "topics.csv").unlink(),
@@ -155,6 +185,45 @@ case("primary-key-of-two-fields-duplicated", _duplicate_authorship,
                  "the primary key (document_id, position) is not unique",
                  default("primary-key"))
                 for line in (2, len(read_rows(r, "authorships")) + 2)})
+
+case("unique-value-repeated", set_cell("topics", "six-party-talks", "topic_id",
+                                       "thaad-deployment"),
+     lambda r: {("data/topics.csv", line, "topic_id", "unique",
+                 "'thaad-deployment' appears more than once in topic_id",
+                 "each value may appear only once in this column; change or remove the "
+                 "duplicate") for line in (line_of(r, "topics", "six-party-talks"),
+                                           line_of(r, "topics", "thaad-deployment"))}
+     | {("data/stances.csv", line_of(r, "stances", "china-supports-six-party-talks"),
+         "topic_id", "foreign-key", "'six-party-talks' is not in topics.topic_id",
+         "use an existing topic_id from data/topics.csv, or add a row there first")})
+
+
+def _topic_twin(root: Path) -> None:
+    rows = read_rows(root, "topics")
+    twin = dict(next(row for row in rows if row["topic_id"] == "six-party-talks"))
+    write_rows(root, "topics", [*rows, dict(twin, topic_id="Six-Party-Talks")])
+
+
+case("id-differs-only-by-case", _topic_twin,
+     lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
+                 "id-case-duplicate", "'six-party-talks' differs only by case from "
+                 "'Six-Party-Talks'", "identifiers are lowercase; merge the rows or choose a "
+                 "distinct id"),
+                ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id",
+                 "id-case-duplicate", "'Six-Party-Talks' differs only by case from "
+                 "'six-party-talks'", "identifiers are lowercase; merge the rows or choose a "
+                 "distinct id"),
+                ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id", "pattern",
+                 "'Six-Party-Talks' does not match the pattern of topic_id",
+                 "identifiers are lowercase slugs like `donald-trump`: a-z, 0-9 and single "
+                 "hyphens")})
+case("offsets-not-built", lambda r: [set_cell("stances", "moon-opposes-thaad", column, "")(r)
+                                     for column in ("char_start", "char_end")],
+     lambda r: {("data/stances.csv", line_of(r, "stances", "moon-opposes-thaad"),
+                 "char_start", "not-built",
+                 "char_start, char_end are empty: the build computes them",
+                 "leave the computed cells empty and run `besa545 build`, which fills them")},
+     reseal_after=False)
 
 # --- content: offsets, dates, cells, coverage, aliases, derived files ----------------------
 
@@ -326,6 +395,32 @@ case("stance-holder-not-in-evidence", _stance_holder_unnamed,
                  "subject'")})
 
 
+def _line_with(root: Path, table: str, row: str) -> int:
+    """Editor line of the row written exactly ``row`` (tables whose key is several cells)."""
+    lines = (root / "data" / f"{table}.csv").read_text(encoding="utf-8").split("\n")
+    return lines.index(row) + 1
+
+
+def _nba_a_source_of_the_criticism(root: Path) -> None:
+    rows = read_rows(root, "event_participants")
+    for row in rows:
+        if (row["event_id"], row["role"]) == ("chinese-media-criticism-of-kim", "source"):
+            row["actor_id"] = "nba"
+    write_rows(root, "event_participants", rows)
+
+
+case("event-source-not-in-evidence", _nba_a_source_of_the_criticism,
+     lambda r: {("data/event_participants.csv", _line_with(
+                     r, "event_participants",
+                     "chinese-media-criticism-of-kim,chinese-media,source"),
+                 "actor_id", "subject-not-in-evidence",
+                 "the evidence of event 'chinese-media-criticism-of-kim' does not name the "
+                 "source 'nba'",
+                 "lengthen the evidence to the words that name it (a name or alias of the "
+                 "actor in data/aliases.csv); see docs/annotation-guide.md, 'The row's "
+                 "subject'")})  # a CSV with a problem of its own: its Parquet copy is not compared
+
+
 def _trump_a_source_of_the_urging(root: Path) -> None:
     rows = read_rows(root, "event_participants")
     write_rows(root, "event_participants", [*rows, {
@@ -396,3 +491,14 @@ def test_problem_is_reported_word_for_word(name, tmp_path):
     found = {(p.file, p.line, p.column, p.code, p.message, p.hint) for p in report.problems}
     assert found == wanted, report.to_text()
 
+
+
+def test_a_parquet_copy_that_cannot_be_read_names_arrows_reason(tmp_path):
+    """The reason is Arrow's own words, quoted (they change with pyarrow; the rest is ours)."""
+    root, _ = inject(tmp_path, lambda r: (r / "data" / "parquet" / "topics.parquet")
+                     .write_bytes(b"PAR1 not really parquet PAR1"), True, lambda r: set())
+    [problem] = validate(root, spec=False).problems
+    assert (problem.file, problem.line, problem.column, problem.code, problem.hint) == (
+        "data/parquet/topics.parquet", None, None, "parquet-unreadable",
+        "regenerate it: run `besa545 build`")
+    assert problem.message.startswith('the Parquet copy cannot be read: "Parquet file size')

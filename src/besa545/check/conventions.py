@@ -78,8 +78,8 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
             if aliases.named(row.actor_id, row.evidence):
                 continue
             problems.append(_unnamed(participants.file, participants.line(int(row.position)),
-                                     f"source of {row.event_id!r}", row.actor_id,
-                                     column="actor_id", table="events"))
+                                     "source", row.actor_id, column="actor_id",
+                                     where=f"the evidence of event {row.event_id!r}"))
     return problems
 
 
@@ -122,8 +122,7 @@ def _evidence_spans(rebuilt: Package, name: str) -> tuple[np.ndarray, np.ndarray
 
 
 def _unnamed(file: str, line: int, what: str, actor: str, *, column: str = "evidence",
-             table: str | None = None) -> Problem:
-    where = f"the evidence of {table}" if table else "the evidence"
+             where: str = "the evidence") -> Problem:
     return Problem(file, line, column, "subject-not-in-evidence",
                    f"{where} does not name the {what} {actor!r}",
                    "lengthen the evidence to the words that name it (a name or alias of "

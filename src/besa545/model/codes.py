@@ -48,7 +48,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          f"the descriptor is generated: {RUN_BUILD} (edit schemas/ or model/metadata.py "
          "instead)"),
     Code("path-unsafe", "files", "a path leaves the package or is a symbolic link",
-         "use a relative path to a regular file inside the package"),
+         "replace it with a regular file inside the package: not a symbolic link, a folder "
+         "or a special file, and not inside a linked folder"),
     Code("schema-missing", "files", "a table's schema file is missing",
          "restore it from the repository"),
     Code("schema-invalid", "files", "a schema file cannot be used",
@@ -98,7 +99,7 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     Code("parquet-stale", "files", "a Parquet copy does not hold its CSV's rows", RUN_BUILD),
     # tables
     Code("not-built", "tables", "a computed cell is empty: the build has not run since",
-         f"leave it empty and {RUN_BUILD}, which fills it"),
+         f"leave the computed cells empty and {RUN_BUILD}, which fills them"),
     Code("required", "tables", "a required cell is empty",
          "fill the cell; this column may not be empty"),
     Code("unique", "tables", "a value that must be unique appears twice",
