@@ -107,6 +107,8 @@ def test_a_schema_outside_the_package_is_not_read(tmp_path):
     ([field(minimum=None, maximum=[1])],
      [("a", "minimum must be a number, not None"), ("a", "maximum must be a number, not [1]")]),
     ([field(pattern=5)], [("a", "pattern 5 is not a string")]),
+    ([{"name": "a", "type": "integer", "example": 8}],
+     [("a", 'example 8 must be a string (Data Package 2.0): "8"')]),
     ([field(pattern="(")], [("a", "pattern '(' is not a regular expression: missing ), "
                                   "unterminated subpattern at position 0")]),
     ([field(pattern="(?=a)a")], [("a", "pattern '(?=a)a' uses a construct (such as a lookahead "

@@ -238,8 +238,8 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...],
                 raise ScoreError(file, reader.line_num, fault)
             for column in columns:
                 values[column].append(row[column])
-    except csv.Error as error:
-        raise ScoreError(file, reader.line_num, f"is not valid CSV: {error}") from None
+    except csv.Error as error:  # the DictReader's own count stops at the last whole row
+        raise ScoreError(file, reader.reader.line_num, f"is not valid CSV: {error}") from None
     return pa.table({column: pa.array(values[column], pa.string()) for column in values})
 
 
@@ -273,7 +273,12 @@ def _parse_offsets(table: pa.Table, length: int | None) -> pa.Table | None:
             return None
         parsed[column] = numbers
     start, end = parsed["char_start"], parsed["char_end"]
-    # Eighteen digits are below LARGEST_OFFSET; a prediction's spans must lie in the text.
+    # the rule of the row reader: no offset of LARGEST_OFFSET or more either way (int64
+    # holds some), and a prediction's spans lie in the text
+    if not _all(pc.and_(*(pc.and_(pc.less(numbers, LARGEST_OFFSET),
+                                  pc.greater(numbers, -LARGEST_OFFSET))
+                          for numbers in (start, end)))):
+        return None
     if length is not None and not _all(pc.and_(
             pc.and_(pc.greater_equal(start, 0), pc.less(start, end)),
             pc.less_equal(end, length))):
