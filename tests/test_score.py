@@ -121,10 +121,10 @@ def test_events_score_their_attributes_and_participants(tmp_path):
     ("actor_id,char_start,char_end\nchina,1,5,extra\n",
      "mentions.csv:2: has 3 columns in its header but not in this row"),
     (b"actor_id,char_start,char_end\n\xff\n", "mentions.csv: is not UTF-8 (byte 29)"),
-    # a cell past the csv module's limit (Arrow reads it; the bad offset after it sends the
-    # file to the row reader, which stops at the long cell, on its own line)
+    # a cell past the csv module's default limit: Arrow reads it, and so does the row reader
+    # that the bad offset after it calls in, whatever else has run in the process
     ("actor_id,char_start,char_end\nchina,1,5\n" + "x" * 200_000 + ",1,5\nchina,one,5\n",
-     "mentions.csv:3: is not valid CSV: field larger than field limit (131072)"),
+     "mentions.csv:4: char_start and char_end must be whole numbers, got 'one' and '5'"),
 ])
 def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, content,
                                                                     message):

@@ -217,6 +217,10 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...],
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ScoreError(file, None, f"is not UTF-8 (byte {error.start})") from None
+    # A cell as long as Arrow reads: the csv module's limit is one setting for the whole
+    # process (frictionless raises it too), so that the answer does not depend on what ran
+    if csv.field_size_limit() < MAX_BYTES:
+        csv.field_size_limit(MAX_BYTES)
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames
     if not header:
