@@ -92,3 +92,9 @@ def test_a_target_answers_the_rule_and_an_audience_does_not():
     assert [(p.line, p.message) for p in problems] == [
         (3, "event 'e1' is coded 111, an action done to someone, and has no target"),
         (4, "event 'e2' is coded 111, an action done to someone, and has no target")]
+
+
+def test_the_first_and_the_last_mention_of_the_index_are_found():
+    """The index's two ends: each query's own mention is the first or the last key."""
+    index = _index([("doc", "a", 10, 15), ("doc", "b", 40, 45)])
+    assert _inside(index, [("doc", "a", 5, 20), ("doc", "b", 30, 50)]) == [True, True]
