@@ -130,6 +130,25 @@ def replace_bytes(relative: str, old: bytes, new: bytes) -> Callable[[Path], Non
     return edit
 
 
+
+def link_to_copy(relative: str) -> Callable[[Path], None]:
+    """``relative`` replaced by a symbolic link to a copy of it inside the package."""
+    def edit(root: Path) -> None:
+        (root / relative).rename(root / f"{relative}.copy")
+        (root / relative).symlink_to(root / f"{relative}.copy")
+    return edit
+
+
+def add_case_twin(table: str, key: str, twin: str) -> Callable[[Path], None]:
+    """Append a copy of the row whose first cell is ``key``, with ``twin`` as that cell
+    (an id that differs only by case, say)."""
+    def edit(root: Path) -> None:
+        rows = read_rows(root, table)
+        first = next(iter(rows[0]))
+        original = next(row for row in rows if row[first] == key)
+        write_rows(root, table, [*rows, dict(original, **{first: twin})])
+    return edit
+
 def edit_descriptor(change: Callable[[dict], None]) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         path = root / "datapackage.json"

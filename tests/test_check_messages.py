@@ -19,10 +19,12 @@ from besa545.model.codes import lookup
 from besa545.model.hashing import file_sha256
 from besa545.model.paths import JOURNAL
 from helpers import (
+    add_case_twin,
     drop_row,
     edit_descriptor,
     inject,
     line_of,
+    link_to_copy,
     read_rows,
     replace_text,
     resource,
@@ -134,34 +136,25 @@ case("parquet-extra-column", _parquet_with_an_extra_column,
                  "description: string, extra: string', the table's are 'topic_id: string, "
                  "label: string, description: string'", default("parquet-stale"))})
 
-def _linked_inside(file: str) -> Callable[[Path], None]:
-    """``file`` replaced by a symbolic link to a copy of it inside the package."""
-    def edit(root: Path) -> None:
-        (root / file).rename(root / f"{file}.copy")
-        (root / file).symlink_to(root / f"{file}.copy")
-    return edit
-
-
-case("descriptor-is-a-symlink", _linked_inside(D),
+case("descriptor-is-a-symlink", link_to_copy(D),
      lambda r: {(D, None, None, "path-unsafe",
                  "datapackage.json is a symbolic link; the validator reads only regular files",
                  "replace it with the file: run `besa545 build`")}, reseal_after=False)
-case("csv-is-a-symlink", _linked_inside("data/topics.csv"),
+case("csv-is-a-symlink", link_to_copy("data/topics.csv"),
      lambda r: {("data/topics.csv", None, None, "path-unsafe",
                  "data/topics.csv is a symbolic link; only regular files inside the package "
-                 "are read", "replace it with a regular file inside the package: not a "
-                 "symbolic link, a folder or a special file, and not inside a linked folder"),
+                 "are read", default("path-unsafe")),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table",
                  "topic_id cannot be checked: topics.topic_id could not be read",
                  "fix the problems reported for topics first")}, reseal_after=False)
 case("parquet-missing", lambda r: (r / "data" / "parquet" / "topics.parquet").unlink(),
      lambda r: {("data/parquet/topics.parquet", None, None, "file-missing",
-                 "the Parquet copy does not exist", "run `besa545 build`")},
+                 "the Parquet copy does not exist", default("file-missing"))},
      reseal_after=False)
 case("descriptor-without-resources", edit_descriptor(lambda d: d.pop("resources")),
      lambda r: {(D, None, "resources", "descriptor-resources",
-                 "the descriptor has no list of resources",
-                 "regenerate it: run `besa545 build`")}, reseal_after=False)
+                 "the descriptor has no list of resources", default("descriptor-resources"))},
+     reseal_after=False)
 
 
 # --- tables: keys --------------------------------------------------------------------
@@ -189,22 +182,15 @@ case("primary-key-of-two-fields-duplicated", _duplicate_authorship,
 case("unique-value-repeated", set_cell("topics", "six-party-talks", "topic_id",
                                        "thaad-deployment"),
      lambda r: {("data/topics.csv", line, "topic_id", "unique",
-                 "'thaad-deployment' appears more than once in topic_id",
-                 "each value may appear only once in this column; change or remove the "
-                 "duplicate") for line in (line_of(r, "topics", "six-party-talks"),
-                                           line_of(r, "topics", "thaad-deployment"))}
+                 "'thaad-deployment' appears more than once in topic_id", default("unique"))
+                for line in (line_of(r, "topics", "six-party-talks"),
+                             line_of(r, "topics", "thaad-deployment"))}
      | {("data/stances.csv", line_of(r, "stances", "china-supports-six-party-talks"),
          "topic_id", "foreign-key", "'six-party-talks' is not in topics.topic_id",
          "use an existing topic_id from data/topics.csv, or add a row there first")})
 
 
-def _topic_twin(root: Path) -> None:
-    rows = read_rows(root, "topics")
-    twin = dict(next(row for row in rows if row["topic_id"] == "six-party-talks"))
-    write_rows(root, "topics", [*rows, dict(twin, topic_id="Six-Party-Talks")])
-
-
-case("id-differs-only-by-case", _topic_twin,
+case("id-differs-only-by-case", add_case_twin("topics", "six-party-talks", "Six-Party-Talks"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
                  "id-case-duplicate", "'six-party-talks' differs only by case from "
                  "'Six-Party-Talks'", "identifiers are lowercase; merge the rows or choose a "
@@ -215,14 +201,13 @@ case("id-differs-only-by-case", _topic_twin,
                  "distinct id"),
                 ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id", "pattern",
                  "'Six-Party-Talks' does not match the pattern of topic_id",
-                 "identifiers are lowercase slugs like `donald-trump`: a-z, 0-9 and single "
-                 "hyphens")})
+                 default("pattern"))})
 case("offsets-not-built", lambda r: [set_cell("stances", "moon-opposes-thaad", column, "")(r)
                                      for column in ("char_start", "char_end")],
      lambda r: {("data/stances.csv", line_of(r, "stances", "moon-opposes-thaad"),
                  "char_start", "not-built",
                  "char_start, char_end are empty: the build computes them",
-                 "leave the computed cells empty and run `besa545 build`, which fills them")},
+                 default("not-built"))},
      reseal_after=False)
 
 # --- content: offsets, dates, cells, coverage, aliases, derived files ----------------------
@@ -492,7 +477,6 @@ def test_problem_is_reported_word_for_word(name, tmp_path):
     assert found == wanted, report.to_text()
 
 
-
 def test_a_parquet_copy_that_cannot_be_read_names_arrows_reason(tmp_path):
     """The reason is Arrow's own words, quoted (they change with pyarrow; the rest is ours)."""
     root, _ = inject(tmp_path, lambda r: (r / "data" / "parquet" / "topics.parquet")
@@ -500,5 +484,5 @@ def test_a_parquet_copy_that_cannot_be_read_names_arrows_reason(tmp_path):
     [problem] = validate(root, spec=False).problems
     assert (problem.file, problem.line, problem.column, problem.code, problem.hint) == (
         "data/parquet/topics.parquet", None, None, "parquet-unreadable",
-        "regenerate it: run `besa545 build`")
+        "regenerate it: run `besa545 build`")  # the check's own hint
     assert problem.message.startswith('the Parquet copy cannot be read: "Parquet file size')

@@ -14,11 +14,13 @@ import pytest
 
 from besa545.check.scheduler import validate
 from helpers import (
+    add_case_twin,
     copy_package,
     drop_row,
     edit_descriptor,
     inject,
     line_of,
+    link_to_copy,
     read_rows,
     replace_bytes,
     replace_text,
@@ -135,13 +137,7 @@ case("path-symlink-outside", _symlink_out,
      reseal_after=False)
 
 
-def _parquet_symlink_inside(root: Path) -> None:
-    folder = root / "data" / "parquet"
-    (folder / "topics.parquet").rename(folder / "copy.parquet")
-    os.symlink(folder / "copy.parquet", folder / "topics.parquet")
-
-
-case("parquet-symlink-inside", _parquet_symlink_inside,
+case("parquet-symlink-inside", link_to_copy("data/parquet/topics.parquet"),
      lambda r: {("data/parquet/topics.parquet", None, None, "path-unsafe")},
      reseal_after=False)
 
@@ -610,14 +606,7 @@ case("alias-for-two-actors", _alias_for_two_actors,
                 # an ambiguous alias yields no mention, so NBA is no longer mentioned
                 (A, line_of(r, "actors", "nba"), "actor_id", "actor-unmentioned"),
                 ("data/mentions.csv", None, None, "derived-stale")})
-def _case_twin(root: Path) -> None:
-    rows = read_rows(root, "topics")
-    twin = dict(next(row for row in rows if row["topic_id"] == "six-party-talks"))
-    twin["topic_id"] = "Six-Party-Talks"
-    write_rows(root, "topics", [*rows, twin])
-
-
-case("id-differs-only-by-case", _case_twin,
+case("id-differs-only-by-case", add_case_twin("topics", "six-party-talks", "Six-Party-Talks"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), "topic_id",
                  "id-case-duplicate"),
                 ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id",
