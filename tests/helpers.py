@@ -178,6 +178,12 @@ def line_of(root: Path, table: str, key: str) -> int:
     return matches[0]
 
 
+def line_with(root: Path, table: str, row: str) -> int:
+    """Editor line of the row written exactly ``row`` (tables whose key is several cells)."""
+    lines = (root / "data" / f"{table}.csv").read_text(encoding="utf-8").split("\n")
+    return lines.index(row) + 1
+
+
 def inject(tmp_path: Path, edit: Callable[[Path], object], reseal_after: bool,
            expected: Callable[[Path], object]) -> tuple[Path, object]:
     """A fresh copy of the package with ``edit`` applied (hashes re-recorded when

@@ -24,6 +24,7 @@ from helpers import (
     edit_descriptor,
     inject,
     line_of,
+    line_with,
     link_to_copy,
     read_rows,
     replace_text,
@@ -380,12 +381,6 @@ case("stance-holder-not-in-evidence", _stance_holder_unnamed,
                  "subject'")})
 
 
-def _line_with(root: Path, table: str, row: str) -> int:
-    """Editor line of the row written exactly ``row`` (tables whose key is several cells)."""
-    lines = (root / "data" / f"{table}.csv").read_text(encoding="utf-8").split("\n")
-    return lines.index(row) + 1
-
-
 def _nba_a_source_of_the_criticism(root: Path) -> None:
     rows = read_rows(root, "event_participants")
     for row in rows:
@@ -395,7 +390,7 @@ def _nba_a_source_of_the_criticism(root: Path) -> None:
 
 
 case("event-source-not-in-evidence", _nba_a_source_of_the_criticism,
-     lambda r: {("data/event_participants.csv", _line_with(
+     lambda r: {("data/event_participants.csv", line_with(
                      r, "event_participants",
                      "chinese-media-criticism-of-kim,chinese-media,source"),
                  "actor_id", "subject-not-in-evidence",

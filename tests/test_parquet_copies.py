@@ -27,3 +27,19 @@ def test_a_number_is_compared_as_a_number(tmp_path, written, expected):
     report = validate(root, spec=False)
     assert [(p.file, p.line, p.column, p.code, p.message, p.hint)
             for p in report.problems] == expected
+
+
+def test_a_dictionary_column_is_sized_as_its_values_decoded():
+    """The bomb bound sizes a dictionary column (a categorical) without decoding it: as
+    many bytes as Arrow's own size of the same values held as plain large strings (the
+    text of each row plus its 8-byte offset), over every chunk."""
+    import pyarrow as pa
+
+    from besa545.check.files import _decoded_bytes
+
+    values = ["china", "north-korea", "us", "china"] * 500
+    chunks = [pa.array(values[:1500]).dictionary_encode(),
+              pa.array(values[1500:]).dictionary_encode()]
+    plain = pa.chunked_array([pa.array(values[:1500], pa.large_string()),
+                              pa.array(values[1500:], pa.large_string())])
+    assert _decoded_bytes(pa.chunked_array(chunks)) == plain.nbytes
