@@ -121,6 +121,13 @@ def test_events_score_their_attributes_and_participants(tmp_path):
     ("actor_id,char_start,char_end\nchina,1,5,extra\n",
      "mentions.csv:2: has 3 columns in its header but not in this row"),
     (b"actor_id,char_start,char_end\n\xff\n", "mentions.csv: is not UTF-8 (byte 29)"),
+    # two columns of one name: Arrow would score the first, the csv module the last
+    ("actor_id,char_start,char_end,actor_id\nchina,1,5,us\n",
+     "mentions.csv:1: has the column(s) actor_id more than once in its header; keep one"),
+    # a blank first line is no header, whatever follows (Arrow would look further down)
+    ("\nactor_id,char_start,char_end\nchina,1,5\n",
+     "mentions.csv:1: is empty: it needs a header row with the columns actor_id, "
+     "char_start, char_end"),
     # a cell past the csv module's default limit: Arrow reads it, and so does the row reader
     # that the bad offset after it calls in, whatever else has run in the process
     ("actor_id,char_start,char_end\nchina,1,5\n" + "x" * 200_000 + ",1,5\nchina,one,5\n",

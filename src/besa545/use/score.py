@@ -181,7 +181,14 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
         raise ScoreError(file, None, "is not a regular file")
     if path.stat().st_size > MAX_BYTES:
         raise ScoreError(file, None, f"is over {MAX_BYTES:,} bytes")
-    table = _read_with_arrow(path, columns)
+    _allow_long_cells()
+    with path.open(encoding="utf-8-sig", errors="replace", newline="") as stream:
+        header = next(csv.reader(stream), [])
+    repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
+    if repeated:  # Arrow would read the first of the two, the row reader the last
+        raise ScoreError(file, 1, f"has the column(s) {', '.join(repeated)} more than once "
+                                  "in its header; keep one")
+    table = _read_with_arrow(path, columns) if header else None
     if table is None:
         table = _read_rows(path, file, columns, text_length)
     typed = _parse_offsets(table, text_length)
@@ -192,10 +199,8 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
 
 
 def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
-    """The needed columns as stripped text, or None when Arrow cannot read the file."""
-    with path.open("rb") as stream:
-        if stream.read(4).removeprefix(b"\xef\xbb\xbf")[:1] in (b"", b"\n", b"\r"):
-            return None  # no header on the first line (Arrow would look further down)
+    """The needed columns as stripped text, or None when Arrow cannot read the file (its
+    header on the first line: Arrow would look further down past a blank one)."""
     wanted = list(dict.fromkeys(columns))
     try:
         table = pacsv.read_csv(
@@ -209,6 +214,13 @@ def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
                      for column in wanted})
 
 
+def _allow_long_cells() -> None:
+    """A cell as long as Arrow reads: the csv module's limit is one setting for the whole
+    process (frictionless raises it too), so that the answer does not depend on what ran."""
+    if csv.field_size_limit() < MAX_BYTES:
+        csv.field_size_limit(MAX_BYTES)
+
+
 def _read_rows(path: Path, file: str, columns: tuple[str, ...],
                text_length: int | None) -> pa.Table:
     """The simple reader: Python's csv module, row by row, raising :class:`ScoreError` at
@@ -217,10 +229,7 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...],
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise ScoreError(file, None, f"is not UTF-8 (byte {error.start})") from None
-    # A cell as long as Arrow reads: the csv module's limit is one setting for the whole
-    # process (frictionless raises it too), so that the answer does not depend on what ran
-    if csv.field_size_limit() < MAX_BYTES:
-        csv.field_size_limit(MAX_BYTES)
+    _allow_long_cells()
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames
     if not header:
