@@ -98,3 +98,11 @@ def test_the_first_and_the_last_mention_of_the_index_are_found():
     """The index's two ends: each query's own mention is the first or the last key."""
     index = _index([("doc", "a", 10, 15), ("doc", "b", 40, 45)])
     assert _inside(index, [("doc", "a", 5, 20), ("doc", "b", 30, 50)]) == [True, True]
+
+
+def test_a_mention_at_the_first_character_is_found_and_cut_like_any_other():
+    """Offset 0 is a place like any other: a span from 0 holds the mention there, a span
+    from 1 cuts it; and a query past the last key's start is not inside it."""
+    index = _index([("doc", "a", 0, 5), ("doc", "b", 40, 45)])
+    assert _inside(index, [("doc", "a", 0, 10), ("doc", "a", 1, 10), ("doc", "b", 41, 50),
+                           ("doc", "a", 0, 4)]) == [True, False, False, False]

@@ -121,6 +121,19 @@ def test_events_score_their_attributes_and_participants(tmp_path):
     ("actor_id,char_start,char_end\nchina,1,5,extra\n",
      "mentions.csv:2: has 3 columns in its header but not in this row"),
     (b"actor_id,char_start,char_end\n\xff\n", "mentions.csv: is not UTF-8 (byte 29)"),
+    # the text's first and last characters are inside it: the fault is the row after them
+    ("actor_id,char_start,char_end\nchina,0,5\nchina,9,99999999\n",
+     "mentions.csv:3: the span 9-99999999 is not inside the text (0-{length}, start before "
+     "end)"),
+    ("actor_id,char_start,char_end\nchina,{before_end},{length}\nchina,9,99999999\n",
+     "mentions.csv:3: the span 9-99999999 is not inside the text (0-{length}, start before "
+     "end)"),
+    # an empty span is no span
+    ("actor_id,char_start,char_end\nchina,5,5\n",
+     "mentions.csv:2: the span 5-5 is not inside the text (0-{length}, start before end)"),
+    ("\r\nactor_id,char_start,char_end\nchina,1,5\n",
+     "mentions.csv:1: is empty: it needs a header row with the columns actor_id, "
+     "char_start, char_end"),
     # two columns of one name: Arrow would score the first, the csv module the last
     ("actor_id,char_start,char_end,actor_id\nchina,1,5,us\n",
      "mentions.csv:1: has the column(s) actor_id more than once in its header; keep one"),
@@ -138,8 +151,11 @@ def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, con
     folder = tmp_path / "prediction"
     folder.mkdir()
     path = folder / "mentions.csv"
-    path.write_bytes(content if isinstance(content, bytes) else content.encode())
-    message = message.format(length=len(besa545.text()))
+    length = len(besa545.text())
+    if isinstance(content, str):
+        content = content.format(length=length, before_end=length - 5).encode()
+    path.write_bytes(content)
+    message = message.format(length=length)
     with pytest.raises(ScoreError) as caught:
         score(folder)
     assert str(caught.value) == message
@@ -406,3 +422,58 @@ def test_a_prediction_that_is_not_a_folder_is_a_usage_error(tmp_path):
         result = invoke("score", str(path))
         assert (result.status, result.stdout) == (2, "")
         assert result.stderr.startswith(f"Error: {path}: is not a directory of prediction CSVs")
+
+
+def test_an_attribute_wrong_on_every_matched_event_scores_zero(tmp_path):
+    """Nothing right is 0 correct, not a missing count: every event predicted with another
+    status, and dated where the gold is undated and undated where it is dated."""
+    folder = _prediction(tmp_path, ("events",))
+    rows = _rows(folder / "events.csv")
+    for row in rows:
+        row["status"] = "hypothetical" if row["status"] != "hypothetical" else "occurred"
+        dated = row["date_start"] or row["date_end"]
+        row["date_start"] = row["date_end"] = "" if dated else "1900-01-01"
+    _write(folder / "events.csv", rows)
+    result = score(folder)["tasks"]["events"]
+    assert [result[measure] for measure in ("status", "dates_overlap")] == [
+        {"correct": 0, "matched": len(rows), "accuracy": 0.0}] * 2
+
+
+def test_every_ratio_is_rounded_to_four_places(tmp_path):
+    """One speaker and one span wrong of the paper's quotations: ratios such as 12/13 are
+    given to four decimal places, as docs/benchmark.md says."""
+    folder = _prediction(tmp_path, ("quotations",))
+    rows = _rows(folder / "quotations.csv")
+    rows[0]["speaker_actor_id"] = "someone-the-paper-never-names"
+    rows[1]["char_end"] = str(int(rows[1]["char_end"]) - 1)
+    _write(folder / "quotations.csv", rows)
+    result = score(folder)["tasks"]["quotations"]
+    exact = {("speaker", "accuracy"): (len(rows) - 1) / len(rows),
+             ("strict", "precision"): (len(rows) - 1) / len(rows)}
+    for (measure, name), ratio in exact.items():
+        given = result[measure][name]
+        assert round(ratio, 6) != round(ratio, 4)  # the case says something
+        assert len(repr(given).split(".")[1]) == 4 and abs(given - ratio) < 5e-5
+
+
+def test_a_task_without_spans_has_no_pairs(tmp_path):
+    """Stances are matched by their columns, not their spans: ``match`` gives them an
+    empty (0, 2) array of pairs."""
+    from besa545.use.score import match
+
+    pairs = match(_prediction(tmp_path, ("stances",)))["stances"].pairs
+    assert pairs.shape == (0, 2)
+
+
+def test_offsets_too_large_for_one_line_are_ranked_and_still_match():
+    """Spans near 10^18 under ten keys do not fit the int64 line the matcher lays them on
+    (key k from k * 10^18); their offsets are replaced by their ranks, so a span still
+    pairs leniently with the gold span one character shorter under its own key, and
+    strictly only with its equal."""
+    from besa545.use.score import _match_spans
+
+    far, start, end = 10**18 - 1, 2 * 10**17, 3 * 10**17
+    predicted = [(0, far, 0)] + [(start, end, key) for key in range(10)]
+    gold = [(0, far, 0)] + [(start, end - 1, key) for key in range(10)]
+    assert sorted(_match_spans(predicted, gold, strict=False)) == [(n, n) for n in range(11)]
+    assert _match_spans(predicted, gold, strict=True) == [(0, 0)]
