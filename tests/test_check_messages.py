@@ -63,11 +63,32 @@ def _oversized_descriptor(root: Path) -> None:
 case("descriptor-over-ten-megabytes", _oversized_descriptor,
      lambda r: {(D, None, None, "descriptor-json", "datapackage.json is over 10,000,000 bytes",
                  default("descriptor-json"))}, reseal_after=False)
+def _descriptor_of_exactly_ten_megabytes(root: Path) -> None:
+    with (root / D).open("ab") as stream:  # trailing whitespace: still the same JSON
+        stream.write(b" " * (10_000_000 - (root / D).stat().st_size))
+
+
+# the limit is a size a descriptor may have: one of exactly 10,000,000 bytes is read, and
+# trailing whitespace leaves the same JSON, so nothing is wrong
+case("descriptor-of-exactly-ten-megabytes", _descriptor_of_exactly_ten_megabytes,
+     lambda r: set(), reseal_after=False)
 case("descriptor-nested-too-deeply",
      lambda r: (r / D).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
      lambda r: {(D, None, None, "descriptor-json", "the JSON is nested too deeply to read",
                  default("descriptor-json"))}, reseal_after=False)
 case("build-journal-left-behind", lambda r: (r / JOURNAL).write_text("{}", encoding="utf-8"),
+     lambda r: {(JOURNAL, None, None, "build-interrupted",
+                 "a build stopped before it replaced every file",
+                 default("build-interrupted"))}, reseal_after=False)
+
+
+def _journal_and_staged_file(root: Path) -> None:
+    (root / JOURNAL).write_text("{}", encoding="utf-8")
+    (root / "data" / ".topics.csv.besa545-staged").write_text("half", encoding="utf-8")
+
+
+# one interrupted build is one problem, at its journal, however many files it left
+case("build-journal-and-staged-file", _journal_and_staged_file,
      lambda r: {(JOURNAL, None, None, "build-interrupted",
                  "a build stopped before it replaced every file",
                  default("build-interrupted"))}, reseal_after=False)

@@ -43,3 +43,6 @@ def test_a_dictionary_column_is_sized_as_its_values_decoded():
     plain = pa.chunked_array([pa.array(values[:1500], pa.large_string()),
                               pa.array(values[1500:], pa.large_string())])
     assert _decoded_bytes(pa.chunked_array(chunks)) == plain.nbytes
+    empty = [""] * 100  # no text at all: the offsets alone
+    assert _decoded_bytes(pa.chunked_array([pa.array(empty).dictionary_encode()])) == (
+        pa.chunked_array([pa.array(empty, pa.large_string())]).nbytes)

@@ -200,6 +200,13 @@ def test_an_unknown_table_is_a_key_error_naming_the_valid_tables():
     (lambda d: d["fields"][0].update(format=123), "a",
      "breaks the Table Schema 2.0 profile at fields/0/format: \"123 is not one of "
      "['default', 'email', 'uri', 'binary', 'uuid']\""),
+    # no fields at all: the fault is at the list, not at a field
+    (lambda d: (d.update(fields=[]), d.pop("primaryKey")), None,
+     "breaks the Table Schema 2.0 profile at fields: '[] should be non-empty'"),
+    # the profile's own message is cut at 200 characters (the quote and 198 of the value,
+    # then an ellipsis)
+    (lambda d: d["fields"][0].update(format="x" * 300), "a",
+     "breaks the Table Schema 2.0 profile at fields/0/format: \"'" + "x" * 198 + "\u2026\""),
 ])
 def test_a_schema_that_breaks_the_official_profile_is_refused(tmp_path, change, column,
                                                               message):

@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from besa545.check.scheduler import validate
-from helpers import copy_package, edit_descriptor, reseal, resource
+from helpers import ROOT, copy_package, edit_descriptor, reseal, resource
 
 REMOTE = "http://203.0.113.1/profile.json"  # TEST-NET-3: never a real host
 
@@ -164,7 +164,6 @@ def test_a_pattern_that_backtracks_in_python_never_reaches_pythons_engine(tmp_pa
 def test_the_ci_workflow_runs_untrusted_pull_requests_with_least_privilege():
     import yaml
 
-    from helpers import ROOT
 
     workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
     assert workflows
@@ -179,6 +178,22 @@ def test_the_ci_workflow_runs_untrusted_pull_requests_with_least_privilege():
             assert 0 < job["timeout-minutes"] <= 60, (path.name, name)
 
 
+def _topics_bomb(root, value_bytes: int, dictionary: bool):
+    """topics.parquet rewritten with every text cell ``value_bytes`` long (small on disk)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from besa545.model.schema import table_schema
+
+    path = root / "data" / "parquet" / "topics.parquet"
+    huge = ["a" * value_bytes] * pq.read_table(path).num_rows
+    pq.write_table(pa.table({"topic_id": huge, "label": huge, "description": huge},
+                            schema=table_schema("topics").arrow_schema()),
+                   path, compression="zstd", use_dictionary=dictionary)
+    reseal(root)
+    return path
+
+
 @pytest.mark.parametrize(("value_bytes", "dictionary", "reads"), [
     # every page large once decompressed: refused on the footer, no page decompressed
     (1_000_000, False, 0),
@@ -188,20 +203,12 @@ def test_the_ci_workflow_runs_untrusted_pull_requests_with_least_privilege():
 ], ids=["pages-declared-large", "dictionary-repeated"])
 def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(
         tmp_path, monkeypatch, value_bytes, dictionary, reads):
-    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from besa545.check import files
-    from besa545.model.schema import table_schema
 
     root = copy_package(tmp_path / "package")
-    path = root / "data" / "parquet" / "topics.parquet"
-    rows = pq.read_table(path).num_rows
-    huge = ["a" * value_bytes] * rows
-    bomb = pa.table({"topic_id": huge, "label": huge, "description": huge},
-                    schema=table_schema("topics").arrow_schema())
-    pq.write_table(bomb, path, compression="zstd", use_dictionary=dictionary)
-    reseal(root)
+    path = _topics_bomb(root, value_bytes, dictionary)
     assert path.stat().st_size < 10_000
     monkeypatch.setattr(files, "PARQUET_SLACK", 1_000_000)
     read_from = []
@@ -230,6 +237,52 @@ def test_a_parquet_copy_that_unpacks_far_beyond_its_csv_is_refused_unread(
         assert report.problems[0].message == (
             f"the Parquet copy unpacks to over {limit:,} bytes by its column topic_id, far "
             "more than data/topics.csv; no further column was read")
+
+
+@pytest.mark.parametrize("dictionary", [False, True], ids=["declared", "decoded"])
+def test_a_parquet_copy_exactly_at_the_size_limit_is_read(tmp_path, monkeypatch, dictionary):
+    """The limit is a size a copy may have: a copy whose footer declares (pages) or whose
+    first column decodes to (a dictionary) exactly the limit is read, and its values found
+    stale, not refused as a bomb."""
+    import pyarrow.parquet as pq
+
+    from besa545.check import files
+
+    root = copy_package(tmp_path / "package")
+    path = _topics_bomb(root, 150_000, dictionary)
+    if dictionary:
+        column = pq.ParquetFile(path, read_dictionary=["topic_id"]).read(
+            columns=["topic_id"])["topic_id"]
+        size = sum(len(value) for value in column.to_pylist()) + 8 * len(column)
+    else:
+        footer = pq.ParquetFile(path).metadata
+        size = sum(footer.row_group(group).column(column).total_uncompressed_size
+                   for group in range(footer.num_row_groups)
+                   for column in range(footer.num_columns))
+    csv_bytes = (root / "data" / "topics.csv").stat().st_size
+    monkeypatch.setattr(files, "PARQUET_SLACK", size - files.PARQUET_EXPANSION * csv_bytes)
+    assert [(p.file, p.code) for p in validate(root, spec=False).problems] == [
+        ("data/parquet/topics.parquet", "parquet-stale")]
+    monkeypatch.setattr(files, "PARQUET_SLACK", files.PARQUET_SLACK - 1)
+    assert [(p.file, p.code) for p in validate(root, spec=False).problems] == [
+        ("data/parquet/topics.parquet", "file-too-large")]
+
+
+def test_the_size_limits_are_those_docs_security_md_states():
+    """docs/security.md promises the limits; the numbers the code applies are those."""
+    import re
+
+    from besa545.check import files, reading
+    from besa545.model import csvfile
+
+    docs = (ROOT / "docs" / "security.md").read_text(encoding="utf-8")
+    assert "more than 4 times its CSV's size plus 64 MB once decompressed" in docs
+    assert (files.PARQUET_EXPANSION, files.PARQUET_SLACK) == (4, 64 * 2**20)
+    assert re.search(r"hold over 1 GB together is refused", docs)
+    assert re.search(r"a CSV over 1 GB on its own likewise", docs)
+    assert files.MAX_PACKAGE_BYTES == reading.MAX_TABLE_BYTES == 10**9
+    assert "a descriptor over 10 MB and a cell over 1 MB are refused" in docs
+    assert (files.MAX_DESCRIPTOR_BYTES, csvfile.MAX_CELL_BYTES) == (10**7, 10**6)
 
 
 def test_a_table_over_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
