@@ -178,6 +178,18 @@ def line_of(root: Path, table: str, key: str) -> int:
     return matches[0]
 
 
+def new_evidence(table: str, key: str, evidence: str) -> Callable[[Path], None]:
+    """An edit: the row ``key`` of ``table`` given another evidence, its offsets refilled as
+    the build fills them (the first place the words occur in the text)."""
+    def edit(root: Path) -> None:
+        text = (root / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8")
+        start = text.index(evidence)
+        for column, value in (("evidence", evidence), ("char_start", str(start)),
+                              ("char_end", str(start + len(evidence)))):
+            set_cell(table, key, column, value)(root)
+    return edit
+
+
 def line_with(root: Path, table: str, row: str) -> int:
     """Editor line of the row written exactly ``row`` (tables whose key is several cells)."""
     lines = (root / "data" / f"{table}.csv").read_text(encoding="utf-8").split("\n")

@@ -17,7 +17,7 @@ import pytest
 from besa545.check.scheduler import validate
 from besa545.model.codes import lookup
 from besa545.model.hashing import file_sha256
-from besa545.model.paths import JOURNAL
+from besa545.model.paths import JOURNAL, STAGED
 from helpers import (
     add_case_twin,
     drop_row,
@@ -26,6 +26,7 @@ from helpers import (
     line_of,
     line_with,
     link_to_copy,
+    new_evidence,
     read_rows,
     replace_text,
     resource,
@@ -55,22 +56,21 @@ DATES = ("day: start equals end; month: first to last day of one month; year: 1 
 
 # --- files: the descriptor, the set of tables, sizes and hashes, Parquet copies ---------
 
-def _oversized_descriptor(root: Path) -> None:
-    with (root / D).open("ab") as stream:  # trailing whitespace: still valid JSON
-        stream.write(b" " * 10_000_001)
+def _descriptor_of(size: int) -> Callable[[Path], None]:
+    """An edit: the descriptor padded with trailing whitespace (the same JSON) to ``size``
+    bytes."""
+    def edit(root: Path) -> None:
+        with (root / D).open("ab") as stream:
+            stream.write(b" " * (size - (root / D).stat().st_size))
+    return edit
 
 
-case("descriptor-over-ten-megabytes", _oversized_descriptor,
+case("descriptor-over-ten-megabytes", _descriptor_of(10_000_001),
      lambda r: {(D, None, None, "descriptor-json", "datapackage.json is over 10,000,000 bytes",
                  default("descriptor-json"))}, reseal_after=False)
-def _descriptor_of_exactly_ten_megabytes(root: Path) -> None:
-    with (root / D).open("ab") as stream:  # trailing whitespace: still the same JSON
-        stream.write(b" " * (10_000_000 - (root / D).stat().st_size))
-
-
 # the limit is a size a descriptor may have: one of exactly 10,000,000 bytes is read, and
 # trailing whitespace leaves the same JSON, so nothing is wrong
-case("descriptor-of-exactly-ten-megabytes", _descriptor_of_exactly_ten_megabytes,
+case("descriptor-of-exactly-ten-megabytes", _descriptor_of(10_000_000),
      lambda r: set(), reseal_after=False)
 case("descriptor-nested-too-deeply",
      lambda r: (r / D).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
@@ -84,7 +84,7 @@ case("build-journal-left-behind", lambda r: (r / JOURNAL).write_text("{}", encod
 
 def _journal_and_staged_file(root: Path) -> None:
     (root / JOURNAL).write_text("{}", encoding="utf-8")
-    (root / "data" / ".topics.csv.besa545-staged").write_text("half", encoding="utf-8")
+    (root / "data" / f".topics.csv{STAGED}").write_text("half", encoding="utf-8")
 
 
 # one interrupted build is one problem, at its journal, however many files it left
@@ -384,13 +384,9 @@ case("derived-table-in-another-order", _paragraphs_reversed,
 
 
 # the coding conventions (check/conventions.py)
-def _stance_holder_unnamed(root: Path) -> None:
-    """Moon's THAAD stance given evidence without his name, offsets as the build fills them."""
-    evidence = "did not look favorably on the deployment of THAAD"
-    start = (root / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8").index(evidence)
-    for column, value in (("evidence", evidence), ("char_start", str(start)),
-                          ("char_end", str(start + len(evidence)))):
-        set_cell("stances", "moon-opposes-thaad", column, value)(root)
+# Moon's THAAD stance given evidence without his name
+_stance_holder_unnamed = new_evidence("stances", "moon-opposes-thaad",
+                                      "did not look favorably on the deployment of THAAD")
 
 
 case("stance-holder-not-in-evidence", _stance_holder_unnamed,

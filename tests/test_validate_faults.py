@@ -22,6 +22,7 @@ from helpers import (
     line_of,
     line_with,
     link_to_copy,
+    new_evidence,
     read_rows,
     replace_bytes,
     replace_text,
@@ -345,28 +346,16 @@ def _without_target(event: str) -> Callable[[Path], None]:
     return edit
 
 
-def _new_evidence(table: str, key: str, evidence: str) -> Callable[[Path], None]:
-    """A row given another evidence, its offsets refilled as the build would (the first
-    place the words occur)."""
-    def edit(root: Path) -> None:
-        text = (root / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8")
-        start = text.index(evidence)
-        set_cell(table, key, "evidence", evidence)(root)
-        set_cell(table, key, "char_start", str(start))(root)
-        set_cell(table, key, "char_end", str(start + len(evidence)))(root)
-    return edit
-
-
 S = "data/stances.csv"
 case("stance-holder-not-in-evidence",
-     _new_evidence("stances", "moon-opposes-thaad",
+     new_evidence("stances", "moon-opposes-thaad",
                    "did not look favorably on the deployment of THAAD"),
      lambda r: {(S, line_of(r, "stances", "moon-opposes-thaad"), "evidence",
                  "subject-not-in-evidence")})
 # evidence at the text's first character (offset 0 is located, not "not found"): an
 # event's source and a stance's holder are asked for like any other
 case("event-source-not-in-evidence-at-offset-0",
-     _new_evidence("events", "chinese-media-criticism-of-kim", "PERSPECTIVES"),
+     new_evidence("events", "chinese-media-criticism-of-kim", "PERSPECTIVES"),
      lambda r: {("data/event_participants.csv",
                  line_with(r, "event_participants",
                            "chinese-media-criticism-of-kim,chinese-media,source"),
@@ -374,7 +363,7 @@ case("event-source-not-in-evidence-at-offset-0",
                 # the problem is in another file: events.csv is compared with its copy
                 ("data/parquet/events.parquet", None, None, "parquet-stale")})
 case("stance-holder-not-in-evidence-at-offset-0",
-     _new_evidence("stances", "moon-opposes-thaad", "PERSPECTIVES"),
+     new_evidence("stances", "moon-opposes-thaad", "PERSPECTIVES"),
      lambda r: {(S, line_of(r, "stances", "moon-opposes-thaad"), "evidence",
                  "subject-not-in-evidence")})
 case("stance-duplicate", set_cell("stances", "china-supports-six-party-talks", "topic_id",

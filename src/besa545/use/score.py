@@ -174,9 +174,11 @@ def _text_length(root: Path) -> int:
 def _read(path: Path, file: str, columns: tuple[str, ...],
           text_length: int | None = None) -> pa.Table:
     """A CSV file's needed columns, values stripped, offsets as ``int64`` (checked to lie
-    inside the text when ``text_length`` is given). Arrow reads the file; when Arrow
-    refuses it or a value is wrong, the row-by-row reader reads it again to name the
-    line of the fault (or to read what Arrow could not)."""
+    inside the text when ``text_length`` is given). The csv module reads the header first:
+    a needed column named twice is refused, and a file with no header on its first line
+    goes to the row reader alone. Otherwise Arrow reads the file; when Arrow refuses it or
+    a value is wrong, the row-by-row reader reads it again to name the line of the fault
+    (or to read what Arrow could not)."""
     if not path.is_file():
         raise ScoreError(file, None, "is not a regular file")
     if path.stat().st_size > MAX_BYTES:
@@ -186,8 +188,8 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
         header = next(csv.reader(stream), [])
     repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
     if repeated:  # Arrow would read the first of the two, the row reader the last
-        raise ScoreError(file, 1, f"has the column(s) {', '.join(repeated)} more than once "
-                                  "in its header; keep one")
+        raise ScoreError(file, 1, f"names the column(s) {', '.join(repeated)} more than "
+                                  "once in its header; keep one of each")
     table = _read_with_arrow(path, columns) if header else None
     if table is None:
         table = _read_rows(path, file, columns, text_length)
@@ -199,8 +201,9 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
 
 
 def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
-    """The needed columns as stripped text, or None when Arrow cannot read the file (its
-    header on the first line: Arrow would look further down past a blank one)."""
+    """The needed columns as stripped text, or None when Arrow cannot read the file. The
+    caller sends only a file with a header on its first line (past a blank first line,
+    Arrow would take the next line for the header)."""
     wanted = list(dict.fromkeys(columns))
     try:
         table = pacsv.read_csv(
@@ -233,7 +236,8 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...],
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames
     if not header:
-        raise ScoreError(file, 1, "is empty: it needs a header row with the columns "
+        what = "is empty" if not text.strip() else "has a blank first line"
+        raise ScoreError(file, 1, f"{what}: it needs a header row with the columns "
                                   + ", ".join(columns))
     missing = [column for column in columns if column not in header]
     if missing:
