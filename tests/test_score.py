@@ -121,6 +121,9 @@ def test_events_score_their_attributes_and_participants(tmp_path):
     ("actor_id,char_start,char_end\nchina,1,5,extra\n",
      "mentions.csv:2: has 3 columns in its header but not in this row"),
     (b"actor_id,char_start,char_end\n\xff\n", "mentions.csv: is not UTF-8 (byte 29)"),
+    # in a column no task reads too: Arrow would skip it, the row reader refuse it
+    (b"actor_id,char_start,char_end,note\nchina,1,5,\xff\n",
+     "mentions.csv: is not UTF-8 (byte 44)"),
     # the text's first and last characters are inside it: the fault is the row after them
     ("actor_id,char_start,char_end\nchina,0,5\nchina,9,99999999\n",
      "mentions.csv:3: the span 9-99999999 is not inside the text (0-{length}, start before "
@@ -201,6 +204,22 @@ def test_spans_at_the_texts_first_and_last_characters_are_scored(tmp_path):
                                           char_end=str(length))])
     strict = score(folder)["tasks"]["mentions"]["strict"]
     assert (strict["tp"], strict["fp"], strict["fn"]) == (len(rows), 2, 0)
+
+
+@pytest.mark.parametrize("cut", [-2, -1, 0, 1])
+def test_the_first_byte_not_utf8_is_named_wherever_the_file_is_cut(tmp_path, cut):
+    """The file is checked in blocks of 1 MiB: a character split by a block's end is
+    whole, and the byte named is the one Python's own decoder names."""
+    head = b"actor_id,char_start,char_end,note\nchina,1,5,"
+    data = head + b"a" * ((1 << 20) + cut - len(head)) + "\u00e9".encode() + b"\xff\n"
+    folder = tmp_path / "prediction"
+    folder.mkdir()
+    (folder / "mentions.csv").write_bytes(data)
+    with pytest.raises(UnicodeDecodeError) as expected:
+        data.decode("utf-8")
+    with pytest.raises(ScoreError) as caught:
+        score(folder)
+    assert str(caught.value) == f"mentions.csv: is not UTF-8 (byte {expected.value.start})"
 
 
 def test_the_command_prints_a_table_or_json():

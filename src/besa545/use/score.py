@@ -183,8 +183,9 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
         raise ScoreError(file, None, "is not a regular file")
     if path.stat().st_size > MAX_BYTES:
         raise ScoreError(file, None, f"is over {MAX_BYTES:,} bytes")
+    _refuse_bytes_not_utf8(path, file)
     _allow_long_cells()
-    with path.open(encoding="utf-8-sig", errors="replace", newline="") as stream:
+    with path.open(encoding="utf-8-sig", newline="") as stream:
         header = next(csv.reader(stream), [])
     repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
     if repeated:  # Arrow would read the first of the two, the row reader the last
@@ -215,6 +216,28 @@ def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
         return None
     return pa.table({column: pc.utf8_trim_whitespace(table[column]).combine_chunks()
                      for column in wanted})
+
+
+def _refuse_bytes_not_utf8(path: Path, file: str) -> None:
+    """The whole file is UTF-8, columns the task does not read included: Arrow converts only
+    the columns it is asked for, the row reader decodes everything, and both must take the
+    same files. Read in blocks, so that memory does not grow with the file."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    read = 0
+    with path.open("rb") as stream:
+        while True:
+            block = stream.read(1 << 20)
+            pending = len(decoder.getstate()[0])  # bytes of a character the last block cut
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                raise ScoreError(file, None, "is not UTF-8 (byte "
+                                 f"{read - pending + error.start})") from None
+            if not block:
+                return
+            read += len(block)
 
 
 def _allow_long_cells() -> None:
