@@ -46,3 +46,29 @@ def test_a_dictionary_column_is_sized_as_its_values_decoded():
     empty = [""] * 100  # no text at all: the offsets alone
     assert _decoded_bytes(pa.chunked_array([pa.array(empty).dictionary_encode()])) == (
         pa.chunked_array([pa.array(empty, pa.large_string())]).nbytes)
+
+
+@pytest.mark.parametrize("null_in", ["parquet", "csv"])
+def test_a_value_on_one_side_and_none_on_the_other_is_stale(tmp_path, null_in):
+    """An empty cell is a null in the copy: a copy that lost a value, or holds one the CSV
+    no longer has, does not hold the same rows (an actor's optional Wikidata id)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    root = copy_package(tmp_path / "package")
+    path = root / "data" / "parquet" / "actors.parquet"
+    table = pq.read_table(path)
+    ids = table["wikidata_id"].to_pylist()
+    position = next(n for n, value in enumerate(ids) if value)
+    if null_in == "parquet":
+        ids[position] = None
+        column = table.schema.get_field_index("wikidata_id")
+        pq.write_table(table.set_column(column, table.schema.field(column),
+                                        pa.array(ids, table["wikidata_id"].type)), path)
+    else:
+        set_cell("actors", table["actor_id"][position].as_py(), "wikidata_id", "")(root)
+    reseal(root)
+    report = validate(root, spec=False)
+    assert [(p.file, p.code, p.message) for p in report.problems] == [
+        ("data/parquet/actors.parquet", "parquet-stale",
+         "the Parquet copy does not hold the same rows as data/actors.csv")]

@@ -438,6 +438,34 @@ def test_a_file_that_cannot_be_opened_is_a_problem_at_that_file(tmp_path, monkey
     assert "enum" in report.codes()  # another table's problem is still found
 
 
+@pytest.mark.parametrize("csv_fault", [False, True], ids=["csv-clean", "csv-with-a-fault"])
+def test_a_parquet_copy_that_cannot_be_opened_is_reported_once(tmp_path, monkeypatch,
+                                                               csv_fault):
+    """A Parquet copy that cannot be opened is one problem at that file (the hash check and
+    the comparison both find it), whether or not its CSV has a problem of its own."""
+    from besa545.model import paths
+    from helpers import set_cell
+
+    root = copy_package(tmp_path / "package")
+    if csv_fault:
+        set_cell("topics", "dialogue-with-north-korea", "topic_id", "Not A Slug")(root)
+        reseal(root)
+    real_open = os.open
+
+    def refuse(path, *arguments, **options):
+        if str(path).endswith("topics.parquet"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *arguments, **options)
+
+    monkeypatch.setattr(paths.os, "open", refuse)
+    report = validate(root, spec=False)
+    assert [(p.file, p.code, p.message) for p in report.problems
+            if p.file == "data/parquet/topics.parquet"] == [(
+                "data/parquet/topics.parquet", "file-unreadable",
+                "the file cannot be read: Permission denied")]
+    assert any(p.file == "data/topics.csv" for p in report.problems) == csv_fault
+
+
 def test_the_spec_layer_reads_the_bytes_the_validator_read_and_locates_its_findings(
         tmp_path):
     """frictionless is handed each CSV's bytes, not a path to open, and what it finds is

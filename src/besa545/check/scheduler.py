@@ -108,9 +108,11 @@ class Progress:
 
 
 def kept(problems: list[Problem]) -> list[Problem]:
-    """``problems`` without those the report rules leave out (each reported otherwise)."""
+    """``problems`` without those the report rules leave out (each reported otherwise), and
+    each once: two checks may find the same fault (a Parquet copy that cannot be opened is
+    found by the hash check and by the comparison)."""
     left_out = set().union(*(rule(problems) for rule in REPORT_RULES))
-    return [problem for problem in problems if problem not in left_out]
+    return [problem for problem in dict.fromkeys(problems) if problem not in left_out]
 
 
 def _run_whole(root: Path, spec: bool, workers: int, deadline: float | None,
