@@ -411,23 +411,30 @@ def test_open_regular_refuses_each_kind_of_file_it_must_not_read(tmp_path):
             open_regular(root / "data" / "fine.csv", mismatched)
 
 
+def _refuse_to_open(monkeypatch, suffix: str) -> None:
+    """Opening a package file whose path ends with ``suffix`` fails as a permission error
+    would (root reads everything, so it is simulated)."""
+    from besa545.model import paths
+
+    real_open = os.open
+
+    def refuse(path, *arguments, **options):
+        if str(path).endswith(suffix):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *arguments, **options)
+
+    monkeypatch.setattr(paths.os, "open", refuse)
+
+
 def test_a_file_that_cannot_be_opened_is_a_problem_at_that_file(tmp_path, monkeypatch):
     """A permission error (root reads everything, so it is simulated) is reported at the
     file, with the system's reason, and every other table is still checked."""
-    from besa545.model import paths
     from helpers import set_cell
 
     root = copy_package(tmp_path / "package")
     set_cell("event_participants", "warmbier-death", "role", "victim")(root)
     reseal(root)
-    real_open = os.open
-
-    def refuse(path, *arguments, **options):
-        if str(path).endswith("topics.csv"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *arguments, **options)
-
-    monkeypatch.setattr(paths.os, "open", refuse)
+    _refuse_to_open(monkeypatch, "topics.csv")
     report = validate(root, spec=False)
     assert [(p.file, p.line, p.column, p.code, p.message, p.hint) for p in report.problems
             if p.file == "data/topics.csv"] == [(
@@ -443,21 +450,13 @@ def test_a_parquet_copy_that_cannot_be_opened_is_reported_once(tmp_path, monkeyp
                                                                csv_fault):
     """A Parquet copy that cannot be opened is one problem at that file (the hash check and
     the comparison both find it), whether or not its CSV has a problem of its own."""
-    from besa545.model import paths
     from helpers import set_cell
 
     root = copy_package(tmp_path / "package")
     if csv_fault:
         set_cell("topics", "dialogue-with-north-korea", "topic_id", "Not A Slug")(root)
         reseal(root)
-    real_open = os.open
-
-    def refuse(path, *arguments, **options):
-        if str(path).endswith("topics.parquet"):
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_open(path, *arguments, **options)
-
-    monkeypatch.setattr(paths.os, "open", refuse)
+    _refuse_to_open(monkeypatch, "topics.parquet")
     report = validate(root, spec=False)
     assert [(p.file, p.code, p.message) for p in report.problems
             if p.file == "data/parquet/topics.parquet"] == [(
