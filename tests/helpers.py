@@ -99,6 +99,18 @@ def set_cell(table: str, key: str, column: str, value: str) -> Callable[[Path], 
     return edit
 
 
+def drop_column(table: str, column: str) -> Callable[[Path], None]:
+    """Remove ``column`` from the header and from every row of ``table``."""
+
+    def edit(root: Path) -> None:
+        rows = read_rows(root, table)
+        assert column in rows[0], column
+        write_rows(root, table, [{name: value for name, value in row.items() if name != column}
+                                 for row in rows])
+
+    return edit
+
+
 def drop_row(table: str, key: str, column: str | None = None) -> Callable[[Path], None]:
     def edit(root: Path) -> None:
         rows = read_rows(root, table)

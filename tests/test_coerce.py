@@ -4,6 +4,7 @@ on a fresh 0-based index; the same frame either way."""
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from besa545.model.schema import coerce, parse_schema
 
@@ -67,3 +68,12 @@ def test_integers_with_a_sign_or_leading_zeros_are_read_as_numbers():
                                  "kind": [None] * 3}, dtype="str"), SCHEMA)
     assert frame["count"].tolist() == [5, 7, 0]
     assert frame["rank"].tolist()[:2] == [5, 7] and str(frame["rank"].dtype) == "Int64"
+
+
+@pytest.mark.parametrize("day", ["30/07/2017", "July 30, 2017", "2017-07-30T10:00"])
+def test_a_date_not_written_year_month_day_is_refused(day):
+    """As documented, a value that is not the schema's type raises ValueError; pandas alone
+    would read these forms (and the time of day) without a word."""
+    day_schema = parse_schema("d", {"fields": [{"name": "day", "type": "date"}]})
+    with pytest.raises(ValueError):
+        coerce(pd.DataFrame({"day": [day]}, dtype="str"), day_schema)

@@ -16,6 +16,7 @@ from besa545.check.scheduler import validate
 from helpers import (
     add_case_twin,
     copy_package,
+    drop_column,
     drop_row,
     edit_descriptor,
     inject,
@@ -55,6 +56,7 @@ def cell_case(name: str, table: str, key: str, column: str, value: str, code: st
 
 
 E, A, Q = "data/events.csv", "data/actors.csv", "data/quotations.csv"
+P = "data/event_participants.csv"
 
 # files
 case("descriptor-not-json", replace_text("datapackage.json", '"name"', "'name'"),
@@ -159,6 +161,29 @@ case("csv-missing", lambda r: (r / "data" / "topics.csv").unlink(),
 case("csv-empty", lambda r: (r / "data" / "topics.csv").write_text(""),
      lambda r: {("data/topics.csv", 1, None, "file-empty"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+# A table that the conventions join is missing: its file-missing says so, and the checks
+# that need it are skipped, not crashed.
+case("events-csv-missing", lambda r: (r / "data" / "events.csv").unlink(),
+     lambda r: {("data/events.csv", None, None, "file-missing")}
+     | {(f"data/{table}.csv", None, "event_id", "foreign-key-table")
+        for table in ("event_participants", "links", "quotations")})
+case("participants-csv-missing", lambda r: (r / "data" / "event_participants.csv").unlink(),
+     lambda r: {("data/event_participants.csv", None, None, "file-missing")})
+case("stances-csv-missing", lambda r: (r / "data" / "stances.csv").unlink(),
+     lambda r: {("data/stances.csv", None, None, "file-missing")})
+
+
+def _drop_topic_column_and_topics(root: Path) -> None:
+    drop_column("stances", "topic_id")(root)
+    (root / "data" / "topics.csv").unlink()
+
+
+# A foreign key whose own column is missing is not checked, whatever its target's state:
+# the header-missing says it (no "cannot be checked" besides, no duplicate stances from a
+# column of nulls).
+case("key-column-and-its-target-missing", _drop_topic_column_and_topics,
+     lambda r: {("data/stances.csv", 1, "topic_id", "header-missing"),
+                ("data/topics.csv", None, None, "file-missing")})
 case("parquet-missing", lambda r: (r / "data" / "parquet" / "topics.parquet").unlink(),
      lambda r: {("data/parquet/topics.parquet", None, None, "file-missing")},
      reseal_after=False)
@@ -430,7 +455,6 @@ case("header-duplicate", replace_text("data/topics.csv", "topic_id,label", "topi
      lambda r: {("data/topics.csv", 1, "topic_id", "header-duplicate"),
                 ("data/topics.csv", 1, "label", "header-missing"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
-P = "data/event_participants.csv"
 case("row-extra-field", replace_text(P, "warmbier-death,otto-warmbier,subject",
                                      "warmbier-death,otto-warmbier,subject,x"),
      lambda r: {(P, line_of(r, "event_participants", "warmbier-death"), None,
@@ -618,6 +642,14 @@ case("id-differs-only-by-case", add_case_twin("topics", "six-party-talks", "Six-
                 ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id",
                  "id-case-duplicate"),
                 ("data/topics.csv", len(read_rows(r, "topics")) + 2, "topic_id", "pattern")})
+# Only a key of one field is an identifier: the first field of a key of several (an
+# event_id in event_participants) may repeat, and differing by case there is the foreign
+# key's and the pattern's to report.
+case("case-twin-in-a-key-of-several-fields",
+     replace_text(P, "china-implements-coal-ban,china,source",
+                  "China-Economic-Pressure-On-North-Korea,china,source"),
+     lambda r: {(P, line_with(r, "event_participants", "china-implements-coal-ban,china,source"),
+                 "event_id", code) for code in ("foreign-key", "pattern")})
 cell_case("id-not-a-slug", "links", "link-global-times-editorial", "link_id", "Link GT", "pattern")
 case("mentions-edited", drop_row("mentions", "besa-pp-545-m00107"),
      lambda r: {("data/mentions.csv", None, None, "derived-stale")})

@@ -118,7 +118,7 @@ def check_links(rebuilt: Package) -> list[Problem]:
 
 def _check_coverage(package: Package, coverage: Coverage, marked: Any) -> list[Problem]:
     table = package.tables.get(coverage.table)
-    if table is None:
+    if table is None or table.lacks("document_id"):
         return []
     problems = []
     spans = _spans_by_document(table)
@@ -155,7 +155,8 @@ def check_dates(rebuilt: Package) -> list[Problem]:
     problems = []
     for table in rebuilt.tables.values():
         frame = table.frame
-        if not {"date_start", "date_end", "date_precision"} <= set(frame.columns):
+        if (not {"date_start", "date_end", "date_precision"} <= set(frame.columns)
+                or table.lacks("date_start", "date_end", "date_precision", "date_basis")):
             continue
         start, end = dates(frame["date_start"]), dates(frame["date_end"])
         precision = frame["date_precision"]

@@ -50,7 +50,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                                      ("quotations", "speaker_actor_id", "speaker"),
                                      ("actor_relations", "subject_actor_id", "subject")):
         table = rebuilt.tables.get(name)
-        if table is None or actor_column not in table.frame.columns:
+        if table is None or table.lacks(actor_column):
             continue
         starts, ends = _evidence_spans(rebuilt, name)
         frame = table.frame
@@ -194,9 +194,9 @@ def check_stance_duplicates(rebuilt: Package) -> list[Problem]:
     import numpy as np
 
     stances = rebuilt.tables.get("stances")
-    if stances is None:
-        return []
     key = ["document_id", "holder_actor_id", "topic_id", "polarity"]
+    if stances is None or stances.lacks(*key):
+        return []
     frame = stances.frame
     repeated = frame.duplicated(key, keep="first").to_numpy()
     first = {tuple(row): stance for *row, stance in
@@ -214,7 +214,8 @@ def check_directed_targets(rebuilt: Package) -> list[Problem]:
     import numpy as np
 
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
-    if events is None or participants is None:
+    if (events is None or participants is None or events.lacks("event_id", "cameo_code")
+            or participants.lacks("event_id", "role")):
         return []
     frame = events.frame
     codes = frame["cameo_code"].fillna("").astype(str)
@@ -238,7 +239,7 @@ def check_codes_of_undone_events(rebuilt: Package) -> list[Problem]:
     import numpy as np
 
     events = rebuilt.tables.get("events")
-    if events is None or not {"cameo_code", "status"} <= set(events.frame.columns):
+    if events is None or events.lacks("cameo_code", "status"):
         return []
     frame = events.frame
     coded = frame["cameo_code"].notna() & (frame["cameo_code"].astype(str) != "")
@@ -254,7 +255,7 @@ def check_codes_of_undone_events(rebuilt: Package) -> list[Problem]:
 def check_role_texts(rebuilt: Package) -> list[Problem]:
     """``role_text`` names the office only: no 'former' (``is_former`` says it), no 'new'."""
     relations = rebuilt.tables.get("actor_relations")
-    if relations is None or "role_text" not in relations.frame.columns:
+    if relations is None or relations.lacks("role_text"):
         return []
     values = relations.frame["role_text"]
     return [Problem(relations.file, relations.line(position), "role_text", "role-text-qualifier",

@@ -76,9 +76,13 @@ def read_early_tables(root: Path,
 
 def read_text_package(root: Path, schemas: dict[str, TableSchema]) -> Outcome[Package]:
     """The tables that deriving the texts needs, and every document's text, as the build
-    reads them; no value when one of those tables cannot be read."""
+    reads them; no value when one of those tables cannot be read or lacks a column the
+    build does not fill (its header-missing explains what a derivation without it would
+    get wrong: every mention of an alias, say)."""
     tables, problems = _read_tables(root, schemas, TEXT_INPUTS.__contains__)
-    if tables is None or set(TEXT_INPUTS) - set(tables):
+    if tables is None or set(TEXT_INPUTS) - set(tables) or any(
+            not schemas[name].field(column).is_computed
+            for name, table in tables.items() for column in table.absent):
         return Outcome(None, problems)
     documents, found = read_documents(root, tables["documents"])
     return Outcome(Package(root, schemas, tables, documents), problems + found)

@@ -44,6 +44,12 @@ class StringTable:
     def line(self, position: int) -> int:
         return int(self.lines[position])
 
+    def lacks(self, *columns: str) -> bool:
+        """Whether one of ``columns`` is missing from the header. A check that reads it
+        skips the table: its frame holds nulls there, and the header-missing problem
+        already says what to fix (the rest is checked once the column is back)."""
+        return not self.absent.isdisjoint(columns)
+
 
 def check_bytes(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     """Decode ``data`` as strict UTF-8 and report BOM, CR and NUL bytes."""
