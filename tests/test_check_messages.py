@@ -18,8 +18,10 @@ from besa545.check.scheduler import validate
 from besa545.model.codes import lookup
 from besa545.model.hashing import file_sha256
 from besa545.model.paths import JOURNAL, STAGED
+from besa545.model.schema import table_schema
 from helpers import (
     add_case_twin,
+    drop_column,
     drop_row,
     edit_descriptor,
     inject,
@@ -268,6 +270,26 @@ case("date-order", set_cell(*MAR_A_LAGO, "date_start", "2017-05-01"),
                 (E, _event(r), "date_start", "date-precision",
                  "the interval does not agree with date_precision (2017-05-01..2017-04-30, "
                  "month)", DATES)})
+
+
+def _reverse_dates_without_precision(root: Path) -> None:
+    set_cell(*MAR_A_LAGO, "date_start", "2017-05-01")(root)
+    drop_column("events", "date_precision")(root)
+
+
+# a column the build fills: the build is the fix, and its empty cells are not listed row
+# by row
+case("computed-column-missing", drop_column("events", "char_start"),
+     lambda r: {(E, 1, "char_start", "header-missing",
+                 "column 'char_start' is missing from the header",
+                 "run `besa545 build`, which fills it")})
+case("date-order-without-date-precision", _reverse_dates_without_precision,
+     lambda r: {(E, 1, "date_precision", "header-missing",
+                 "column 'date_precision' is missing from the header",
+                 "add it; the columns are: " + ", ".join(table_schema("events").field_names)),
+                (E, _event(r), "date_start", "date-order",
+                 "date_start is after date_end (2017-05-01..2017-04-30)",
+                 "swap them, or correct the one that is wrong")})
 case("date-precision-day", set_cell(*MAR_A_LAGO, "date_precision", "day"),
      lambda r: {(E, _event(r), "date_start", "date-precision",
                  "the interval does not agree with date_precision (2017-04-01..2017-04-30, "

@@ -578,6 +578,19 @@ case("new-row-validated-before-build", _new_stance_before_build,
 case("date-order", set_cell("events", "mar-a-lago-agreement", "date_start", "2017-05-01"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", code)
                 for code in ("date-order", "date-precision")})
+
+
+def _reverse_dates_without_basis(root: Path) -> None:
+    set_cell("events", "mar-a-lago-agreement", "date_start", "2017-05-01")(root)
+    drop_column("events", "date_basis")(root)
+
+
+# without date_basis, only the rule that reads it is skipped: the order and precision of
+# the interval are still checked
+case("date-order-without-date-basis", _reverse_dates_without_basis,
+     lambda r: {(E, 1, "date_basis", "header-missing")}
+     | {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", code)
+        for code in ("date-order", "date-precision")})
 case("date-precision-month", set_cell("events", "mar-a-lago-agreement", "date_end",
                                       "2017-04-29"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from besa545.derive import rederive_offsets, rederive_texts
+from besa545.derive import TEXT_COLUMNS, rederive_offsets, rederive_texts
 from besa545.derive.documents import read_documents
 from besa545.model.csvfile import StringTable, read_if_holds, read_string_table
 from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
@@ -76,13 +76,12 @@ def read_early_tables(root: Path,
 
 def read_text_package(root: Path, schemas: dict[str, TableSchema]) -> Outcome[Package]:
     """The tables that deriving the texts needs, and every document's text, as the build
-    reads them; no value when one of those tables cannot be read or lacks a column the
-    build does not fill (its header-missing explains what a derivation without it would
-    get wrong: every mention of an alias, say)."""
+    reads them; no value when one of those tables cannot be read or lacks a column that
+    deriving the texts reads (its header-missing explains what a derivation without it
+    would get wrong: every mention of an alias, say)."""
     tables, problems = _read_tables(root, schemas, TEXT_INPUTS.__contains__)
     if tables is None or set(TEXT_INPUTS) - set(tables) or any(
-            not schemas[name].field(column).is_computed
-            for name, table in tables.items() for column in table.absent):
+            table.lacks(*TEXT_COLUMNS.get(name, ())) for name, table in tables.items()):
         return Outcome(None, problems)
     documents, found = read_documents(root, tables["documents"])
     return Outcome(Package(root, schemas, tables, documents), problems + found)
@@ -129,10 +128,8 @@ def read_derived_tables(root: Path, schemas: dict[str, TableSchema],
 
 def assemble_package(text_package: Package, early_tables: dict[str, StringTable],
                      derived_tables: dict[str, StringTable]) -> Outcome[Package]:
-    """Every table as read, in one package; no value when a derived table is missing (the
-    checks across tables need them all)."""
-    if set(DERIVED_TABLES) - set(derived_tables):
-        return Outcome(None, [])
+    """Every table as read, in one package. A derived table that could not be read is left
+    out (its own problem says why); a foreign key that points at it cannot be checked."""
     tables = {**text_package.tables, **early_tables, **derived_tables}
     return Outcome(Package(text_package.root, text_package.schemas, tables,
                            text_package.documents), [])

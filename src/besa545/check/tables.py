@@ -72,7 +72,8 @@ def _failures_to_problems(failures: pd.DataFrame, table: StringTable,
         code = PANDERA_CODES.get(failure.check, failure.check)
         if code is None:
             continue
-        if code == "required" and failure.column in computed and failure.index == failure.index:
+        if (code == "required" and failure.column in computed
+                and failure.column not in table.absent and failure.index == failure.index):
             unbuilt.setdefault(int(failure.index), []).append(failure.column)
             continue
         if failure.column in table.absent or (code == "primary-key" and key_absent):

@@ -19,6 +19,17 @@ from besa545.model.csvfile import StringTable
 from besa545.model.package import Package, span_column
 from besa545.model.problems import Problem
 
+# The columns of the text inputs that reading the papers and deriving the texts read: a
+# table without one of them would derive wrong texts, paragraphs or mentions (a missing
+# alias column: no mention at all). tests/test_missing_columns.py holds this list to
+# what the derivation does.
+TEXT_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("document_id", "title", "raw_path", "text_path", "raw_sha256"),
+    "actors": ("actor_id", "name"),
+    "authorships": ("document_id", "actor_id"),
+    "aliases": ("actor_id", "alias"),
+}
+
 
 def derive_texts(package: Package) -> None:
     """Fill, in place, the documents' computed columns, the paragraphs and the mentions."""

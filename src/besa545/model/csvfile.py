@@ -202,7 +202,8 @@ def _check_header(header: list[str], file: str, schema: TableSchema,
         if field.name not in header and not (allow_missing_computed and field.is_computed):
             problems.append(Problem(file, 1, field.name, "header-missing",
                                     f"column {field.name!r} is missing from the header",
-                                    f"add it; the columns are: {', '.join(expected)}"))
+                                    "run `besa545 build`, which fills it" if field.is_computed
+                                    else f"add it; the columns are: {', '.join(expected)}"))
     if not problems and not allow_missing_computed and header != expected:
         problems.append(Problem(file, 1, None, "header-order",
                                 f"the columns are out of order: {', '.join(header)}",
