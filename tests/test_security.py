@@ -513,3 +513,25 @@ def test_a_file_the_spec_layer_cannot_open_is_located_not_a_crash(tmp_path):
     # says so (a resource error), and no table is reported ok that was not read
     assert _spec_findings(root) == {("data/topics.csv", "path-unsafe"),
                                     ("data/stances.csv", "spec-resource-error")}
+
+
+def test_a_descriptor_that_grows_after_its_size_is_read_is_refused(tmp_path, monkeypatch):
+    """The size limit holds for the bytes read, not only for the size the file had when
+    it was looked at: a descriptor that another process lengthens in between is refused
+    as too large, not parsed (the race is simulated by lengthening it as it is opened)."""
+    from besa545.check import files
+
+    root = copy_package(tmp_path / "package")
+    descriptor = root / "datapackage.json"
+    real_open = files.open_regular
+
+    def lengthen_then_open(path, file):
+        if path == descriptor:
+            with descriptor.open("ab") as stream:  # the same JSON, padded past the limit
+                stream.write(b" " * (files.MAX_DESCRIPTOR_BYTES + 1 - descriptor.stat().st_size))
+        return real_open(path, file)
+
+    monkeypatch.setattr(files, "open_regular", lengthen_then_open)
+    report = validate(root, spec=False)
+    assert [(p.file, p.code, p.message) for p in report.problems] == [
+        ("datapackage.json", "descriptor-json", "datapackage.json is over 10,000,000 bytes")]
