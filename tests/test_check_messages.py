@@ -30,6 +30,7 @@ from helpers import (
     link_to_copy,
     new_evidence,
     read_rows,
+    replace_bytes,
     replace_text,
     resource,
     set_cell,
@@ -56,6 +57,88 @@ DATES = ("day: start equals end; month: first to last day of one month; year: 1 
          "to 31 December; otherwise use unknown")
 
 
+# --- the CSV layer: bytes, header and rows of one file ----------------------------------
+
+T = "data/topics.csv"
+CANNOT_CHECK_TOPICS = ("data/stances.csv", None, "topic_id", "foreign-key-table",
+                       "topic_id cannot be checked: topics.topic_id could not be read",
+                       "fix the problems reported for topics first")
+MISSING_LABEL = (T, 1, "label", "header-missing", "column 'label' is missing from the header",
+                 "add it; the columns are: topic_id, label, description")
+
+
+def _six_party(root: Path) -> int:
+    return line_of(root, "topics", "six-party-talks")
+
+
+case("csv-bom", replace_bytes(T, b"topic_id", b"\xef\xbb\xbftopic_id"),
+     lambda r: {(T, 1, None, "file-bom", "the file starts with a UTF-8 byte order mark",
+                 default("file-bom"))})
+case("csv-crlf", replace_bytes(T, b"\n", b"\r\n"),
+     lambda r: {(T, 1, None, "file-line-ending",
+                 "the file has CR (Windows or old Mac) line endings",
+                 default("file-line-ending"))})
+case("csv-nul-byte", replace_bytes(T, b"Six Party", b"Six\x00Party"),
+     lambda r: {(T, _six_party(r), None, "file-nul-byte", "the file contains a NUL byte",
+                 "remove the NUL byte; the file is probably not a text file")})
+case("csv-not-utf8", replace_bytes(T, b"Six Party", b"Six \xff Party"),
+     lambda r: {(T, _six_party(r), None, "file-encoding",
+                 "invalid UTF-8 byte sequence b'\\xff Pa' at byte "
+                 f"{(r / T).read_bytes().index(b'Six Party') + 4}", "save the file as UTF-8"),
+                CANNOT_CHECK_TOPICS})
+case("csv-empty", lambda r: (r / T).write_text(""),
+     lambda r: {(T, 1, None, "file-empty", "the file is empty", default("file-empty")),
+                CANNOT_CHECK_TOPICS})
+case("csv-header-blank", replace_text(T, "topic_id,label", "topic_id,"),
+     lambda r: {(T, 1, None, "header-blank", "the header has a blank column name",
+                 "use the names of schemas/topics.json"), MISSING_LABEL, CANNOT_CHECK_TOPICS})
+case("csv-header-unknown", replace_text(T, "topic_id,label", "topic_id,labels"),
+     lambda r: {(T, 1, "labels", "header-unknown", "column 'labels' is not in the table schema",
+                 "remove it, or add the column to schemas/topics.json first"), MISSING_LABEL})
+case("csv-header-miscased", replace_text(T, "topic_id,label", "topic_id,Label"),
+     lambda r: {(T, 1, "Label", "header-unknown", "column 'Label' is not in the table schema",
+                 "did you mean 'label'?"), MISSING_LABEL})
+case("csv-header-duplicate", replace_text(T, "topic_id,label", "topic_id,topic_id"),
+     lambda r: {(T, 1, "topic_id", "header-duplicate",
+                 "column 'topic_id' appears twice in the header", "remove the second one"),
+                MISSING_LABEL, CANNOT_CHECK_TOPICS})
+case("csv-header-order", replace_text(T, "topic_id,label,description",
+                                      "topic_id,description,label"),
+     lambda r: {(T, 1, None, "header-order",
+                 "the columns are out of order: topic_id, description, label",
+                 "use the schema's order: topic_id, label, description")})
+case("csv-row-blank", replace_text(T, "\nsix-party-talks,", "\n\nsix-party-talks,"),
+     lambda r: {(T, _six_party(r), None, "row-blank", "the row is blank",
+                 "delete the empty line")})
+case("csv-row-short", replace_text("data/event_participants.csv",
+                                   "warmbier-death,otto-warmbier,subject",
+                                   "warmbier-death,otto-warmbier"),
+     lambda r: {("data/event_participants.csv", line_with(
+         r, "event_participants", "warmbier-death,otto-warmbier,subject"), None,
+                 "row-field-count",
+                 "the row has 2 values, the header 3: 'warmbier-death,otto-warmbier'",
+                 "add or remove commas so that the row has one value per column")})
+# a row that cannot be read is not in the table: a key pointing at it cannot be checked
+case("csv-row-long", replace_text(T, "six-party-talks,", "six-party-talks," + "x," * 40),
+     lambda r: {(T, _six_party(r), None, "row-field-count",
+                 f"the row has 43 values, the header 3: {_quoted_start(r)!r}",
+                 "add or remove commas so that the row has one value per column"),
+                # the stance's topic is in the row that was lost: not "not in topics"
+                ("data/stances.csv", None, "topic_id", "foreign-key-table",
+                 "topic_id cannot be checked: data/topics.csv has rows that could not be read",
+                 "fix the problems reported for topics first")})
+case("csv-cell-too-long", set_cell("topics", "six-party-talks", "description", "x" * 1_000_001),
+     lambda r: {(T, _six_party(r), "description", "cell-too-long",
+                 "the value is over 1,000,000 bytes",
+                 "cells hold short passages; check for a missing quote")})
+
+
+def _quoted_start(root: Path) -> str:
+    """The six-party-talks row after the edit, as a message quotes a long row: its first
+    79 characters and an ellipsis."""
+    return ("six-party-talks," + "x," * 40)[:79] + "\u2026"
+
+
 # --- files: the descriptor, the set of tables, sizes and hashes, Parquet copies ---------
 
 def _descriptor_of(size: int) -> Callable[[Path], None]:
@@ -74,6 +157,10 @@ case("descriptor-over-ten-megabytes", _descriptor_of(10_000_001),
 # trailing whitespace leaves the same JSON, so nothing is wrong
 case("descriptor-of-exactly-ten-megabytes", _descriptor_of(10_000_000),
      lambda r: set(), reseal_after=False)
+case("parquet-descriptor-missing", lambda r: (r / "datapackage-parquet.json").unlink(),
+     lambda r: {("datapackage-parquet.json", None, None, "descriptor-stale",
+                 "datapackage-parquet.json does not exist", default("descriptor-stale"))},
+     reseal_after=False)
 case("descriptor-nested-too-deeply",
      lambda r: (r / D).write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8"),
      lambda r: {(D, None, None, "descriptor-json", "the JSON is nested too deeply to read",

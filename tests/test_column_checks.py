@@ -72,3 +72,19 @@ def test_a_column_missing_from_the_frame_does_not_hide_the_other_failures():
     problems = check_columns({"t": table}, {"t": SCHEMA})
     assert sorted((p.line, p.column, p.code) for p in problems) == [
         (2, "other", "enum"), (3, "kind", "enum"), (4, "high", "maximum")]
+
+
+def test_a_long_error_of_a_check_is_quoted_to_200_characters(monkeypatch):
+    """The error of a check that could not run is quoted up to 200 characters: one of
+    exactly 200 in full, a longer one cut to 199 and an ellipsis."""
+    def raises(series: pd.Series, *, bound: str, limit: float) -> pd.Series:
+        raise ValueError("e" * length)
+
+    monkeypatch.setattr(schema_module, "_within", raises)
+    quoted = {}
+    for length in (186, 187):  # as 'ValueError("' ... '")': 200 and 201 characters
+        problems = check_columns({"t": _table()}, {"t": SCHEMA})
+        crash = next(p for p in problems if p.code == "validator-crash" and p.column == "low")
+        quoted[length] = crash.message.removeprefix("the maximum check of low could not run: ")
+    assert quoted[186] == repr(f'ValueError("{"e" * 186}")')
+    assert quoted[187] == repr(f'ValueError("{"e" * 187}")'[:199] + "\u2026")

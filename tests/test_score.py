@@ -173,6 +173,20 @@ def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, con
                              "format)\n")
 
 
+def test_a_prediction_over_the_size_limit_is_refused_unread(tmp_path):
+    """A file over ``MAX_BYTES`` is refused by its size alone (a sparse file: nothing is
+    written, and nothing is read)."""
+    from besa545.use import score as scoring
+
+    folder = tmp_path / "prediction"
+    folder.mkdir()
+    with (folder / "mentions.csv").open("wb") as stream:
+        stream.truncate(scoring.MAX_BYTES + 1)
+    with pytest.raises(ScoreError) as caught:
+        score(folder)
+    assert str(caught.value) == "mentions.csv: is over 200,000,000 bytes"
+
+
 def test_a_header_cell_longer_than_the_csv_modules_default_is_read(tmp_path):
     """The header is read by the csv module, whose default cell limit (131,072 characters)
     is one setting for the whole process: the scorer takes a longer cell whatever ran

@@ -162,6 +162,11 @@ def _foreign_key_problems(package: Package, table: StringTable,
     values = _key_values(table.frame, key.fields)
     present = table.frame[list(key.fields)].notna().all(axis=1).to_numpy()
     missing = present & ~isin(values, _key_values(target.frame, key.reference_fields))
+    if missing.any() and target.lost_rows:  # the value may be in a row that was lost
+        return [Problem(
+            table.file, None, column, "foreign-key-table",
+            f"{column} cannot be checked: {target.file} has rows that could not be read",
+            f"fix the problems reported for {key.resource} first")]
     problems = []
     for position in np.flatnonzero(missing):
         shown = ", ".join(repr(table.frame[field].iat[position]) for field in key.fields)

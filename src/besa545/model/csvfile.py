@@ -40,6 +40,7 @@ class StringTable:
     frame: pd.DataFrame
     lines: np.ndarray
     absent: frozenset[str] = frozenset()  # schema columns missing from the header
+    lost_rows: bool = False  # rows of the wrong width (row-field-count) are not in frame
 
     def line(self, position: int) -> int:
         return int(self.lines[position])
@@ -256,7 +257,7 @@ def _parse(data: bytes | mmap.mmap, header: list[str], file: str,
                                 "cells hold short passages; check for a missing quote"))
     if blank.any():
         frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
-    return StringTable(table, file, frame, lines), problems
+    return StringTable(table, file, frame, lines, lost_rows=bool(invalid)), problems
 
 
 def count_byte(data: bytes | mmap.mmap, byte: bytes, chunk: int = 1 << 22) -> int:
