@@ -258,6 +258,29 @@ case("csv-is-a-symlink", link_to_copy("data/topics.csv"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table",
                  "topic_id cannot be checked: topics.topic_id could not be read",
                  "fix the problems reported for topics first")}, reseal_after=False)
+case("parquet-is-a-symlink", link_to_copy("data/parquet/topics.parquet"),
+     lambda r: {("data/parquet/topics.parquet", None, None, "path-unsafe",
+                 "data/parquet/topics.parquet is a symbolic link; only regular files inside "
+                 "the package are read", default("path-unsafe"))}, reseal_after=False)
+case("parquet-descriptor-is-a-symlink", link_to_copy("datapackage-parquet.json"),
+     lambda r: {("datapackage-parquet.json", None, None, "path-unsafe",
+                 "datapackage-parquet.json is a symbolic link; only regular files inside the "
+                 "package are read", default("path-unsafe"))}, reseal_after=False)
+case("parquet-descriptor-edited",
+     replace_text("datapackage-parquet.json", '"name": "besa-perspectives-545"',
+                  '"name": "besa-perspectives-546"'),
+     lambda r: {("datapackage-parquet.json", None, None, "descriptor-stale",
+                 "datapackage-parquet.json is not what the build writes",
+                 default("descriptor-stale"))}, reseal_after=False)
+case("descriptor-not-json", replace_text(D, '"name"', "'name'"),
+     lambda r: {(D, 3, None, "descriptor-json",
+                 "invalid JSON: Expecting property name enclosed in double quotes (column 3)",
+                 default("descriptor-json"))}, reseal_after=False)
+case("csv-header-with-a-quoted-line-break",
+     replace_text(T, "topic_id,label,", 'topic_id,"la\nbel",'),
+     lambda r: {(T, 1, None, "file-unparsable", "the header cannot be parsed: a quoted column "
+                 "name continues on the next line", "the header is one line of column names "
+                 "separated by commas, with LF endings"), CANNOT_CHECK_TOPICS})
 case("parquet-missing", lambda r: (r / "data" / "parquet" / "topics.parquet").unlink(),
      lambda r: {("data/parquet/topics.parquet", None, None, "file-missing",
                  "the Parquet copy does not exist", default("file-missing"))},

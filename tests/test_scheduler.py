@@ -273,3 +273,19 @@ def test_an_interrupted_validate_command_exits_130_without_waiting(tmp_path):
                               timeout=300)  # a guard against a hang, not a speed target
     assert finished.returncode == 130, finished.stderr
     assert "Traceback" not in finished.stderr
+
+
+def test_validate_names_what_is_wrong_with_its_argument(tmp_path):
+    """``validate()`` given something that is not a package is one located problem, never
+    a traceback: a wrong type, a path that does not exist, a file that is not the
+    descriptor."""
+    other = tmp_path / "notes.txt"
+    other.write_text("x", encoding="utf-8")
+    missing = tmp_path / "nowhere"
+    assert [(p.file, p.code, p.message) for p in validate(42).problems] == [
+        ("datapackage.json", "descriptor-missing",
+         "validate() takes a directory or a path to datapackage.json, not int")]
+    for path, what in ((missing, "does not exist"), (other, "is a file")):
+        assert [(p.file, p.code, p.message) for p in validate(path).problems] == [
+            ("datapackage.json", "descriptor-missing",
+             f"{str(path)!r} {what}; pass a package directory or its datapackage.json")]
