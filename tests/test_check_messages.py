@@ -428,12 +428,24 @@ _cell_case("cell-formula", "=HYPERLINK(1)", "cell-formula",
 _cell_case("cell-formula-at-sign", "@SUM(1)", "cell-formula",
            "'@SUM(1)' starts with =, +, - or @, which spreadsheets run as a formula",
            "reword the value so that it starts with another character")
+# each of the four characters a spreadsheet starts a formula with
+for start, value in (("plus", "+1 Talks"), ("minus", "-SUM(1)")):
+    _cell_case(f"cell-formula-{start}", value, "cell-formula",
+               f"{value!r} starts with =, +, - or @, which spreadsheets run as a formula",
+               "reword the value so that it starts with another character")
 _cell_case("cell-unicode", "Cafe\u0301 talks", "cell-unicode",
            "'Cafe\u0301 talks' is not in Unicode NFC form",
            "normalise the text to NFC (compose accents)")
 _cell_case("cell-invisible", "Six\u200bParty\u200e Talks", "cell-invisible",
            "'Six\\u200bParty\\u200e Talks' contains an invisible or control character "
            "(U+200B, U+200E)", "delete it: copy the text again from the plain text in sources/")
+# a line or paragraph separator (Unicode's, not a line break) is invisible too; a
+# surrogate (category Cs) cannot occur, as the file is strict UTF-8
+for name, character in (("line", "\u2028"), ("paragraph", "\u2029")):
+    _cell_case(f"cell-{name}-separator", f"Six{character}Party", "cell-invisible",
+               f"'Six\\u{ord(character):04x}Party' contains an invisible or control character "
+               f"(U+{ord(character):04X})",
+               "delete it: copy the text again from the plain text in sources/")
 _cell_case("cell-control-character", "Six\x07Party", "cell-invisible",
            "'Six\\x07Party' contains an invisible or control character (U+0007)",
            "delete it: copy the text again from the plain text in sources/")
