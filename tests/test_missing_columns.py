@@ -80,7 +80,9 @@ def _stops_checks_across_tables(table: str, column: str | None) -> bool:
 
 
 def _report(root: Path) -> set[Location]:
-    return {(p.file, p.line, p.column, p.code) for p in validate(root, spec=False).problems}
+    problems = validate(root, spec=False).problems
+    assert len(set(problems)) == len(problems), "a problem is reported once"
+    return {(p.file, p.line, p.column, p.code) for p in problems}
 
 
 

@@ -692,6 +692,7 @@ def test_fault_is_reported_exactly(name, tmp_path):
     report = validate(root, spec=False)
     found = {(p.file, p.line, p.column, p.code) for p in report.problems}
     assert found == wanted, report.to_text()
+    assert len(report.problems) == len(set(report.problems)), "a problem is reported once"
     assert all(problem.message and problem.hint for problem in report.problems)
     assert snapshot(root) == before, "validation must not change the package"
     serial = validate(root, spec=False, workers=0)
