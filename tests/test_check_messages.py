@@ -258,6 +258,11 @@ case("csv-is-a-symlink", link_to_copy("data/topics.csv"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table",
                  "topic_id cannot be checked: topics.topic_id could not be read",
                  "fix the problems reported for topics first")}, reseal_after=False)
+case("schema-is-a-symlink", link_to_copy("schemas/topics.json"),
+     lambda r: {("schemas/topics.json", None, None, "path-unsafe",
+                 "schemas/topics.json is a symbolic link; only regular files inside the "
+                 "package are read", default("path-unsafe")), CANNOT_CHECK_TOPICS},
+     reseal_after=False)
 case("parquet-is-a-symlink", link_to_copy("data/parquet/topics.parquet"),
      lambda r: {("data/parquet/topics.parquet", None, None, "path-unsafe",
                  "data/parquet/topics.parquet is a symbolic link; only regular files inside "
