@@ -263,6 +263,17 @@ case("schema-is-a-symlink", link_to_copy("schemas/topics.json"),
                  "schemas/topics.json is a symbolic link; only regular files inside the "
                  "package are read", default("path-unsafe")), CANNOT_CHECK_TOPICS},
      reseal_after=False)
+def _schema_is_a_folder(root: Path) -> None:
+    (root / "schemas" / "topics.json").unlink()
+    (root / "schemas" / "topics.json").mkdir()
+
+
+# a folder where a schema should be is unsafe to read, not a missing schema
+case("schema-is-a-folder", _schema_is_a_folder,
+     lambda r: {("schemas/topics.json", None, None, "path-unsafe",
+                 "schemas/topics.json is not a regular file (a directory, FIFO or device)",
+                 default("path-unsafe")), CANNOT_CHECK_TOPICS},
+     reseal_after=False)
 case("parquet-is-a-symlink", link_to_copy("data/parquet/topics.parquet"),
      lambda r: {("data/parquet/topics.parquet", None, None, "path-unsafe",
                  "data/parquet/topics.parquet is a symbolic link; only regular files inside "
