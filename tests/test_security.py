@@ -535,3 +535,19 @@ def test_a_descriptor_that_grows_after_its_size_is_read_is_refused(tmp_path, mon
     report = validate(root, spec=False)
     assert [(p.file, p.code, p.message) for p in report.problems] == [
         ("datapackage.json", "descriptor-json", "datapackage.json is over 10,000,000 bytes")]
+
+
+@pytest.mark.parametrize("file", [
+    "datapackage.json", "datapackage-parquet.json", "schemas/topics.json", "data/topics.csv",
+    "data/mentions.csv", "data/parquet/topics.parquet", "sources/besa-pp-545.md",
+    "sources/besa-pp-545.txt"])
+def test_every_kind_of_file_that_cannot_be_opened_is_one_problem_at_it(tmp_path, monkeypatch,
+                                                                        file):
+    """Each file the validator opens, refused (as a permission error would), is reported
+    once at that file with the system's reason; no check crashes on it."""
+    root = copy_package(tmp_path / "package")
+    _refuse_to_open(monkeypatch, file)
+    report = validate(root, spec=False)
+    assert [(p.file, p.code, p.message) for p in report.problems if p.file == file] == [
+        (file, "file-unreadable", "the file cannot be read: Permission denied")]
+    assert "validator-crash" not in report.codes()
