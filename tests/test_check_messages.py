@@ -658,3 +658,26 @@ def test_a_parquet_copy_that_cannot_be_read_names_arrows_reason(tmp_path):
         "data/parquet/topics.parquet", None, None, "parquet-unreadable",
         "regenerate it: run `besa545 build`")  # the check's own hint
     assert problem.message.startswith('the Parquet copy cannot be read: "Parquet file size')
+
+
+def test_a_missing_link_across_lines_is_located_where_it_starts(tmp_path):
+    """A passage without its row is reported at the line of the text where it starts, also
+    when it runs on to the next line (no line break falls inside one in this paper)."""
+    import numpy as np
+    import pandas as pd
+
+    from besa545.check.content import check_links
+    from besa545.model.csvfile import StringTable
+    from besa545.model.package import Document, Package
+    from besa545.model.sourcetext import Span
+
+    text = "Title\n\nSee [the first\nreport](#) here."
+    start = text.index("the first")
+    anchor = Span(start, start + len("the first\nreport"), "the first\nreport")
+    links = StringTable("links", "data/links.csv", pd.DataFrame(
+        {"document_id": [], "char_start": [], "char_end": [], "anchor_text": []}, dtype="str"),
+        np.array([], dtype=np.int64))
+    package = Package(tmp_path, {}, {"links": links},
+                      {"d": Document("d", "sources/d.md", "sources/d.txt", text, [anchor])})
+    assert [(p.file, p.line, p.code) for p in check_links(package)] == [
+        ("sources/d.txt", 3, "link-missing")]
