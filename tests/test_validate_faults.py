@@ -554,6 +554,20 @@ cell_case("quotation-text-outside-evidence", "quotations", "moon-dialogue-necess
           "dialogue is needed", "text-not-in-evidence")
 cell_case("link-anchor-outside-evidence", "links", "link-global-times-editorial", "anchor_text",
           "Global Times column", "anchor-text-not-in-evidence")
+
+
+def _speaker_named_only_in_the_quote(root: Path) -> None:
+    for column, value in (("speaker_actor_id", "china"),
+                          ("evidence", "Trump's comments remain ambiguous.")):
+        set_cell("quotations", "global-times-strategic-interests", column, value)(root)
+
+
+# the speaker is looked for in the evidence, not in the quoted words (which name China
+# here): evidence that names neither the speaker nor holds the quote is both problems
+case("speaker-named-only-in-the-quote", _speaker_named_only_in_the_quote,
+     lambda r: {(Q, line_of(r, "quotations", "global-times-strategic-interests"), column,
+                 code) for column, code in (("text", "text-not-in-evidence"),
+                                            ("evidence", "subject-not-in-evidence"))})
 case("link-row-not-a-link",
      set_cell("links", "link-global-times-editorial", "anchor_text", "recent"),
      lambda r: {("data/links.csv", line_of(r, "links", "link-global-times-editorial"),
