@@ -136,11 +136,11 @@ class _MentionIndex:
 
     def __init__(self, mentions: pd.DataFrame) -> None:
         import numpy as np
+        import pandas as pd
 
-        self.documents = {value: code for code, value in enumerate(
-            sorted(mentions["document_id"].dropna().unique()))}
-        self.actors = {value: code for code, value in enumerate(
-            sorted(mentions["actor_id"].dropna().unique()))}
+        # each document and actor gets a code: its rank among the sorted distinct values
+        self.documents = pd.Index(sorted(mentions["document_id"].dropna().unique()))
+        self.actors = pd.Index(sorted(mentions["actor_id"].dropna().unique()))
         starts = mentions["char_start"].astype("int64").to_numpy()
         self.width = int(mentions["char_end"].astype("int64").max()) + 2 if len(starts) else 2
         keys = self._keys(mentions["document_id"], mentions["actor_id"], starts)
@@ -151,10 +151,10 @@ class _MentionIndex:
     def _keys(self, documents: Any, actors: Any, starts: np.ndarray) -> np.ndarray:
         import numpy as np
 
-        document = np.fromiter((self.documents.get(value, -1) for value in documents),
-                               np.int64, len(starts))
-        actor = np.fromiter((self.actors.get(value, -1) for value in actors), np.int64,
-                            len(starts))
+        # a value that is not in the index (or null) has the code -1: unknown
+        document = self.documents.get_indexer(np.asarray(documents, dtype=object)).astype(
+            np.int64)
+        actor = self.actors.get_indexer(np.asarray(actors, dtype=object)).astype(np.int64)
         known = (document >= 0) & (actor >= 0)
         keys = (document * len(self.actors) + actor) * self.width + np.clip(starts, 0, None)
         return np.where(known, keys, -1)
