@@ -605,12 +605,19 @@ case("date-order-without-date-basis", _reverse_dates_without_basis,
      lambda r: {(E, 1, "date_basis", "header-missing")}
      | {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", code)
         for code in ("date-order", "date-precision")})
-def _one_day(root: Path) -> None:
-    for column, value in (("date_start", "2017-04-06"), ("date_end", "2017-04-06"),
-                          ("date_precision", "day")):
-        set_cell("events", "mar-a-lago-agreement", column, value)(root)
 
 
+def _interval(start: str, end: str, precision: str) -> Callable[[Path], None]:
+    """An edit: the Mar-a-Lago event's interval and precision set to these."""
+    def edit(root: Path) -> None:
+        for column, value in (("date_start", start), ("date_end", end),
+                              ("date_precision", precision)):
+            set_cell("events", "mar-a-lago-agreement", column, value)(root)
+    return edit
+
+
+_one_day = _interval("2017-04-06", "2017-04-06", "day")
+_whole_year = _interval("2017-01-01", "2017-12-31", "year")
 # an interval of one day starts on the day it ends: in order, and right for day precision
 # (only the Parquet copy, not rebuilt after the edit, differs)
 case("date-of-one-day", _one_day,
@@ -623,13 +630,6 @@ case("date-precision-year", set_cell("events", "mar-a-lago-agreement", "date_pre
                                      "year"),
      lambda r: {(E, line_of(r, "events", "mar-a-lago-agreement"), "date_start",
                  "date-precision")})
-
-
-def _whole_year(root: Path) -> None:
-    for column, value in (("date_start", "2017-01-01"), ("date_end", "2017-12-31"),
-                          ("date_precision", "year")):
-        set_cell("events", "mar-a-lago-agreement", column, value)(root)
-
 
 # a whole year agrees with `year`: only the (now stale) Parquet copy is reported
 case("date-precision-year-agrees", _whole_year,

@@ -182,15 +182,16 @@ def check_dates(rebuilt: Package) -> list[Problem]:
                            "date_basis must be filled exactly when there is a date",
                            "stated when the text gives the date, inferred when deduced"),
         }
-        if table.lacks("date_precision"):
+        with_precision = not table.lacks("date_precision")
+        if not with_precision:
             del rules["date-precision"]
         if table.lacks("date_basis"):
             del rules["date-basis"]
         for code, (mask, message, hint) in rules.items():
             for position in np.flatnonzero((mask & readable).to_numpy(dtype=bool)):
-                shown = [frame["date_start"].iat[position], frame["date_end"].iat[position]]
-                values = f"{shown[0]}..{shown[1]}" + (
-                    "" if table.lacks("date_precision") else f", {precision.iat[position]}")
+                values = f"{frame['date_start'].iat[position]}..{frame['date_end'].iat[position]}"
+                if with_precision:
+                    values += f", {precision.iat[position]}"
                 problems.append(Problem(table.file, table.line(int(position)), "date_start", code,
                                         f"{message} ({values})", hint))
     return problems
