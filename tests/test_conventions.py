@@ -11,19 +11,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from besa545.check.conventions import _MentionIndex, check_directed_targets
+from besa545.check.conventions import _MentionIndex, _sources_of_events, check_directed_targets
 from besa545.model.csvfile import StringTable
 from besa545.model.package import Package
 
 
 def _index(rows: list[tuple[str, str, int, int]]) -> _MentionIndex:
+    """The index of these mentions, their columns text as a table is read."""
     frame = pd.DataFrame(rows, columns=["document_id", "actor_id", "char_start", "char_end"])
-    return _MentionIndex(frame.astype({"char_start": "int64", "char_end": "int64"}))
+    return _MentionIndex(frame.astype("str"))
 
 
 def _inside(index: _MentionIndex, rows: list[tuple[str, str, int, int]]) -> list[bool]:
     documents, actors, starts, ends = zip(*rows, strict=True)
-    return index.inside(list(documents), list(actors), np.array(starts, dtype=np.int64),
+    return index.inside(index.documents_of(pd.Series(documents, dtype="str")),
+                        index.actors_of(pd.Series(actors, dtype="str")),
+                        np.array(starts, dtype=np.int64),
                         np.array(ends, dtype=np.int64)).tolist()
 
 
@@ -48,6 +51,18 @@ def test_an_empty_index_names_no_one():
     assert _inside(index, [("doc", "china", 0, 100), ("doc", "trump", 5, 6)]) == [False,
                                                                                   False]
 
+
+
+def test_each_source_is_paired_with_every_row_of_its_event_and_a_null_with_none():
+    events = pd.DataFrame({"event_id": ["e1", "e2", "e1", None]}, dtype="str")
+    participants = pd.DataFrame({
+        "event_id": ["e1", "e2", "e3", "e1", None, "e2"],
+        "role": ["source", "target", "source", "source", "source", None]}, dtype="str")
+    event, source = _sources_of_events(events, participants)
+    # e1 is two rows (a repeated ID, reported as such): each of its sources is asked of
+    # both; e3 has no row, and a null ID is no event's
+    assert sorted(zip(event.tolist(), source.tolist(), strict=True)) == [
+        (0, 0), (0, 3), (2, 0), (2, 3)]
 
 # The annotation guide's list, in its words: "a coded event whose action is done to someone
 # (appeal, intent to cooperate, praise, yield, demand, disapprove, reject, threaten, coerce)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
+import pyarrow as pa
 import pytest
 
-from besa545.model.vectors import dates, isin, numbers
+from besa545.model.vectors import codes, dates, distinct, integers, isin, numbers
 
 
 @pytest.mark.parametrize("text, real", [
@@ -46,6 +47,23 @@ def test_numbers_read_only_plain_decimals():
     assert parsed[:4].tolist() == [3.0, -4.5, 100.0, 11.0]  # a sign is part of a number
     assert pd.isna(parsed[4:]).all()
 
+
+
+def test_codes_are_positions_among_the_distinct_values():
+    values = distinct(pd.Series(["b", None, "a", "b"], dtype="str"))
+    assert values.to_pylist() == ["b", "a"]  # in order of first appearance, no null
+    asked = pd.Series(["a", "b", "c", None, "A"], dtype="str")
+    assert codes(asked, values).tolist() == [1, 0, -1, -1, -1]  # -1: not among them
+    with_null = pa.array(["b", None], pa.string())  # a null is matched only by a null
+    assert codes(asked, with_null).tolist() == [-1, 0, -1, 1, -1]
+
+
+def test_integers_read_offsets_with_minus_one_for_none():
+    # the build's offsets: every value an integer or empty (the exact path)
+    assert integers(pd.Series(["0", None, "57"], dtype="str")).tolist() == [0, -1, 57]
+    # anything else is read as a number and cut to its integer part, or -1
+    mixed = pd.Series(["3.7", "+4", "-2", "x", "", "1e30", None, "12"], dtype="str")
+    assert integers(mixed).tolist() == [3, 4, -2, -1, -1, -1, -1, 12]
 
 def test_fits_int64_compares_digits_not_floats():
     from besa545.model.vectors import fits_int64

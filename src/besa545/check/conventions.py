@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from besa545.derive.offsets import locate_column
 from besa545.model.package import Package, span_column
 from besa545.model.problems import Problem, quote
+from besa545.model.vectors import codes, distinct, integers, isin
 
 if TYPE_CHECKING:
     import numpy as np
@@ -30,7 +31,6 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
     """The evidence names the row's subject: a stance's holder, a quotation's speaker, an
     event's sources, a relation's subject (a mention of the actor lies inside the span)."""
     import numpy as np
-    import pandas as pd
 
     mentions = rebuilt.tables.get("mentions")
     if mentions is None or not rebuilt.documents:
@@ -38,12 +38,11 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
     index = _MentionIndex(mentions.frame)
     aliases = _Aliases(rebuilt)
     actors = rebuilt.tables.get("actors")
-    ids = set(actors.frame["actor_id"]) if actors is not None else set()
+    ids = actors.frame["actor_id"] if actors is not None else ()
 
     def known(column: pd.Series) -> np.ndarray:
         """Actors that exist: an unknown id is a foreign-key problem, reported as such."""
-        exists: np.ndarray = column.isin(ids).to_numpy()
-        return exists
+        return isin(column, ids)
 
     problems = []
     for name, actor_column, what in (("stances", "holder_actor_id", "holder"),
@@ -54,7 +53,8 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
             continue
         starts, ends = _evidence_spans(rebuilt, name)
         frame = table.frame
-        named = index.inside(frame["document_id"], frame[actor_column], starts, ends)
+        named = index.inside(index.documents_of(frame["document_id"]),
+                             index.actors_of(frame[actor_column]), starts, ends)
         missing = known(frame[actor_column]) & (starts >= 0) & ~named
         problems += [_unnamed(table.file, table.line(int(position)), what,
                               frame[actor_column].iat[position])
@@ -64,23 +64,39 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
     if events is not None and participants is not None:
         starts, ends = _evidence_spans(rebuilt, "events")
-        spans = pd.DataFrame({"event_id": events.frame["event_id"].to_numpy(),
-                              "document_id": events.frame["document_id"].to_numpy(),
-                              "evidence": events.frame["evidence"].to_numpy(),
-                              "start": starts, "end": ends})
-        sources = participants.frame.reset_index(drop=True)
-        sources = sources.assign(position=np.arange(len(sources)))
-        sources = sources[sources["role"] == "source"].merge(spans, on="event_id")
-        sources = sources[(sources["start"] >= 0) & known(sources["actor_id"])]
-        named = index.inside(sources["document_id"], sources["actor_id"],
-                             sources["start"].to_numpy(), sources["end"].to_numpy())
-        for row in sources[~named].itertuples():
-            if aliases.named(row.actor_id, row.evidence):
+        event, source = _sources_of_events(events.frame, participants.frame)
+        actor = participants.frame["actor_id"]
+        kept = (starts[event] >= 0) & known(actor)[source]
+        event, source = event[kept], source[kept]
+        named = index.inside(index.documents_of(events.frame["document_id"])[event],
+                             index.actors_of(actor)[source], starts[event], ends[event])
+        for row, position in zip(event[~named].tolist(), source[~named].tolist(), strict=True):
+            actor_id = actor.iat[position]
+            if aliases.named(actor_id, events.frame["evidence"].iat[row]):
                 continue
-            problems.append(_unnamed(participants.file, participants.line(int(row.position)),
-                                     "source", row.actor_id, column="actor_id",
-                                     where=f"the evidence of event {row.event_id!r}"))
+            problems.append(_unnamed(
+                participants.file, participants.line(position), "source", actor_id,
+                column="actor_id",
+                where=f"the evidence of event {events.frame['event_id'].iat[row]!r}"))
     return problems
+
+
+def _sources_of_events(events: pd.DataFrame,
+                       participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair of an event's row and the row of a participant with role ``source`` in
+    it, as two arrays of positions (an ID repeated in ``events`` pairs with each row)."""
+    import numpy as np
+    import pandas as pd
+
+    values = distinct(events["event_id"])
+    source = np.flatnonzero(isin(participants["role"], ["source"]))
+    pairs = pd.DataFrame({"code": codes(participants["event_id"], values)[source],
+                          "source": source}).merge(
+        pd.DataFrame({"code": codes(events["event_id"], values),
+                      "event": np.arange(len(events))}),
+        on="code")
+    pairs = pairs[pairs["code"] >= 0]
+    return pairs["event"].to_numpy(), pairs["source"].to_numpy()
 
 
 class _Aliases:
@@ -109,16 +125,12 @@ def _evidence_spans(rebuilt: Package, name: str) -> tuple[np.ndarray, np.ndarray
     """Where each row's evidence is (-1: not located; the offsets check reports it). The
     build already located it for tables whose offsets span the evidence; only the others
     (quotations span their ``text``) are located here."""
-    import numpy as np
-    import pandas as pd
 
     table = rebuilt.tables[name]
     if span_column(rebuilt.schemas[name]) != "evidence":
         starts, ends, _ = locate_column(rebuilt, table, "evidence")
         return starts, ends
-    located = [pd.to_numeric(table.frame[column], errors="coerce").fillna(-1)
-               .to_numpy(dtype=np.int64) for column in ("char_start", "char_end")]
-    return located[0], located[1]
+    return integers(table.frame["char_start"]), integers(table.frame["char_end"])
 
 
 def _unnamed(file: str, line: int, what: str, actor: str, *, column: str = "evidence",
@@ -136,35 +148,41 @@ class _MentionIndex:
 
     def __init__(self, mentions: pd.DataFrame) -> None:
         import numpy as np
-        import pandas as pd
 
-        # each document and actor gets a code: its rank among the sorted distinct values
-        self.documents = pd.Index(sorted(mentions["document_id"].dropna().unique()))
-        self.actors = pd.Index(sorted(mentions["actor_id"].dropna().unique()))
-        starts = mentions["char_start"].astype("int64").to_numpy()
-        self.width = int(mentions["char_end"].astype("int64").max()) + 2 if len(starts) else 2
-        keys = self._keys(mentions["document_id"], mentions["actor_id"], starts)
+        # each document and actor gets a code: its position among the distinct values
+        self.documents = distinct(mentions["document_id"])
+        self.actors = distinct(mentions["actor_id"])
+        starts = integers(mentions["char_start"])
+        ends = integers(mentions["char_end"])
+        self.width = int(ends.max()) + 2 if len(starts) else 2
+        keys = self._keys(self.documents_of(mentions["document_id"]),
+                          self.actors_of(mentions["actor_id"]), starts)
         order = np.argsort(keys, kind="stable")
         self.keys = keys[order]
-        self.ends = mentions["char_end"].astype("int64").to_numpy()[order]
+        self.ends = ends[order]
 
-    def _keys(self, documents: Any, actors: Any, starts: np.ndarray) -> np.ndarray:
+    def documents_of(self, column: pd.Series) -> np.ndarray:
+        """Each row's document code; -1 for a document without mentions, or null."""
+        return codes(column, self.documents)
+
+    def actors_of(self, column: pd.Series) -> np.ndarray:
+        """Each row's actor code; -1 for an actor without mentions, or null."""
+        return codes(column, self.actors)
+
+    def _keys(self, document: np.ndarray, actor: np.ndarray, starts: np.ndarray) -> np.ndarray:
         import numpy as np
 
-        # a value that is not in the index (or null) has the code -1: unknown
-        document = self.documents.get_indexer(np.asarray(documents, dtype=object)).astype(
-            np.int64)
-        actor = self.actors.get_indexer(np.asarray(actors, dtype=object)).astype(np.int64)
         known = (document >= 0) & (actor >= 0)
         keys = (document * len(self.actors) + actor) * self.width + np.clip(starts, 0, None)
         return np.where(known, keys, -1)
 
-    def inside(self, documents: Any, actors: Any, starts: np.ndarray,
+    def inside(self, document: np.ndarray, actor: np.ndarray, starts: np.ndarray,
                ends: np.ndarray) -> np.ndarray:
-        """Whether each row's actor has a mention within ``[start, end)`` of its document."""
+        """Whether each row's actor (by code) has a mention within ``[start, end)`` of its
+        document (by code)."""
         import numpy as np
 
-        keys = self._keys(documents, actors, starts)
+        keys = self._keys(document, actor, starts)
         found = np.searchsorted(self.keys, keys, side="left")
         valid = (keys >= 0) & (found < len(self.keys))
         found = np.clip(found, 0, max(len(self.keys) - 1, 0))

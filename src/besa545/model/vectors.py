@@ -38,6 +38,45 @@ def isin(series: pd.Series, values: pd.Series | Iterable[str]) -> np.ndarray:
     return result
 
 
+
+def distinct(series: pd.Series) -> pa.Array:
+    """The column's distinct values, nulls left out, in the order they first appear."""
+    import pyarrow.compute as pc
+
+    values: pa.Array = pc.drop_null(arrow_text(series).unique())
+    return values
+
+
+def codes(series: pd.Series, values: pa.Array) -> np.ndarray:
+    """Each value's position in ``values`` as int64 (-1: not there), found in Arrow without
+    a Python string per row. A null matches a null of ``values``, if it has one."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    positions = pc.index_in(arrow_text(series), value_set=values, skip_nulls=False)
+    result: np.ndarray = pc.fill_null(positions, -1).to_numpy(
+        zero_copy_only=False).astype(np.int64)
+    return result
+
+
+def integers(series: pd.Series) -> np.ndarray:
+    """The text column as int64; -1 where it is empty or holds no number (a decimal is
+    cut to its integer part), as offsets are read where -1 means "not located"."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:  # the usual case, offsets the build wrote: every value an integer or empty
+        exact: np.ndarray = pc.fill_null(pc.cast(arrow_text(series), pa.int64()), -1).to_numpy(
+            zero_copy_only=False)
+        return exact
+    except pa.ArrowInvalid:
+        floats = numbers(series)
+    usable = np.isfinite(floats) & (np.abs(floats) < 2.0**63)
+    result: np.ndarray = np.where(usable, np.trunc(np.where(usable, floats, 0)), -1).astype(
+        np.int64)
+    return result
+
 # Plain decimal numbers that pyarrow's cast reads exactly as Python does.
 PLAIN_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 
