@@ -411,6 +411,20 @@ def test_open_regular_refuses_each_kind_of_file_it_must_not_read(tmp_path):
             open_regular(root / "data" / "fine.csv", mismatched)
 
 
+
+@pytest.mark.parametrize("path, file, root", [
+    ("/r/data/a.csv", "data/a.csv", "/r"),  # the usual name: taken off the end as text
+    ("/data/a.csv", "data/a.csv", "/"),
+    ("/r/x/../data/a.csv", "data/a.csv", "/r/x/.."),  # resolved later, by realpath
+    ("/r/data/a.csv", "./data/a.csv", "/r"),  # other spellings of the same name: parsed
+    ("/r/data/a.csv", "data//a.csv", "/r"),
+    ("/r/data/./a.csv", "data/a.csv", "/r"),
+])
+def test_the_root_is_the_path_without_the_package_name(path, file, root):
+    from besa545.model.paths import _root_of
+
+    assert _root_of(Path(path), file) == root
+
 def _refuse_to_open(monkeypatch, suffix: str) -> None:
     """Opening a package file whose path ends with ``suffix`` fails as a permission error
     would (root reads everything, so it is simulated)."""

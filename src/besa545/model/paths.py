@@ -173,13 +173,17 @@ def open_regular(path: Path, file: str) -> io.BufferedReader:
         raise
 
 
-def _root_of(path: Path, file: str) -> Path:
+def _root_of(path: Path, file: str) -> str:
     """The package root: ``path`` with ``file`` taken off its end. A caller that names a
     file ``path`` does not end with is a bug, never a file read unconfined."""
+    text = os.fspath(path)
+    if all(part not in ("", ".", "..") for part in file.split("/")) and text.endswith(
+            "/" + file):
+        return text[: -len(file) - 1] or "/"  # the usual name, taken off without parsing
     parts = Path(file).parts
     if not parts or ".." in parts or Path(path).parts[-len(parts):] != parts:
         raise ValueError(f"{path} does not end with the package path {file!r}")
-    return Path(path).parents[len(parts) - 1]
+    return os.fspath(Path(path).parents[len(parts) - 1])
 
 
 def _where(descriptor: int, path: Path) -> str:
