@@ -8,8 +8,8 @@ thread: the simple version, and the reference. With
 C code that releases the GIL (hashing, Arrow's CSV parser, pandera's vectorised column
 checks, the Parquet comparison), run on one background thread while this thread reads
 the papers and derives the texts in Python. On the million-row benchmark
-(``docs/benchmarks.md``) the overlap makes a run about 1.2x faster than the serial twin on
-an idle machine (15.9x faster than ``frictionless validate``). Problems are sorted when
+(``docs/benchmarks.md``) the overlap makes a run 1.1x to 1.2x faster than the serial twin
+on an idle machine (11.0x faster than ``frictionless validate`` on 2026-12-01). Problems are sorted when
 reported, so which thread found one does not show: ``tests/test_scheduler.py`` holds the
 two modes to identical reports.
 
