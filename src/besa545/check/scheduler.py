@@ -9,9 +9,9 @@ C code that releases the GIL (hashing, Arrow's CSV parser, pandera's vectorised 
 checks, the Parquet comparison), run on one background thread while this thread reads
 the papers and derives the texts in Python. On the million-row benchmark
 (``docs/benchmarks.md``) the overlap makes a run 1.1x to 1.2x faster than the serial twin
-on an idle machine (11.0x faster than ``frictionless validate`` on 2026-12-01). Problems are sorted when
-reported, so which thread found one does not show: ``tests/test_scheduler.py`` holds the
-two modes to identical reports.
+on an idle machine (11.0x faster than ``frictionless validate`` on 2026-12-01). Problems
+are sorted when reported, so which thread found one does not show:
+``tests/test_scheduler.py`` holds the two modes to identical reports.
 
 Whatever happens inside a task, the run goes on: a task that raises becomes a
 ``validator-crash`` problem naming it, and the tasks that needed its value are skipped
