@@ -4,7 +4,8 @@ prediction files (the floor: scoring must read them), each in a fresh process.
 
     .venv/bin/python benchmarks/bench_score.py --dir /tmp/besa545-synthetic-1000000 --runs 3
 
-The package comes from ``benchmarks/make_synthetic.py`` (as for ``bench_validate.py``).
+The package comes from ``benchmarks/make_synthetic.py --rows 1000000 --out DIR``, without
+``--plant`` (``bench_validate.py`` makes its own, planted, in another folder).
 Two floors: ``pyarrow.csv`` reading the columns the tasks need, as text (what a scorer
 on columns must at least do), and ``csv.DictReader`` reading every row (what a scorer on
 rows must at least do). Prints the median seconds (and range) and the peak memory of
