@@ -540,6 +540,8 @@ case("derived-table-in-another-order", _paragraphs_reversed,
 
 
 # the coding conventions (check/conventions.py)
+UNNAMED = ("lengthen the evidence to the words that name it (a name or alias of the actor in "
+           "data/aliases.csv); see docs/annotation-guide.md, 'The row's subject'")
 # Moon's THAAD stance given evidence without his name
 _stance_holder_unnamed = new_evidence("stances", "moon-opposes-thaad",
                                       "did not look favorably on the deployment of THAAD")
@@ -549,10 +551,26 @@ case("stance-holder-not-in-evidence", _stance_holder_unnamed,
      lambda r: {("data/stances.csv", line_of(r, "stances", "moon-opposes-thaad"), "evidence",
                  "subject-not-in-evidence",
                  "the evidence does not name the holder 'moon-jae-in'",
-                 "lengthen the evidence to the words that name it (a name or alias of the "
-                 "actor in data/aliases.csv); see docs/annotation-guide.md, 'The row's "
-                 "subject'")})
+                 UNNAMED)})
 
+
+# the quotation's evidence cut to the words around the quote, without "Moon" (its offsets
+# span the quoted text, which has not moved)
+case("quotation-speaker-not-in-evidence",
+     set_cell("quotations", "moon-dialogue-necessary", "evidence",
+              'but said "dialogue is necessary" because the problem'),
+     lambda r: {(Q, line_of(r, "quotations", "moon-dialogue-necessary"), "evidence",
+                 "subject-not-in-evidence",
+                 "the evidence does not name the speaker 'moon-jae-in'",
+                 UNNAMED)})
+case("relation-subject-not-in-evidence",
+     new_evidence("actor_relations", "american-diplomats",
+                  "diplomats are holding secret talks"),
+     lambda r: {("data/actor_relations.csv", line_of(r, "actor_relations",
+                                                     "american-diplomats"), "evidence",
+                 "subject-not-in-evidence",
+                 "the evidence does not name the subject 'american-diplomats'",
+                 UNNAMED)})
 
 def _nba_a_source_of_the_criticism(root: Path) -> None:
     rows = read_rows(root, "event_participants")
@@ -569,9 +587,7 @@ case("event-source-not-in-evidence", _nba_a_source_of_the_criticism,
                  "actor_id", "subject-not-in-evidence",
                  "the evidence of event 'chinese-media-criticism-of-kim' does not name the "
                  "source 'nba'",
-                 "lengthen the evidence to the words that name it (a name or alias of the "
-                 "actor in data/aliases.csv); see docs/annotation-guide.md, 'The row's "
-                 "subject'")})  # a CSV with a problem of its own: its Parquet copy is not compared
+                 UNNAMED)})  # a CSV with a problem of its own: its Parquet copy is not compared
 
 
 def _trump_a_source_of_the_urging(root: Path) -> None:
