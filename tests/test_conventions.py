@@ -46,6 +46,15 @@ def test_a_mention_counts_only_inside_the_span_of_its_own_document_and_actor():
     ]) == [True, True, False, False, False, True, False, False, False]
 
 
+
+def test_a_span_after_every_mention_does_not_reach_the_next_actors_mentions():
+    # a span starting past the last mention's end (beyond the index's width per key)
+    # named actor 'a' through actor 'b''s mention when its key ran into b's block
+    index = _index([("doc", "a", 0, 5), ("doc", "b", 2, 4), ("doc", "b", 30, 31)])
+    assert _inside(index, [("doc", "a", 8, 20), ("doc", "a", 40, 90), ("doc", "a", 0, 20),
+                           ("doc", "b", 8, 40), ("doc", "b", 31, 90)]) == [
+        False, False, True, True, False]
+
 def test_an_empty_index_names_no_one():
     index = _index([])
     assert _inside(index, [("doc", "china", 0, 100), ("doc", "trump", 5, 6)]) == [False,

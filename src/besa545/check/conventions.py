@@ -174,7 +174,10 @@ class _MentionIndex:
         import numpy as np
 
         known = (document >= 0) & (actor >= 0)
-        keys = (document * len(self.actors) + actor) * self.width + np.clip(starts, 0, None)
+        # a start past every mention is kept inside its own (document, actor) block: no
+        # mention starts there, and the key cannot reach the next actor's mentions
+        within = np.clip(starts, 0, self.width - 1)
+        keys = (document * len(self.actors) + actor) * self.width + within
         return np.where(known, keys, -1)
 
     def inside(self, document: np.ndarray, actor: np.ndarray, starts: np.ndarray,
