@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from besa545.derive.offsets import locate_column
 from besa545.model.package import Package, span_column
 from besa545.model.problems import Problem, quote
-from besa545.model.vectors import codes, distinct, integers, isin
+from besa545.model.vectors import arrow_text, codes, distinct, integers, isin
 
 if TYPE_CHECKING:
     import numpy as np
@@ -84,20 +84,18 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
 
 def _sources_of_events(events: pd.DataFrame,
                        participants: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair of an event's row and the row of a participant with role ``source`` in
-    it, as two arrays of positions (an ID repeated in ``events`` pairs with each row)."""
+    """The row of each participant with role ``source`` whose event has a row, and that
+    row, as two arrays of positions. An event ID written on several rows (a primary-key
+    problem of its own) is asked of its first row only: there are never more pairs than
+    participants, whatever the IDs repeat."""
     import numpy as np
-    import pandas as pd
 
-    values = distinct(events["event_id"])
-    source = np.flatnonzero(isin(participants["role"], ["source"]))
-    pairs = pd.DataFrame({"code": codes(participants["event_id"], values)[source],
-                          "source": source}).merge(
-        pd.DataFrame({"code": codes(events["event_id"], values),
-                      "event": np.arange(len(events))}),
-        on="code")
-    pairs = pairs[pairs["code"] >= 0]
-    return pairs["event"].to_numpy(), pairs["source"].to_numpy()
+    source = np.flatnonzero(isin(participants["role"], ["source"])
+                            & participants["event_id"].notna().to_numpy())
+    rows = arrow_text(events["event_id"]).combine_chunks()
+    event = codes(participants["event_id"], rows)[source]  # the first row with the ID
+    found = event >= 0
+    return event[found], source[found]
 
 
 class _Aliases:

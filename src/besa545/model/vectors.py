@@ -60,8 +60,11 @@ def codes(series: pd.Series, values: pa.Array) -> np.ndarray:
 
 
 def integers(series: pd.Series) -> np.ndarray:
-    """The text column as int64; -1 where it is empty or holds no number (a decimal is
-    cut to its integer part), as offsets are read where -1 means "not located"."""
+    """Offsets as int64, -1 where empty ("not located"). Meant for the offsets the build
+    writes, plain integers, which Arrow casts at once; a column Arrow's cast refuses is
+    read as plain decimals (cut to their integer part; -1 where not one). Arrow's cast
+    also takes a few spellings a person would not write in a CSV (``0x10``), and refuses
+    spaces around a number."""
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
