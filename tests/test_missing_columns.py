@@ -10,9 +10,12 @@ So each case below also plants two faults elsewhere, which must still be reporte
 Allowed besides: "cannot be checked" for a foreign key that points at the missing column
 or file. A table the texts are derived from that lacks a column the derivation reads
 (``TEXT_COLUMNS``, held to what the derivation does by the last test), or a text input's
-missing file, stops the checks across tables: nothing derived from it could be trusted.
-A column the build fills is one problem too, whose hint is to run the build (not one
-not-built per row); a table the build derives whole is then also stale.
+missing file, stops only what needs the texts (offsets, quotations, links, mentions, the
+conventions): nothing derived from it could be trusted. Every table is still checked on
+its own and across tables, the derived tables as their files are (none is then known to
+equal its derivation), so the two planted faults are found in every case. A column the
+build fills is one problem too, whose hint is to run the build (not one not-built per
+row); a table the build derives whole is then also stale.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from besa545.check.reading import read_schemas, read_text_package
+from besa545.check.reading import read_schemas, read_text_package, read_text_tables
 from besa545.check.scheduler import validate
 from besa545.derive import TEXT_COLUMNS, rederive_texts
 from besa545.derive.documents import read_documents
@@ -63,17 +66,18 @@ def _planted(root: Path, missing: set[tuple[str, str | None]]) -> set[Location]:
     return found
 
 
-def _referring_keys(table: str, column: str | None) -> set[Location]:
+def _referring_keys(table: str, column: str | None, *, texts_derived: bool) -> set[Location]:
     """The foreign keys that point at ``table.column`` (at any column of ``table`` when
-    None): they cannot be checked. (Not those of a derived table: equal to its derivation,
-    as here, it is valid by construction and its keys are not checked.)"""
+    None): they cannot be checked. Those of a derived table only when the texts could not
+    be derived: equal to its derivation, as here, a derived table is valid by construction
+    and its keys are not checked."""
     return {(f"data/{name}.csv", None, ", ".join(key.fields), "foreign-key-table")
-            for name in table_names() if name not in DERIVED_TABLES
+            for name in table_names() if not (texts_derived and name in DERIVED_TABLES)
             for key in table_schema(name).foreign_keys if key.resource == table
             and (column is None or column in key.reference_fields)}
 
 
-def _stops_checks_across_tables(table: str, column: str | None) -> bool:
+def _stops_derivation(table: str, column: str | None) -> bool:
     if column is None:
         return table in TEXT_INPUTS
     return column in TEXT_COLUMNS.get(table, ())
@@ -95,10 +99,9 @@ def test_a_missing_column_is_reported_once(table, column, tmp_path):
     if table_schema(table).field(column).is_computed and table in ("documents",
                                                                     *DERIVED_TABLES):
         missing.add((f"data/{table}.csv", None, None, "derived-stale"))  # not as built
-    if _stops_checks_across_tables(table, column):
-        assert _report(root) == missing
-    else:
-        assert _report(root) == missing | _referring_keys(table, column) | planted
+    referring = _referring_keys(table, column,
+                                texts_derived=not _stops_derivation(table, column))
+    assert _report(root) == missing | referring | planted
 
 
 @pytest.mark.parametrize("table", table_names())
@@ -107,11 +110,25 @@ def test_a_missing_file_is_reported_once(table, tmp_path):
                                             .unlink()), True,
                            lambda root: _planted(root, {(table, None)}))
     missing = {(f"data/{table}.csv", None, None, "file-missing")}
-    if _stops_checks_across_tables(table, None):
-        assert _report(root) == missing
-    else:
-        assert _report(root) == missing | _referring_keys(table, None) | planted
+    referring = _referring_keys(table, None, texts_derived=not _stops_derivation(table, None))
+    assert _report(root) == missing | referring | planted
 
+
+def test_without_the_texts_the_text_inputs_are_still_checked_column_by_column(tmp_path):
+    """aliases.csv without its alias column: no mention can be derived, yet a bad value in
+    another text input (actors) is reported in the same run, beside the planted faults."""
+    edit = _plant(drop_column("aliases", "alias"))
+
+    def edit_and_break(root: Path) -> None:
+        edit(root)
+        set_cell("actors", "barack-obama", "actor_type", "president")(root)
+
+    root, planted = inject(tmp_path, edit_and_break, True,
+                           lambda root: _planted(root, {("aliases", "alias")}))
+    assert _report(root) == {
+        ("data/aliases.csv", 1, "alias", "header-missing"),
+        ("data/actors.csv", line_of(root, "actors", "barack-obama"), "actor_type", "enum"),
+        *planted}
 
 def _derivation(package) -> list:
     """The documents as read and what deriving the texts fills, from ``package``: the
@@ -128,7 +145,7 @@ def test_text_columns_are_the_columns_the_derivation_reads():
     """A column is in ``TEXT_COLUMNS`` exactly when emptying it changes what reading the
     papers and deriving the texts give (or makes them fail)."""
     schemas = read_schemas(ROOT, table_names()).value
-    package = read_text_package(ROOT, schemas).value
+    package = read_text_package(ROOT, schemas, read_text_tables(ROOT, schemas).value).value
     expected = _derivation(package)
     read = set()
     for name in TEXT_INPUTS:

@@ -147,14 +147,14 @@ def _text_line(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def check_dates(rebuilt: Package) -> list[Problem]:
+def check_dates(package: Package) -> list[Problem]:
     """Date intervals are ordered and agree with their precision (vectorised). A rule
     whose column is missing from the header is skipped; the others still run."""
     import numpy as np
     import pandas as pd
 
     problems = []
-    for table in rebuilt.tables.values():
+    for table in package.tables.values():
         frame = table.frame
         if (not {"date_start", "date_end", "date_precision"} <= set(frame.columns)
                 or table.lacks("date_start", "date_end")):
@@ -231,16 +231,18 @@ def check_actors_mentioned(rebuilt: Package) -> list[Problem]:
             for position in np.flatnonzero(unmentioned)]
 
 
-def check_cells(rebuilt: Package) -> list[Problem]:
-    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column)."""
+def check_cells(package: Package) -> list[Problem]:
+    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column),
+    in the cells a contributor writes."""
 
     problems = []
-    for name, table in rebuilt.tables.items():
+    for name, table in package.tables.items():
         if name in DERIVED_TABLES:
             continue  # copied from the paper by the build: nothing a contributor can edit
-        for field in rebuilt.schemas[name].fields:
-            if field.type != "string" or field.enum or field.pattern:
-                continue  # a pattern or enum already rules out stray characters
+        for field in package.schemas[name].fields:
+            if field.type != "string" or field.enum or field.pattern or field.is_computed:
+                continue  # a pattern or enum already rules out stray characters; the build
+                # fills a computed column (a stale one is derived-stale)
             values = table.frame[field.name]
             for position in _suspect_cells(values):
                 value = values.iat[position]

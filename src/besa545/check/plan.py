@@ -59,6 +59,7 @@ from besa545.check.reading import (
     read_early_tables,
     read_schemas,
     read_text_package,
+    read_text_tables,
     rederive_package,
     rederive_text_package,
 )
@@ -120,6 +121,7 @@ PLAN: tuple[Task, ...] = (
     step("early_tables", read_early_tables),
     check(check_early_columns),
     # the texts: read the papers, derive paragraphs, mentions and every offset afresh
+    step("text_tables", read_text_tables),
     step("text_package", read_text_package),
     step("texts_rebuilt", rederive_text_package),
     step("rebuilt", rederive_package),

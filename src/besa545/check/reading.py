@@ -74,17 +74,24 @@ def read_early_tables(root: Path,
                         lambda name: name not in TEXT_INPUTS and name not in DERIVED_TABLES)
 
 
-def read_text_package(root: Path, schemas: dict[str, TableSchema]) -> Outcome[Package]:
-    """The tables that deriving the texts needs, and every document's text, as the build
-    reads them; no value when one of those tables cannot be read or lacks a column that
-    deriving the texts reads (its header-missing explains what a derivation without it
-    would get wrong: every mention of an alias, say)."""
-    tables, problems = _read_tables(root, schemas, TEXT_INPUTS.__contains__)
-    if tables is None or set(TEXT_INPUTS) - set(tables) or any(
-            table.lacks(*TEXT_COLUMNS.get(name, ())) for name, table in tables.items()):
-        return Outcome(None, problems)
-    documents, found = read_documents(root, tables["documents"])
-    return Outcome(Package(root, schemas, tables, documents), problems + found)
+def read_text_tables(root: Path, schemas: dict[str, TableSchema]
+                     ) -> Outcome[dict[str, StringTable]]:
+    """The tables that deriving the texts needs, each one that can be read: checked on
+    their own and across tables even when the texts cannot be derived from them."""
+    return _read_tables(root, schemas, TEXT_INPUTS.__contains__)
+
+
+def read_text_package(root: Path, schemas: dict[str, TableSchema],
+                      text_tables: dict[str, StringTable]) -> Outcome[Package]:
+    """The text inputs and every document's text, as the build reads them; no value when
+    one of them could not be read or lacks a column that deriving the texts reads (its
+    header-missing explains what a derivation without it would get wrong: every mention
+    of an alias, say). Then nothing is derived, and no check that needs the texts runs."""
+    if set(TEXT_INPUTS) - set(text_tables) or any(
+            table.lacks(*TEXT_COLUMNS.get(name, ())) for name, table in text_tables.items()):
+        return Outcome(None, [])
+    documents, problems = read_documents(root, text_tables["documents"])
+    return Outcome(Package(root, schemas, dict(text_tables), documents), problems)
 
 
 def rederive_text_package(text_package: Package) -> Outcome[Package]:
@@ -126,10 +133,14 @@ def read_derived_tables(root: Path, schemas: dict[str, TableSchema],
     return Outcome(tables, problems)
 
 
-def assemble_package(text_package: Package, early_tables: dict[str, StringTable],
-                     derived_tables: dict[str, StringTable]) -> Outcome[Package]:
-    """Every table as read, in one package. A derived table that could not be read is left
-    out (its own problem says why); a foreign key that points at it cannot be checked."""
-    tables = {**text_package.tables, **early_tables, **derived_tables}
-    return Outcome(Package(text_package.root, text_package.schemas, tables,
-                           text_package.documents), [])
+def assemble_package(root: Path, schemas: dict[str, TableSchema],
+                     text_tables: dict[str, StringTable], early_tables: dict[str, StringTable],
+                     derived_tables: dict[str, StringTable],
+                     text_package: Package | None = None) -> Outcome[Package]:
+    """Every table as read, in one package, with the papers' texts when they could be
+    derived (no documents otherwise: the checks that need texts take ``rebuilt``). A table
+    that could not be read is left out (its own problem says why); a foreign key that
+    points at it cannot be checked."""
+    tables = {**text_tables, **early_tables, **derived_tables}
+    documents = text_package.documents if text_package is not None else {}
+    return Outcome(Package(root, schemas, tables, documents), [])
