@@ -92,7 +92,7 @@ def _sources_of_events(events: pd.DataFrame,
 
     source = np.flatnonzero(isin(participants["role"], ["source"])
                             & participants["event_id"].notna().to_numpy())
-    rows = arrow_text(events["event_id"]).combine_chunks()
+    rows = arrow_text(events["event_id"])  # as pandas holds it: not copied
     event = codes(participants["event_id"], rows)[source]  # the first row with the ID
     found = event >= 0
     return event[found], source[found]
@@ -174,9 +174,12 @@ class _MentionIndex:
         known = (document >= 0) & (actor >= 0)
         # a start past every mention is kept inside its own (document, actor) block: no
         # mention starts there, and the key cannot reach the next actor's mentions
-        within = np.clip(starts, 0, self.width - 1)
-        keys = (document * len(self.actors) + actor) * self.width + within
-        return np.where(known, keys, -1)
+        keys = document * len(self.actors)  # built in place: one array, not five
+        keys += actor
+        keys *= self.width
+        keys += np.clip(starts, 0, self.width - 1)
+        keys[~known] = -1
+        return keys
 
     def inside(self, document: np.ndarray, actor: np.ndarray, starts: np.ndarray,
                ends: np.ndarray) -> np.ndarray:

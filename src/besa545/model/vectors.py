@@ -47,7 +47,7 @@ def distinct(series: pd.Series) -> pa.Array:
     return values
 
 
-def codes(series: pd.Series, values: pa.Array) -> np.ndarray:
+def codes(series: pd.Series, values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Each value's position in ``values`` as int64 (-1: not there), found in Arrow without
     a Python string per row. A null matches a null of ``values``, if it has one."""
     import numpy as np
