@@ -90,6 +90,23 @@ def test_changed_source_text_fails_the_build(package_copy):
     assert "data/documents.csv:2 [raw_sha256]: source-hash" in result.stderr
 
 
+def test_a_paper_whose_summary_starts_a_formula_fails_the_build(package_copy):
+    """The executive summary is derived from the paper, which a contributor may add: a
+    spreadsheet formula there must not reach data/documents.csv."""
+    import hashlib
+
+    raw = package_copy / "sources" / "besa-pp-545.md"
+    raw.write_bytes(raw.read_bytes().replace(b"EXECUTIVE SUMMARY: The North",
+                                             b"EXECUTIVE SUMMARY: =2+5*cmd|A0 The North"))
+    documents = package_copy / "data" / "documents.csv"
+    rows = list(csv.DictReader(io.StringIO(documents.read_text(encoding="utf-8"))))
+    text = documents.read_text(encoding="utf-8").replace(
+        rows[0]["raw_sha256"], hashlib.sha256(raw.read_bytes()).hexdigest())
+    documents.write_text(text, encoding="utf-8")
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "data/documents.csv:2 [executive_summary]: cell-formula" in result.stderr
+
 def _drop_line_containing(path, needle: str) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
     kept = [line for line in lines if needle not in line]

@@ -281,6 +281,16 @@ case("invalid-utf8-and-header-duplicate", _duplicate_header_and_bad_byte,
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 case("source-text-changed", replace_bytes("sources/besa-pp-545.md", b"July 30", b"July 31"),
      lambda r: {("data/documents.csv", 2, "raw_sha256", "source-hash")})
+def _summary_padded_and_paper_changed(root: Path) -> None:
+    set_cell("documents", "besa-pp-545", "executive_summary", " Padded summary ")(root)
+    replace_bytes("sources/besa-pp-545.md", b"July 30", b"July 31")(root)
+
+
+# the paper cannot be read, so nothing is compared with its derivation: the summary as
+# written is still checked cell by cell, in the same run
+case("summary-padded-while-the-paper-cannot-be-read", _summary_padded_and_paper_changed,
+     lambda r: {("data/documents.csv", 2, "raw_sha256", "source-hash"),
+                ("data/documents.csv", 2, "executive_summary", "cell-whitespace")})
 case("plain-text-changed", replace_text("sources/besa-pp-545.txt", "PERSPECTIVES", "Perspectives"),
      lambda r: {("sources/besa-pp-545.txt", None, None, "text-stale")})
 case("schema-missing", lambda r: (r / "schemas" / "topics.json").unlink(),

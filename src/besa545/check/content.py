@@ -231,18 +231,21 @@ def check_actors_mentioned(rebuilt: Package) -> list[Problem]:
             for position in np.flatnonzero(unmentioned)]
 
 
-def check_cells(package: Package) -> list[Problem]:
-    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column),
-    in the cells a contributor writes."""
+def check_cells(package: Package, rebuilt: Package | None = None) -> list[Problem]:
+    """No stray whitespace, no spreadsheet formulas, Unicode NFC (vectorised per column).
 
+    The cells are those the build would write (``rebuilt``), so that a paper's executive
+    summary is checked too, as derived from a paper a contributor may add; when the texts
+    cannot be derived, those of the files (``package``).
+    """
+    cells = rebuilt if rebuilt is not None else package
     problems = []
-    for name, table in package.tables.items():
+    for name, table in cells.tables.items():
         if name in DERIVED_TABLES:
             continue  # copied from the paper by the build: nothing a contributor can edit
-        for field in package.schemas[name].fields:
-            if field.type != "string" or field.enum or field.pattern or field.is_computed:
-                continue  # a pattern or enum already rules out stray characters; the build
-                # fills a computed column (a stale one is derived-stale)
+        for field in cells.schemas[name].fields:
+            if field.type != "string" or field.enum or field.pattern:
+                continue  # a pattern or enum already rules out stray characters
             values = table.frame[field.name]
             for position in _suspect_cells(values):
                 value = values.iat[position]
