@@ -167,15 +167,26 @@ def _foreign_key_problems(package: Package, table: StringTable,
             table.file, None, column, "foreign-key-table",
             f"{column} cannot be checked: {target.file} has rows that could not be read",
             f"fix the problems reported for {key.resource} first")]
-    problems = []
-    for position in np.flatnonzero(missing):
-        shown = ", ".join(repr(table.frame[field].iat[position]) for field in key.fields)
-        problems.append(Problem(
-            table.file, table.line(int(position)), column, "foreign-key",
-            f"{shown} is not in {key.resource}.{target_column}",
-            f"use an existing {target_column} from data/{key.resource}.csv, or add a "
-            f"row there first"))
-    return problems
+    positions = np.flatnonzero(missing).tolist()
+
+    def shown(position: int) -> str:
+        return ", ".join(repr(table.frame[field].iat[position]) for field in key.fields)
+
+    if table.name in DERIVED_TABLES and positions:
+        # a file the build writes: one problem, as it has one fix (stale, or derived from
+        # tables that are themselves wrong; those are reported on their own)
+        more = len(positions) - 1
+        extra = f" (and {more} more row{'s' if more > 1 else ''} of this file)" if more else ""
+        return [Problem(table.file, table.line(positions[0]), column, "foreign-key",
+                        f"{shown(positions[0])} is not in {key.resource}.{target_column}"
+                        f"{extra}",
+                        f"{table.file} is written by the build, not by hand: run `besa545 "
+                        "build` once the tables it comes from are right")]
+    return [Problem(table.file, table.line(position), column, "foreign-key",
+                    f"{shown(position)} is not in {key.resource}.{target_column}",
+                    f"use an existing {target_column} from data/{key.resource}.csv, or add a "
+                    f"row there first")
+            for position in positions]
 
 
 KEY_SEPARATOR = "\x1f"  # the ASCII unit separator: cannot occur in a valid identifier
