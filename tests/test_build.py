@@ -90,22 +90,37 @@ def test_changed_source_text_fails_the_build(package_copy):
     assert "data/documents.csv:2 [raw_sha256]: source-hash" in result.stderr
 
 
+def _edit_paper(root, old: bytes, new: bytes) -> None:
+    """Change the raw paper and record its new hash, as a contributor adding it would."""
+    import hashlib
+
+    raw = root / "sources" / "besa-pp-545.md"
+    before = hashlib.sha256(raw.read_bytes()).hexdigest()
+    raw.write_bytes(raw.read_bytes().replace(old, new))
+    documents = root / "data" / "documents.csv"
+    documents.write_text(documents.read_text(encoding="utf-8").replace(
+        before, hashlib.sha256(raw.read_bytes()).hexdigest()), encoding="utf-8")
+
+
 def test_a_paper_whose_summary_starts_a_formula_fails_the_build(package_copy):
     """The executive summary is derived from the paper, which a contributor may add: a
     spreadsheet formula there must not reach data/documents.csv."""
-    import hashlib
-
-    raw = package_copy / "sources" / "besa-pp-545.md"
-    raw.write_bytes(raw.read_bytes().replace(b"EXECUTIVE SUMMARY: The North",
-                                             b"EXECUTIVE SUMMARY: =2+5*cmd|A0 The North"))
-    documents = package_copy / "data" / "documents.csv"
-    rows = list(csv.DictReader(io.StringIO(documents.read_text(encoding="utf-8"))))
-    text = documents.read_text(encoding="utf-8").replace(
-        rows[0]["raw_sha256"], hashlib.sha256(raw.read_bytes()).hexdigest())
-    documents.write_text(text, encoding="utf-8")
+    _edit_paper(package_copy, b"EXECUTIVE SUMMARY: The North",
+                b"EXECUTIVE SUMMARY: =2+5*cmd|A0 The North")
     result = invoke("build", "--root", str(package_copy))
     assert result.status == 1
     assert "data/documents.csv:2 [executive_summary]: cell-formula" in result.stderr
+
+
+def test_the_papers_own_paragraphs_are_not_held_to_the_cell_rules(package_copy):
+    """A paragraph is the paper's text, copied byte for byte: one that starts like a formula
+    is not refused (the contributor could not change it), unlike the summary above."""
+    _edit_paper(package_copy, b"\nAt the time of this writing,",
+                b"\n@ At the time of this writing,")
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 0, result.stderr
+    paragraphs = (package_copy / "data" / "paragraphs.csv").read_text(encoding="utf-8")
+    assert ',"@ At the time of this writing,' in paragraphs
 
 def _drop_line_containing(path, needle: str) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
