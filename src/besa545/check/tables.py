@@ -168,24 +168,19 @@ def _foreign_key_problems(package: Package, table: StringTable,
             f"{column} cannot be checked: {target.file} has rows that could not be read",
             f"fix the problems reported for {key.resource} first")]
     positions = np.flatnonzero(missing).tolist()
-
-    def shown(position: int) -> str:
-        return ", ".join(repr(table.frame[field].iat[position]) for field in key.fields)
-
+    hint = (f"use an existing {target_column} from data/{key.resource}.csv, or add a row "
+            "there first")
+    extra = ""
     if table.name in DERIVED_TABLES and positions:
         # a file the build writes: one problem, as it has one fix (stale, or derived from
         # tables that are themselves wrong; those are reported on their own)
-        more = len(positions) - 1
+        more, positions = len(positions) - 1, positions[:1]
         extra = f" (and {more} more row{'s' if more > 1 else ''} of this file)" if more else ""
-        return [Problem(table.file, table.line(positions[0]), column, "foreign-key",
-                        f"{shown(positions[0])} is not in {key.resource}.{target_column}"
-                        f"{extra}",
-                        f"{table.file} is written by the build, not by hand: run `besa545 "
-                        "build` once the tables it comes from are right")]
+        hint = (f"{table.file} is written by the build, not by hand: run `besa545 build` "
+                "once the tables it comes from are right")
     return [Problem(table.file, table.line(position), column, "foreign-key",
-                    f"{shown(position)} is not in {key.resource}.{target_column}",
-                    f"use an existing {target_column} from data/{key.resource}.csv, or add a "
-                    f"row there first")
+                    ", ".join(repr(table.frame[field].iat[position]) for field in key.fields)
+                    + f" is not in {key.resource}.{target_column}{extra}", hint)
             for position in positions]
 
 

@@ -38,7 +38,6 @@ def isin(series: pd.Series, values: pd.Series | Iterable[str]) -> np.ndarray:
     return result
 
 
-
 def distinct(series: pd.Series) -> pa.Array:
     """The column's distinct values, nulls left out, in the order they first appear."""
     import pyarrow.compute as pc
@@ -79,6 +78,7 @@ def integers(series: pd.Series) -> np.ndarray:
     result: np.ndarray = np.where(usable, np.trunc(np.where(usable, floats, 0)), -1).astype(
         np.int64)
     return result
+
 
 # Plain decimal numbers that pyarrow's cast reads exactly as Python does.
 PLAIN_NUMBER = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
