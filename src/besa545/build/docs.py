@@ -26,9 +26,11 @@ BEGIN = "<!-- BEGIN GENERATED: vocabularies (edit schemas/*.json, then run `besa
 END = "<!-- END GENERATED: vocabularies -->"
 # The enumerated columns a contributor chooses values for, in the order the guide explains.
 VOCABULARIES = [
-    ("events", "event_type"), ("events", "status"), ("events", "date_precision"),
+    ("events", "event_type"), ("events", "status"), ("events", "epistemic_status"),
+    ("events", "date_precision"),
     ("events", "date_basis"), ("actor_relations", "relation"), ("event_participants", "role"),
-    ("actors", "actor_type"), ("quotations", "quote_kind"), ("quotations", "medium"),
+    ("event_participants", "basis"), ("actors", "actor_type"), ("quotations", "quote_kind"),
+    ("quotations", "medium"),
     ("stances", "polarity"), ("stances", "attribution"), ("paragraphs", "kind"),
 ]
 

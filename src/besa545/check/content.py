@@ -58,6 +58,31 @@ def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
     return problems
 
 
+def check_subject_evidence(package: Package) -> list[Problem]:
+    """Every ``subject_evidence`` occurs exactly once in its paper's plain text."""
+    problems = []
+    texts = {document_id: document.text for document_id, document in package.documents.items()}
+    for table in package.tables.values():
+        frame = table.frame
+        if not {"subject_evidence", "document_id"} <= set(frame.columns):
+            continue
+        for position, (document_id, passage) in enumerate(
+                zip(frame["document_id"].tolist(), frame["subject_evidence"].tolist(),
+                    strict=True)):
+            text = texts.get(document_id)
+            if not isinstance(passage, str) or text is None:
+                continue  # empty is allowed; an unknown paper is a foreign-key problem
+            count = text.count(passage)
+            if count != 1:
+                problems.append(Problem(
+                    table.file, table.line(position), "subject_evidence",
+                    "subject-evidence-not-found",
+                    f"subject_evidence {quote(passage)} occurs {count} times in the text",
+                    "copy the passage exactly from the plain text in sources/; lengthen it "
+                    "if it occurs more than once"))
+    return problems
+
+
 def _int(value: Any) -> int | None:
     try:
         return int(value)

@@ -60,8 +60,8 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         problems += [_unnamed(table.file, table.line(int(position)), what,
                               frame[actor_column].iat[position])
                      for position in np.flatnonzero(missing)
-                     if not aliases.named(frame[actor_column].iat[position],
-                                          frame["evidence"].iat[position])]
+                     if not aliases.named_in_row(frame, int(position),
+                                                 frame[actor_column].iat[position])]
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
     if events is not None and participants is not None:
         starts, ends = _evidence_spans(rebuilt, "events")
@@ -73,7 +73,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                              index.actors_of(actor)[source], starts[event], ends[event])
         for row, position in zip(event[~named].tolist(), source[~named].tolist(), strict=True):
             actor_id = actor.iat[position]
-            if aliases.named(actor_id, events.frame["evidence"].iat[row]):
+            if aliases.named_in_row(events.frame, row, actor_id):
                 continue
             problems.append(_unnamed(
                 participants.file, participants.line(position), "source", actor_id,
@@ -90,8 +90,10 @@ def _sources_of_events(events: pd.DataFrame,
     participants, whatever the IDs repeat."""
     import numpy as np
 
-    source = np.flatnonzero(isin(participants["role"], ["source"])
-                            & participants["event_id"].notna().to_numpy())
+    source = isin(participants["role"], ["source"]) & participants["event_id"].notna().to_numpy()
+    if "basis" in participants.columns:  # a source the annotators inferred is not named
+        source &= ~isin(participants["basis"], ["inferred"])
+    source = np.flatnonzero(source)
     rows = arrow_text(events["event_id"])  # as pandas holds it: not copied
     event = codes(participants["event_id"], rows)[source]  # the first row with the ID
     found = event >= 0
@@ -119,6 +121,12 @@ class _Aliases:
         return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", evidence)
                    for name in self.names.get(actor, []))
 
+    def named_in_row(self, frame: pd.DataFrame, position: int, actor: Any) -> bool:
+        """Whether the row's evidence, or its ``subject_evidence``, names ``actor`` (where
+        the subject evidence is in the text is checked on its own)."""
+        return any(self.named(actor, frame[column].iat[position])
+                   for column in ("evidence", "subject_evidence") if column in frame.columns)
+
 
 def _evidence_spans(rebuilt: Package, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Where each row's evidence is (-1: not located; the offsets check reports it). The
@@ -136,8 +144,8 @@ def _unnamed(file: str, line: int, what: str, actor: str, *, column: str = "evid
              where: str = "the evidence") -> Problem:
     return Problem(file, line, column, "subject-not-in-evidence",
                    f"{where} does not name the {what} {actor!r}",
-                   "lengthen the evidence to the words that name it (a name or alias of "
-                   f"the actor in data/aliases.csv); see {GUIDE}, 'The row's subject'")
+                   "copy into subject_evidence the nearest passage that names it (a name or "
+                   f"alias of the actor in data/aliases.csv); see {GUIDE}, 'The row's subject'")
 
 
 class _MentionIndex:
@@ -233,31 +241,44 @@ def check_stance_duplicates(rebuilt: Package) -> list[Problem]:
 
 
 def check_directed_targets(rebuilt: Package) -> list[Problem]:
-    """A coded event whose CAMEO action is done to someone has a target."""
+    """A coded event whose CAMEO action is done to someone records a decision about its
+    target: a target row, or ``target_unstated`` when the paper does not say; never both."""
     import numpy as np
 
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
-    if (events is None or participants is None or events.lacks("event_id", "cameo_code")
+    if (events is None or participants is None
+            or events.lacks("event_id", "cameo_code", "target_unstated")
             or participants.lacks("event_id", "role")):
         return []
     frame = events.frame
     codes = frame["cameo_code"].fillna("").astype(str)
-    targeted = set(participants.frame.loc[participants.frame["role"] == "target", "event_id"])
+    targeted = frame["event_id"].isin(set(participants.frame.loc[
+        participants.frame["role"] == "target", "event_id"])).to_numpy()
+    unstated = isin(frame["target_unstated"], ["true"])
     directed = codes.str.startswith(DIRECTED).to_numpy()
-    lacking = directed & ~frame["event_id"].isin(targeted).to_numpy()
-    return [Problem(events.file, events.line(int(position)), "cameo_code", "target-missing",
-                    f"event {frame['event_id'].iat[position]!r} is coded "
-                    f"{codes.iat[position]}, an action done to someone, and has no target",
-                    "add to data/event_participants.csv the party the action is directed at, "
-                    "with role target (an audience is not a target)")
-            for position in np.flatnonzero(lacking)]
+    problems = [Problem(events.file, events.line(int(position)), "cameo_code", "target-missing",
+                        f"event {frame['event_id'].iat[position]!r} is coded "
+                        f"{codes.iat[position]}, an action done to someone, and says nothing "
+                        "of its target",
+                        "add to data/event_participants.csv the party the action is directed "
+                        "at, with role target (an audience is not a target); if the paper does "
+                        "not say, set target_unstated to true")
+                for position in np.flatnonzero(directed & ~targeted & ~unstated)]
+    problems += [Problem(events.file, events.line(int(position)), "target_unstated",
+                         "target-unstated-contradicted",
+                         f"event {frame['event_id'].iat[position]!r} has target_unstated true "
+                         "and a target row",
+                         "keep the target row if the paper names the target, otherwise delete "
+                         "it; not both")
+                 for position in np.flatnonzero(targeted & unstated)]
+    return problems
 
 
-UNDONE = ("proposed", "hypothetical")
+UNDONE = ("planned", "proposed", "hypothetical")
 
 
 def check_codes_of_undone_events(rebuilt: Package) -> list[Problem]:
-    """CAMEO codes what was done: a proposed or hypothetical event has no code (the act of
+    """CAMEO codes what was done: a planned, proposed or hypothetical event has no code (the act of
     proposing it, or of urging it, is an event of its own and carries one)."""
     import numpy as np
 
@@ -314,4 +335,57 @@ def check_date_texts(rebuilt: Package) -> list[Problem]:
                      for position in outside
                      if frame["evidence"].iat[position] in texts.get(
                          frame["document_id"].iat[position], "")]
+    return problems
+
+
+def check_same_positions(rebuilt: Package) -> list[Problem]:
+    """``same_position_as`` points at a stance with the same document, topic and polarity
+    that counts the position itself (its own ``same_position_as`` empty). An unknown ID is
+    a foreign-key problem, reported as such."""
+    stances = rebuilt.tables.get("stances")
+    key = ["stance_id", "document_id", "topic_id", "polarity", "same_position_as"]
+    if stances is None or stances.lacks(*key):
+        return []
+    rows = {row[0]: row for row in stances.frame[key].itertuples(index=False)}
+    problems = []
+    for position, (stance, document, topic, polarity, counted) in enumerate(
+            stances.frame[key].itertuples(index=False)):
+        if not isinstance(counted, str) or counted not in rows:
+            continue
+        other = rows[counted]
+        if counted == stance:
+            why = "points at itself"
+        elif (other[1], other[2], other[3]) != (document, topic, polarity):
+            why = f"points at {counted!r}, which has another document, topic or polarity"
+        elif isinstance(other[4], str):
+            why = f"points at {counted!r}, which itself points at {other[4]!r}"
+        else:
+            continue
+        problems.append(Problem(stances.file, stances.line(position), "same_position_as",
+                                "same-position-mismatch", f"stance {stance!r} {why}",
+                                "point at the one stance that counts this position (same "
+                                "topic and polarity, its own same_position_as empty)"))
+    return problems
+
+
+def check_bases(rebuilt: Package) -> list[Problem]:
+    """A basis column (``x-basis-of`` in its schema) is filled exactly when the value it
+    qualifies is."""
+    import numpy as np
+
+    problems = []
+    for name, table in rebuilt.tables.items():
+        for field in rebuilt.schemas[name].descriptor.get("fields", []):
+            of = field.get("x-basis-of") if isinstance(field, dict) else None
+            if not isinstance(of, str) or table.lacks(field.get("name"), of):
+                continue
+            frame = table.frame
+            wrong = frame[of].notna().to_numpy() != frame[field["name"]].notna().to_numpy()
+            problems += [Problem(table.file, table.line(int(position)), field["name"],
+                                 "basis-mismatch",
+                                 f"{field['name']} must be filled exactly when {of} is "
+                                 f"({of}: {quote(frame[of].iat[position])})",
+                                 f"stated when the paper's words give {of}, inferred when the "
+                                 "annotators read it from context; empty when it is empty")
+                         for position in np.flatnonzero(wrong)]
     return problems

@@ -32,12 +32,15 @@ from besa545.check.content import (
     check_links,
     check_offsets,
     check_quotations,
+    check_subject_evidence,
 )
 from besa545.check.conventions import (
+    check_bases,
     check_codes_of_undone_events,
     check_date_texts,
     check_directed_targets,
     check_role_texts,
+    check_same_positions,
     check_stance_duplicates,
     check_subjects_in_evidence,
     conventions_of_broken_tables,
@@ -134,6 +137,7 @@ PLAN: tuple[Task, ...] = (
     check(check_foreign_keys),
     check(check_case_duplicates),
     check(check_offsets),
+    check(check_subject_evidence),
     check(check_aliases),
     check(check_quotations),
     check(check_links),
@@ -142,6 +146,8 @@ PLAN: tuple[Task, ...] = (
     # the coding conventions of docs/annotation-guide.md
     check(check_subjects_in_evidence),
     check(check_stance_duplicates),
+    check(check_same_positions),
+    check(check_bases),
     check(check_directed_targets),
     check(check_codes_of_undone_events),
     check(check_role_texts),
