@@ -51,6 +51,8 @@ TASKS: dict[str, dict[str, tuple[str, ...]]] = {
     "actor_relations": {"actor_relations": ("subject_actor_id", "relation",
                                             "object_actor_id")},
 }
+# Gold columns a task reads beside those it compares: a stance's position, counted once.
+GOLD_ONLY: dict[str, tuple[str, ...]] = {"stances": ("stance_id", "same_position_as")}
 # The column whose values must be equal for two spans of a task to match (None: any).
 SPAN_KEYS: dict[str, str | None] = {"mentions": "actor_id", "quotations": None,
                                     "events": None}
@@ -150,7 +152,7 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
                                               columns, text_length)))
                 for name, columns in files.items() if name in present}
         theirs = {name: _distinct(resolve(_read(gold_data / f"{name}.csv", f"gold {name}.csv",
-                                                columns)))
+                                                columns + GOLD_ONLY.get(name, ()))))
                   for name, columns in files.items()}
         pairs = np.empty((0, 2), dtype=np.int64)
         if task in SPAN_KEYS:
@@ -666,9 +668,27 @@ def _triples(matched: Matched, table: str, columns: tuple[str, ...]) -> dict[str
 
 
 def _score_stances(matched: Matched) -> dict[str, Any]:
-    return {"strict": _triples(matched, "stances",
-                               ("holder_actor_id", "topic_id", "polarity")),
-            "holder_topic": _triples(matched, "stances", ("holder_actor_id", "topic_id"))}
+    return {"strict": _triples(matched, "stances", STANCE),
+            "holder_topic": _triples(matched, "stances", ("holder_actor_id", "topic_id")),
+            "positions": _positions(matched)}
+
+
+STANCE = ("holder_actor_id", "topic_id", "polarity")
+
+
+def _positions(matched: Matched) -> dict[str, Any]:
+    """Positions counted once: a gold position held at several levels (its rows joined by
+    ``same_position_as``) is found when any of its rows is predicted; a predicted triple
+    that is no gold row is a false position of its own."""
+    gold = matched.gold["stances"]
+    root = pc.if_else(pc.equal(gold["same_position_as"], ""), gold["stance_id"],
+                      gold["same_position_as"])
+    positions = pa.table({**{column: gold[column] for column in STANCE}, "root": root})
+    mine = _distinct(matched.predicted["stances"].select(list(STANCE)))
+    joined = mine.join(positions, keys=list(STANCE), join_type="left outer")
+    found = pc.count_distinct(joined["root"]).as_py()
+    false = joined.num_rows - pc.count(joined["root"]).as_py()
+    return _prf(found, found + false, pc.count_distinct(root).as_py())
 
 
 def _score_relations(matched: Matched) -> dict[str, Any]:
