@@ -111,12 +111,12 @@ case("csv-row-blank", replace_text(T, "\nsix-party-talks,", "\n\nsix-party-talks
      lambda r: {(T, _six_party(r), None, "row-blank", "the row is blank",
                  "delete the empty line")})
 case("csv-row-short", replace_text("data/event_participants.csv",
-                                   "warmbier-death,otto-warmbier,subject",
-                                   "warmbier-death,otto-warmbier"),
+                                   "warmbier-death,otto-warmbier,subject,stated",
+                                   "warmbier-death,otto-warmbier,subject"),
      lambda r: {("data/event_participants.csv", line_with(
-         r, "event_participants", "warmbier-death,otto-warmbier,subject"), None,
+         r, "event_participants", "warmbier-death,otto-warmbier,subject,stated"), None,
                  "row-field-count",
-                 "the row has 2 values, the header 3: 'warmbier-death,otto-warmbier'",
+                 "the row has 3 values, the header 4: 'warmbier-death,otto-warmbier,subject'",
                  "add or remove commas so that the row has one value per column")})
 # a row that cannot be read is not in the table: a key pointing at it cannot be checked
 case("csv-row-long", replace_text(T, "six-party-talks,", "six-party-talks," + "x," * 40),
@@ -571,8 +571,8 @@ case("derived-table-keys-point-at-no-row",
 
 
 # the coding conventions (check/conventions.py)
-UNNAMED = ("lengthen the evidence to the words that name it (a name or alias of the actor in "
-           "data/aliases.csv); see docs/annotation-guide.md, 'The row's subject'")
+UNNAMED = ("copy into subject_evidence the nearest passage that names it (a name or alias of "
+           "the actor in data/aliases.csv); see docs/annotation-guide.md, 'The row's subject'")
 # Moon's THAAD stance given evidence without his name
 _stance_holder_unnamed = new_evidence("stances", "moon-opposes-thaad",
                                       "did not look favorably on the deployment of THAAD")
@@ -614,7 +614,7 @@ def _nba_a_source_of_the_criticism(root: Path) -> None:
 case("event-source-not-in-evidence", _nba_a_source_of_the_criticism,
      lambda r: {("data/event_participants.csv", line_with(
                      r, "event_participants",
-                     "chinese-media-criticism-of-kim,chinese-media,source"),
+                     "chinese-media-criticism-of-kim,chinese-media,source,stated"),
                  "actor_id", "subject-not-in-evidence",
                  "the evidence of event 'chinese-media-criticism-of-kim' does not name the "
                  "source 'nba'",
@@ -625,7 +625,7 @@ def _trump_a_source_of_the_urging(root: Path) -> None:
     rows = read_rows(root, "event_participants")
     write_rows(root, "event_participants", [*rows, {
         "event_id": "trump-administration-urges-china", "actor_id": "donald-trump",
-        "role": "source"}])
+        "role": "source", "basis": "stated"}])
 
 
 # "Trump" is written inside the mention of "the Trump administration": named, no problem
@@ -650,9 +650,10 @@ case("directed-event-without-target", _urging_without_target,
      lambda r: {(E, line_of(r, "events", "trump-administration-urges-china"), "cameo_code",
                  "target-missing",
                  "event 'trump-administration-urges-china' is coded 0242, an action done to "
-                 "someone, and has no target",
+                 "someone, and says nothing of its target",
                  "add to data/event_participants.csv the party the action is directed at, "
-                 "with role target (an audience is not a target)"),
+                 "with role target (an audience is not a target); if the paper does not say, "
+                 "set target_unstated to true"),
                 PARTICIPANTS_STALE})
 case("hypothetical-event-coded", set_cell("events", "korean-peninsula-war", "cameo_code",
                                           "0242"),

@@ -393,7 +393,7 @@ case("event-source-not-in-evidence-at-offset-0",
      new_evidence("events", "chinese-media-criticism-of-kim", "PERSPECTIVES"),
      lambda r: {("data/event_participants.csv",
                  line_with(r, "event_participants",
-                           "chinese-media-criticism-of-kim,chinese-media,source"),
+                           "chinese-media-criticism-of-kim,chinese-media,source,stated"),
                  "actor_id", "subject-not-in-evidence"),
                 # the problem is in another file: events.csv is compared with its copy
                 ("data/parquet/events.parquet", None, None, "parquet-stale")})
