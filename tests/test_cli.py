@@ -131,9 +131,9 @@ REPRESENTATIVE: dict[str, tuple[Edit, str, str, str, str, str]] = {
     "required": (set_cell("topics", "six-party-talks", "label", ""), "topics",
                  "six-party-talks", "label", "required",
                  "label is empty\n    hint: fill the cell; this column may not be empty"),
-    "pattern": (set_cell("actors", "nba", "country_iso3", "usa"), "actors", "nba",
+    "pattern": (set_cell("actors", "china", "country_iso3", "chn"), "actors", "china",
                 "country_iso3", "pattern",
-                "'usa' does not match the pattern of country_iso3\n"
+                "'chn' does not match the pattern of country_iso3\n"
                 "    hint: the value must match the pattern [A-Z]{3}"),
     "slug": (set_cell("links", "link-global-times-editorial", "link_id", "Link GT"), "links",
              "link-global-times-editorial", "link_id", "pattern",

@@ -95,11 +95,14 @@ NOT_DIRECTED = {"010": "make public statement", "040": "consult", "057": "sign a
                 "180": "assault", "190": "fight", "200": "unconventional mass violence"}
 
 
-def _events(codes: list[str], targets: dict[str, str]) -> Package:
+def _events(codes: list[str], targets: dict[str, str],
+            unstated: list[str] | None = None) -> Package:
     """A package of one event per code (``e0``, ``e1``, ...), given the roles in
-    ``targets`` (event id to role) and no other participant."""
+    ``targets`` (event id to role) and no other participant; ``unstated`` holds each
+    event's ``target_unstated`` cell (empty by default)."""
     events = pd.DataFrame({"event_id": [f"e{n}" for n in range(len(codes))],
-                           "cameo_code": codes})
+                           "cameo_code": codes,
+                           "target_unstated": unstated or [None] * len(codes)})
     participants = pd.DataFrame({"event_id": list(targets), "actor_id": "x",
                                  "role": list(targets.values())})
     return Package(Path("."), {}, {
@@ -124,8 +127,21 @@ def test_a_target_answers_the_rule_and_an_audience_does_not():
     problems = check_directed_targets(_events(["111", "111", "111"], {
         "e0": "target", "e1": "audience", "e2": "source"}))
     assert [(p.line, p.message) for p in problems] == [
-        (3, "event 'e1' is coded 111, an action done to someone, and has no target"),
-        (4, "event 'e2' is coded 111, an action done to someone, and has no target")]
+        (3, "event 'e1' is coded 111, an action done to someone, and says nothing of its "
+            "target"),
+        (4, "event 'e2' is coded 111, an action done to someone, and says nothing of its "
+            "target")]
+
+
+def test_the_paper_not_saying_answers_the_rule_and_contradicts_a_target_row():
+    # e0: no target, unstated: the decision is made; e1: a target row and unstated: both;
+    # e2: an empty cell decides nothing; e3: not directed, unstated is harmless
+    problems = check_directed_targets(_events(["026", "111", "0242", "057"],
+                                              {"e1": "target"},
+                                              ["true", "true", None, "true"]))
+    assert [(p.line, p.column, p.code) for p in problems] == [
+        (4, "cameo_code", "target-missing"),
+        (3, "target_unstated", "target-unstated-contradicted")]
 
 
 def test_the_first_and_the_last_mention_of_the_index_are_found():

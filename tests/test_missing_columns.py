@@ -73,6 +73,7 @@ def _referring_keys(table: str, column: str | None, *, texts_derived: bool) -> s
     and its keys are not checked."""
     return {(f"data/{name}.csv", None, ", ".join(key.fields), "foreign-key-table")
             for name in table_names() if not (texts_derived and name in DERIVED_TABLES)
+            and not (column is None and name == table)  # a missing file refers to nothing
             for key in table_schema(name).foreign_keys if key.resource == table
             and (column is None or column in key.reference_fields)}
 

@@ -92,7 +92,7 @@ def test_a_task_that_cannot_run_is_a_problem_when_nothing_else_explains_it(monke
     assert report.codes() == ["validator-crash"]
     assert report.problems[0].message == (
         "these checks could not run: parquet, settled, late_columns, foreign_keys, "
-        "case_duplicates, offsets, dates, cells")
+        "case_duplicates, offsets, subject_evidence, dates, cells")
 
 
 @pytest.mark.parametrize("workers", [0, 1])

@@ -372,12 +372,23 @@ case("raw-text-not-utf8", _raw_text_not_utf8,
 
 
 # the coding conventions (check/conventions.py)
-def _without_target(event: str) -> Callable[[Path], None]:
+def _without_target(event: str, *, unstated: bool = False) -> Callable[[Path], None]:
+    """The event's one target row taken away (and, if ``unstated``, the paper said not to
+    name one)."""
     def edit(root: Path) -> None:
         rows = read_rows(root, "event_participants")
         kept = [row for row in rows if (row["event_id"], row["role"]) != (event, "target")]
         assert len(kept) == len(rows) - 1
         write_rows(root, "event_participants", kept)
+        if unstated:
+            set_cell("events", event, "target_unstated", "true")(root)
+    return edit
+
+
+def _chain(*edits: Callable[[Path], None]) -> Callable[[Path], None]:
+    def edit(root: Path) -> None:
+        for one in edits:
+            one(root)
     return edit
 
 
@@ -415,6 +426,45 @@ case("demand-without-target",  # 1042, insist: a demand (10) is directed too
      lambda r: {(E, line_of(r, "events", "us-insists-china-implement-resolution-2321"),
                  "cameo_code", "target-missing"),
                 ("data/parquet/event_participants.parquet", None, None, "parquet-stale")})
+# the paper not saying whom the act is directed at is a decision, not a missing target;
+# saying so beside a target row is a contradiction
+case("directed-event-target-unstated", _without_target("trump-administration-urges-china",
+                                                       unstated=True),
+     lambda r: {("data/parquet/event_participants.parquet", None, None, "parquet-stale"),
+                ("data/parquet/events.parquet", None, None, "parquet-stale")})
+cell_case("target-unstated-beside-a-target", "events", "trump-administration-urges-china",
+          "target_unstated", "true", "target-unstated-contradicted")
+# subject_evidence: where the evidence names no one, it names the subject; it must be in the
+# text once ("Trump" is there many times); an inferred source is not asked for
+case("holder-named-by-subject-evidence",
+     _chain(new_evidence("stances", "moon-opposes-thaad",
+                         "did not look favorably on the deployment of THAAD"),
+            set_cell("stances", "moon-opposes-thaad", "subject_evidence",
+                     "The new president, Moon Jae-in")),
+     lambda r: {("data/parquet/stances.parquet", None, None, "parquet-stale")})
+cell_case("subject-evidence-not-once", "stances", "trump-considers-severe-things",
+          "subject_evidence", "Trump", "subject-evidence-not-found")
+case("inferred-source-not-asked-for", new_evidence("events", "warmbier-arrest",
+                                                   "had been summarily arrested"),
+     lambda r: {("data/parquet/events.parquet", None, None, "parquet-stale")})
+case("stated-source-asked-for", _chain(
+        new_evidence("events", "warmbier-arrest", "had been summarily arrested"),
+        replace_text(P, "warmbier-arrest,north-korea,source,inferred",
+                     "warmbier-arrest,north-korea,source,stated")),
+     lambda r: {(P, line_with(r, "event_participants",  # the line before the edit
+                              "warmbier-arrest,north-korea,source,inferred"),
+                 "actor_id", "subject-not-in-evidence"),
+                ("data/parquet/events.parquet", None, None, "parquet-stale")})
+# a position counted under another: same topic and polarity, one level deep
+cell_case("same-position-other-topic", "stances", "trump-supports-military-build-up",
+          "same_position_stance_id", "china-opposes-war", "same-position-mismatch")
+cell_case("same-position-chained", "stances", "trump-opposes-strategic-patience",
+          "same_position_stance_id", "tillerson-opposes-strategic-patience",
+          "same-position-mismatch")
+# a basis goes with its value
+cell_case("basis-without-value", "actors", "nba", "country_basis", "stated", "basis-mismatch")
+cell_case("value-without-basis", "events", "warmbier-death", "location_basis", "",
+          "basis-mismatch")
 case("hypothetical-event-coded", set_cell("events", "korean-peninsula-war", "cameo_code", "190"),
      lambda r: {(E, line_of(r, "events", "korean-peninsula-war"), "cameo_code", "foreign-key"),
                 (E, line_of(r, "events", "korean-peninsula-war"), "cameo_code", "cameo-undone")})
@@ -474,7 +524,8 @@ case("row-extra-field", replace_text(P, "warmbier-death,otto-warmbier,subject",
 case("row-unterminated-quote", replace_text(P, "warmbier-sentence,otto-warmbier,target",
                                             '"warmbier-sentence,otto-warmbier,target'),
      lambda r: {(P, read_rows(r, "event_participants").index(
-         {"event_id": "warmbier-sentence", "actor_id": "otto-warmbier", "role": "target"}) + 2,
+         {"event_id": "warmbier-sentence", "actor_id": "otto-warmbier", "role": "target",
+          "basis": "stated"}) + 2,
                  None, "row-field-count")})
 case("row-blank", replace_text("data/topics.csv", "\nsix-party-talks,", "\n\nsix-party-talks,"),
      lambda r: {("data/topics.csv", line_of(r, "topics", "six-party-talks"), None, "row-blank")})
@@ -484,7 +535,7 @@ cell_case("cell-10-megabytes", "topics", "six-party-talks", "description", "x" *
 # types, constraints and keys, one table each
 cell_case("required-empty", "topics", "six-party-talks", "label", "", "required")
 cell_case("enum-actor-type", "actors", "nba", "actor_type", "league", "enum")
-cell_case("pattern-iso3", "actors", "nba", "country_iso3", "usa", "pattern")
+cell_case("pattern-iso3", "actors", "china", "country_iso3", "chn", "pattern")
 case("integer-with-decimals", set_cell("authorships", "besa-pp-545", "position", "1.0"),
      lambda r: {("data/authorships.csv", 2, "position", "type-integer")})
 cell_case("date-impossible", "events", "mar-a-lago-agreement", "date_end", "2017-04-31",
@@ -693,9 +744,9 @@ case("id-differs-only-by-case", add_case_twin("topics", "six-party-talks", "Six-
 # event_id in event_participants) may repeat, and differing by case there is the foreign
 # key's and the pattern's to report.
 case("case-twin-in-a-key-of-several-fields",
-     replace_text(P, "china-implements-coal-ban,china,source",
-                  "China-Economic-Pressure-On-North-Korea,china,source"),
-     lambda r: {(P, line_with(r, "event_participants", "china-implements-coal-ban,china,source"),
+     replace_text(P, "china-implements-coal-ban,china,source,stated",
+                  "China-Economic-Pressure-On-North-Korea,china,source,stated"),
+     lambda r: {(P, line_with(r, "event_participants", "china-implements-coal-ban,china,source,stated"),
                  "event_id", code) for code in ("foreign-key", "pattern")})
 cell_case("id-not-a-slug", "links", "link-global-times-editorial", "link_id", "Link GT", "pattern")
 case("mentions-edited", drop_row("mentions", "besa-pp-545-m00107"),

@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from besa545.derive.offsets import locate_column
+from besa545.model.csvfile import StringTable
 from besa545.model.package import Package, span_column
 from besa545.model.problems import Problem, quote
 from besa545.model.vectors import arrow_text, codes, distinct, integers, isin
@@ -50,7 +51,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                                      ("quotations", "speaker_actor_id", "speaker"),
                                      ("actor_relations", "subject_actor_id", "subject")):
         table = rebuilt.tables.get(name)
-        if table is None or table.lacks(actor_column):
+        if table is None or table.lacks(actor_column, "subject_evidence"):
             continue
         starts, ends = _evidence_spans(rebuilt, name)
         frame = table.frame
@@ -60,10 +61,11 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         problems += [_unnamed(table.file, table.line(int(position)), what,
                               frame[actor_column].iat[position])
                      for position in np.flatnonzero(missing)
-                     if not aliases.named_in_row(frame, int(position),
+                     if not aliases.named_in_row(table, int(position),
                                                  frame[actor_column].iat[position])]
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
-    if events is not None and participants is not None:
+    if (events is not None and participants is not None
+            and not events.lacks("subject_evidence") and not participants.lacks("basis")):
         starts, ends = _evidence_spans(rebuilt, "events")
         event, source = _sources_of_events(events.frame, participants.frame)
         actor = participants.frame["actor_id"]
@@ -73,7 +75,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                              index.actors_of(actor)[source], starts[event], ends[event])
         for row, position in zip(event[~named].tolist(), source[~named].tolist(), strict=True):
             actor_id = actor.iat[position]
-            if aliases.named_in_row(events.frame, row, actor_id):
+            if aliases.named_in_row(events, row, actor_id):
                 continue
             problems.append(_unnamed(
                 participants.file, participants.line(position), "source", actor_id,
@@ -121,11 +123,12 @@ class _Aliases:
         return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", evidence)
                    for name in self.names.get(actor, []))
 
-    def named_in_row(self, frame: pd.DataFrame, position: int, actor: Any) -> bool:
+    def named_in_row(self, table: StringTable, position: int, actor: Any) -> bool:
         """Whether the row's evidence, or its ``subject_evidence``, names ``actor`` (where
         the subject evidence is in the text is checked on its own)."""
-        return any(self.named(actor, frame[column].iat[position])
-                   for column in ("evidence", "subject_evidence") if column in frame.columns)
+        return any(self.named(actor, table.frame[column].iat[position])
+                   for column in ("evidence", "subject_evidence")
+                   if column in table.frame.columns and not table.lacks(column))
 
 
 def _evidence_spans(rebuilt: Package, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -339,11 +342,11 @@ def check_date_texts(rebuilt: Package) -> list[Problem]:
 
 
 def check_same_positions(rebuilt: Package) -> list[Problem]:
-    """``same_position_as`` points at a stance with the same document, topic and polarity
-    that counts the position itself (its own ``same_position_as`` empty). An unknown ID is
+    """``same_position_stance_id`` points at a stance with the same document, topic and polarity
+    that counts the position itself (its own ``same_position_stance_id`` empty). An unknown ID is
     a foreign-key problem, reported as such."""
     stances = rebuilt.tables.get("stances")
-    key = ["stance_id", "document_id", "topic_id", "polarity", "same_position_as"]
+    key = ["stance_id", "document_id", "topic_id", "polarity", "same_position_stance_id"]
     if stances is None or stances.lacks(*key):
         return []
     rows = {row[0]: row for row in stances.frame[key].itertuples(index=False)}
@@ -361,10 +364,10 @@ def check_same_positions(rebuilt: Package) -> list[Problem]:
             why = f"points at {counted!r}, which itself points at {other[4]!r}"
         else:
             continue
-        problems.append(Problem(stances.file, stances.line(position), "same_position_as",
+        problems.append(Problem(stances.file, stances.line(position), "same_position_stance_id",
                                 "same-position-mismatch", f"stance {stance!r} {why}",
                                 "point at the one stance that counts this position (same "
-                                "topic and polarity, its own same_position_as empty)"))
+                                "topic and polarity, its own same_position_stance_id empty)"))
     return problems
 
 

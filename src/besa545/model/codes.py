@@ -166,7 +166,7 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "a subject_evidence is not in the text exactly once",
          "copy the passage exactly from the plain text; lengthen it if it occurs twice"),
     Code("same-position-mismatch", "content",
-         "same_position_as points at itself, at another topic or polarity, or at a stance "
+         "same_position_stance_id points at itself, at another topic or polarity, or at a stance "
          "that points on", "point at the one stance that counts the position"),
     Code("basis-mismatch", "content", "a basis is filled without its value, or missing with it",
          "stated when the paper's words give the value, inferred when read from context"),

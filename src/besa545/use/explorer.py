@@ -180,7 +180,7 @@ def row_labels(name: str, tables: dict[str, pd.DataFrame],
                                f"{topics.get(row.topic_id, row.topic_id)}"
                                + (f" ({marks(row.basis)[2:]})" if marks(row.basis) else "")
                                + (" (counted under another row)"
-                                  if isinstance(row.same_position_as, str) else ""),
+                                  if isinstance(row.same_position_stance_id, str) else ""),
         "actor_relations": lambda row: f"{actor(row.subject_actor_id)} {row.relation} "
                                        f"{actor(row.object_actor_id)}"
                                        + (f" ({marks(row.basis)[2:]})" if marks(row.basis)

@@ -52,7 +52,7 @@ TASKS: dict[str, dict[str, tuple[str, ...]]] = {
                                             "object_actor_id")},
 }
 # Gold columns a task reads beside those it compares: a stance's position, counted once.
-GOLD_ONLY: dict[str, tuple[str, ...]] = {"stances": ("stance_id", "same_position_as")}
+GOLD_ONLY: dict[str, tuple[str, ...]] = {"stances": ("stance_id", "same_position_stance_id")}
 # The column whose values must be equal for two spans of a task to match (None: any).
 SPAN_KEYS: dict[str, str | None] = {"mentions": "actor_id", "quotations": None,
                                     "events": None}
@@ -678,11 +678,11 @@ STANCE = ("holder_actor_id", "topic_id", "polarity")
 
 def _positions(matched: Matched) -> dict[str, Any]:
     """Positions counted once: a gold position held at several levels (its rows joined by
-    ``same_position_as``) is found when any of its rows is predicted; a predicted triple
+    ``same_position_stance_id``) is found when any of its rows is predicted; a predicted triple
     that is no gold row is a false position of its own."""
     gold = matched.gold["stances"]
-    root = pc.if_else(pc.equal(gold["same_position_as"], ""), gold["stance_id"],
-                      gold["same_position_as"])
+    root = pc.if_else(pc.equal(gold["same_position_stance_id"], ""), gold["stance_id"],
+                      gold["same_position_stance_id"])
     positions = pa.table({**{column: gold[column] for column in STANCE}, "root": root})
     mine = _distinct(matched.predicted["stances"].select(list(STANCE)))
     joined = mine.join(positions, keys=list(STANCE), join_type="left outer")
