@@ -106,11 +106,13 @@ def write_inputs(out: Path, papers: int) -> None:
             rows["events"].append({
                 "event_id": event_id, "document_id": document_id, "label": "A meeting",
                 "description": "Alpha Org met Beta Org.", "event_type": "meeting",
-                "cameo_code": "042", "status": "occurred", "date_text": "in March",
+                "cameo_code": "042", "status": "occurred", "epistemic_status": "asserted",
+                "date_text": "in March",
                 "date_start": "2017-03-01", "date_end": "2017-03-31",
-                "date_precision": "month", "date_basis": "inferred", "evidence": sentence})
+                "date_precision": "month", "date_basis": "inferred", "location_iso3": "USA",
+                "location_basis": "stated", "evidence": sentence})
             rows["event_participants"].append({"event_id": event_id, "actor_id": "alpha-org",
-                                               "role": "source"})
+                                               "role": "source", "basis": "stated"})
         rows["quotations"].append({
             "quote_id": f"{document_id}-q", "document_id": document_id,
             "text": f"we met as planned in {paper:06d}", "quote_kind": "direct",
@@ -124,11 +126,13 @@ def write_inputs(out: Path, papers: int) -> None:
         rows["stances"].append({
             "stance_id": f"{document_id}-s", "document_id": document_id,
             "holder_actor_id": "alpha-org", "topic_id": "meeting-beta", "polarity": "support",
-            "attribution": "stated_by_holder", "quote_id": f"{document_id}-q",
+            "attribution": "stated_by_holder", "basis": "stated",
+            "quote_id": f"{document_id}-q",
             "evidence": f'Alpha Org said "we met as planned in {paper:06d}"'})
     rows["actor_relations"].append({
         "subject_actor_id": "author-zero", "relation": "affiliated_with",
         "object_actor_id": "alpha-org", "document_id": "syn-000000", "is_former": "false",
+        "basis": "stated",
         "evidence": "Author Zero is a synthetic author."})
     rows["actors"] = [{"actor_id": actor_id, "name": name, "actor_type": kind,
                        "description": "A synthetic actor."} for actor_id, name, kind in ACTORS]

@@ -117,7 +117,7 @@ def test_example_2_a_quotation_taken_out_and_added_back(tmp_path):
     before = _tracked_bytes(repository)
     quotations = repository / "data" / "quotations.csv"
     section = _section("Example 2")
-    _delete_line(quotations, "trump-red-line,")
+    _delete_line(quotations, "trump-severe-things,")
     refused = _run(repository, "-m", "besa545", "build")
     shown = [block for block in _blocks(section, "") if "quotation-missing" in block]
     assert refused.returncode == 1
@@ -127,7 +127,7 @@ def test_example_2_a_quotation_taken_out_and_added_back(tmp_path):
     _make_data(repository)
     assert _tracked_bytes(repository) == before
     # the typo the example shows (curly quotation marks) gives the message it shows
-    _delete_line(quotations, "trump-red-line,")
+    _delete_line(quotations, "trump-severe-things,")
     _append(quotations, row.replace('""severe things""', "“severe things”"))
     typo = _run(repository, "-m", "besa545", "build")
     (expected,) = [block for block in _blocks(section, "") if "evidence-not-found" in block]

@@ -99,7 +99,7 @@ def test_foreign_keys_hold_and_are_enforced(out, tmp_path):
         connection.execute("PRAGMA foreign_keys = ON")
         with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY constraint failed"):
             connection.execute("INSERT INTO event_participants VALUES "
-                               "('no-such-event', 'china', 'source')")
+                               "('no-such-event', 'china', 'source', 'stated')")
         with pytest.raises(sqlite3.IntegrityError, match="UNIQUE constraint failed"):
             connection.execute("INSERT INTO actors SELECT * FROM actors LIMIT 1")
     finally:

@@ -48,7 +48,7 @@ def test_the_dataset_is_a_prediction_that_scores_one_on_every_measure():
     result = score(ROOT / "data")
     assert sorted(result["tasks"]) == sorted(TASKS)
     measures = _measures(result)
-    assert len(measures) == 16
+    assert len(measures) == 17
     assert set(measures.values()) == {1.0}
     mentions = result["tasks"]["mentions"]["strict"]
     assert (mentions["tp"], mentions["fp"], mentions["fn"]) == (
@@ -433,7 +433,7 @@ def test_the_measures_are_those_docs_benchmark_md_defines():
     scored = {(task, measure) for task, measures in score(ROOT / "data")["tasks"].items()
               for measure in measures}
     assert scored == documented
-    assert ("stances", "holder_topic") in scored and len(scored) == 16
+    assert ("stances", "holder_topic") in scored and len(scored) == 17
 
 
 def test_the_text_table_shows_counts_and_accuracies_in_fixed_columns():
@@ -545,3 +545,23 @@ def test_offsets_too_large_for_one_line_are_ranked_and_still_match():
     gold = [(0, far, 0)] + [(start, end - 1, key) for key in range(10)]
     assert sorted(_match_spans(predicted, gold, strict=False)) == [(n, n) for n in range(11)]
     assert _match_spans(predicted, gold, strict=True) == [(0, 0)]
+
+
+def test_a_position_held_at_several_levels_counts_once(tmp_path):
+    """Trump and the US on working with China are one position (same_position_stance_id):
+    both predicted are two strict hits but one position; a triple that is no gold row is a
+    false position of its own."""
+    gold = _rows(ROOT / "data" / "stances.csv")
+    positions = len([row for row in gold if not row["same_position_stance_id"]])
+    folder = tmp_path / "prediction"
+    folder.mkdir()
+    _write(folder / "stances.csv", [
+        {"holder_actor_id": "donald-trump", "topic_id": "working-with-china-on-north-korea",
+         "polarity": "support"},
+        {"holder_actor_id": "united-states", "topic_id": "working-with-china-on-north-korea",
+         "polarity": "support"},
+        {"holder_actor_id": "china", "topic_id": "military-option", "polarity": "support"}])
+    scored = score(folder)["tasks"]["stances"]
+    assert (scored["strict"]["tp"], scored["strict"]["fp"]) == (2, 1)
+    assert (scored["positions"]["tp"], scored["positions"]["fp"],
+            scored["positions"]["fn"]) == (1, 1, positions - 1)

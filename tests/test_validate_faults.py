@@ -746,7 +746,8 @@ case("id-differs-only-by-case", add_case_twin("topics", "six-party-talks", "Six-
 case("case-twin-in-a-key-of-several-fields",
      replace_text(P, "china-implements-coal-ban,china,source,stated",
                   "China-Economic-Pressure-On-North-Korea,china,source,stated"),
-     lambda r: {(P, line_with(r, "event_participants", "china-implements-coal-ban,china,source,stated"),
+     lambda r: {(P, line_with(r, "event_participants",
+                              "china-implements-coal-ban,china,source,stated"),
                  "event_id", code) for code in ("foreign-key", "pattern")})
 cell_case("id-not-a-slug", "links", "link-global-times-editorial", "link_id", "Link GT", "pattern")
 case("mentions-edited", drop_row("mentions", "besa-pp-545-m00107"),

@@ -157,8 +157,10 @@ def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper)
                 "encodingFormat": encoding,
                 "sha256": entry["hash"].removeprefix("sha256:"),
             })
-        references = {field: f"{key.resource or name}/{target}"
-                      for key in schemas[name].foreign_keys
+        # a key into the table's own rows (a stance counted under another) is left out:
+        # Croissant readers order record sets by their references and refuse a cycle
+        references = {field: f"{key.resource}/{target}"
+                      for key in schemas[name].foreign_keys if key.resource not in ("", name)
                       for field, target in zip(key.fields, key.reference_fields, strict=True)}
         record_sets.append({
             "@type": "cr:RecordSet", "@id": name, "name": name,

@@ -388,8 +388,9 @@ def _convert(column: pd.Series, field: Field, dtype: Any, pd: Any) -> pd.Series:
         return pd.to_datetime(column, format="%Y-%m-%d").astype(dtype)
     if field.type == "boolean" and column.dtype.kind not in "b":
         # text from a CSV, or Python booleans beside nulls from a Parquet column with nulls
-        mapping = {**dict.fromkeys(TRUE_VALUES, True), **dict.fromkeys(FALSE_VALUES, False),
-                   True: True, False: False}
+        mapping: dict[object, bool] = {**dict.fromkeys(TRUE_VALUES, True),
+                                       **dict.fromkeys(FALSE_VALUES, False),
+                                       True: True, False: False}
         column = column.map(mapping, na_action="ignore")
         return column.astype(dtype)
     if field.type in ("integer", "number") and column.dtype.kind in "OUT":
