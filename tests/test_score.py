@@ -48,7 +48,7 @@ def test_the_dataset_is_a_prediction_that_scores_one_on_every_measure():
     result = score(ROOT / "data")
     assert sorted(result["tasks"]) == sorted(TASKS)
     measures = _measures(result)
-    assert len(measures) == 17
+    assert len(measures) == 18
     assert set(measures.values()) == {1.0}
     mentions = result["tasks"]["mentions"]["strict"]
     assert (mentions["tp"], mentions["fp"], mentions["fn"]) == (
@@ -433,7 +433,7 @@ def test_the_measures_are_those_docs_benchmark_md_defines():
     scored = {(task, measure) for task, measures in score(ROOT / "data")["tasks"].items()
               for measure in measures}
     assert scored == documented
-    assert ("stances", "holder_topic") in scored and len(scored) == 17
+    assert ("stances", "holder_topic") in scored and len(scored) == 18
 
 
 def test_the_text_table_shows_counts_and_accuracies_in_fixed_columns():
@@ -565,3 +565,19 @@ def test_a_position_held_at_several_levels_counts_once(tmp_path):
     assert (scored["strict"]["tp"], scored["strict"]["fp"]) == (2, 1)
     assert (scored["positions"]["tp"], scored["positions"]["fp"],
             scored["positions"]["fn"]) == (1, 1, positions - 1)
+
+
+def test_epistemic_status_is_scored_only_when_predicted(tmp_path):
+    """An optional column: a prediction without it is scored as before, one with it gets
+    its accuracy (the dataset's own values, one changed, score one miss)."""
+    folder = _prediction(tmp_path, ("events",))
+    without = [{key: value for key, value in row.items() if key != "epistemic_status"}
+               for row in _rows(folder / "events.csv")]
+    _write(folder / "events.csv", without)
+    assert "epistemic_status" not in score(folder)["tasks"]["events"]
+    rows = _rows(ROOT / "data" / "events.csv")
+    rows[0]["epistemic_status"] = "reported" if rows[0]["epistemic_status"] == "asserted" \
+        else "asserted"
+    _write(folder / "events.csv", rows)
+    accuracy = score(folder)["tasks"]["events"]["epistemic_status"]
+    assert (accuracy["correct"], accuracy["matched"]) == (len(rows) - 1, len(rows))

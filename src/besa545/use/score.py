@@ -51,6 +51,8 @@ TASKS: dict[str, dict[str, tuple[str, ...]]] = {
     "actor_relations": {"actor_relations": ("subject_actor_id", "relation",
                                             "object_actor_id")},
 }
+# Columns a prediction may leave out: scored when its file has them.
+OPTIONAL: dict[str, tuple[str, ...]] = {"events": ("epistemic_status",)}
 # Gold columns a task reads beside those it compares: a stance's position, counted once.
 GOLD_ONLY: dict[str, tuple[str, ...]] = {"stances": ("stance_id", "same_position_stance_id")}
 # The column whose values must be equal for two spans of a task to match (None: any).
@@ -149,10 +151,12 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
         if first not in present:  # e.g. event_participants.csv without events.csv
             raise ScoreError(f"{present[0]}.csv", None, f"needs {first}.csv beside it")
         mine = {name: _distinct(resolve(_read(predicted_root / f"{name}.csv", f"{name}.csv",
-                                              columns, text_length)))
+                                              columns, text_length,
+                                              optional=OPTIONAL.get(name, ()))))
                 for name, columns in files.items() if name in present}
         theirs = {name: _distinct(resolve(_read(gold_data / f"{name}.csv", f"gold {name}.csv",
-                                                columns + GOLD_ONLY.get(name, ()))))
+                                                columns + OPTIONAL.get(name, ())
+                                                + GOLD_ONLY.get(name, ()))))
                   for name, columns in files.items()}
         pairs = np.empty((0, 2), dtype=np.int64)
         if task in SPAN_KEYS:
@@ -174,7 +178,7 @@ def _text_length(root: Path) -> int:
 
 
 def _read(path: Path, file: str, columns: tuple[str, ...],
-          text_length: int | None = None) -> pa.Table:
+          text_length: int | None = None, *, optional: tuple[str, ...] = ()) -> pa.Table:
     """A CSV file's needed columns, values stripped, offsets as ``int64`` (checked to lie
     inside the text when ``text_length`` is given). The csv module reads the header first:
     a needed column named twice is refused, and a file with no header on its first line
@@ -189,6 +193,7 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
     _allow_long_cells()
     with path.open(encoding="utf-8-sig", newline="") as stream:
         header = next(csv.reader(stream), [])
+    columns += tuple(column for column in optional if column in header)
     repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
     if repeated:  # Arrow would read the first of the two, the row reader the last
         raise ScoreError(file, 1, f"names the column(s) {', '.join(repeated)} more than "
@@ -610,8 +615,9 @@ def _score_events(matched: Matched) -> dict[str, Any]:
     mine, theirs = matched.predicted["events"], matched.gold["events"]
     result: dict[str, Any] = {"lenient": _prf(len(matched.pairs), mine.num_rows,
                                               theirs.num_rows)}
-    for column in ("event_type", "status", "cameo_code"):
-        result[column] = _accuracy(matched, "events", column)
+    for column in ("event_type", "status", "cameo_code", *OPTIONAL["events"]):
+        if column in mine.column_names:
+            result[column] = _accuracy(matched, "events", column)
     result["dates_equal"] = _accuracy(matched, "events", "date_start", "date_end")
     result["dates_overlap"] = _ratio(int(pc.sum(_dates_overlap(matched)).as_py() or 0),
                                      len(matched.pairs))
