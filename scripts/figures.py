@@ -125,8 +125,8 @@ def draw_network() -> plt.Figure:
                          for kind in present], labels=present, loc="upper center",
                 bbox_to_anchor=(0.5, 0.0), ncol=4, fontsize=8, frameon=False,
                 title="actor_type (size: mentions)")
-    axes.set_title("Actors of BESA Perspectives Paper 545: dashed, a relation the paper "
-                   "states; solid, a shared event", fontsize=9)
+    axes.set_title("Actors of BESA Perspectives Paper 545: dashed, a relation (stated or "
+                   "inferred, see actor_relations.basis); solid, a shared event", fontsize=9)
     axes.axis("off")
     return figure
 
