@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 import besa545
-from besa545.build.pipeline import build, record_hashes
+from besa545.assemble.pipeline import build, record_hashes
 
 SENTENCES_PER_PAPER = 100
 SENTENCES_PER_PARAGRAPH = 10

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import besa545
-from besa545.build.pipeline import record_hashes
+from besa545.assemble.pipeline import record_hashes
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_PARTS = ("datapackage.json", "datapackage-parquet.json", "schemas", "data", "sources")

@@ -11,7 +11,7 @@ import pytest
 from helpers import ROOT
 
 SOURCE = ROOT / "src"
-STAGES = ["model", "derive", "check", "build", "use"]  # then the top: cli, __init__, ...
+STAGES = ["model", "derive", "check", "assemble", "use"]  # then the top: cli, __init__, ...
 
 
 def module_name(path: Path) -> str:

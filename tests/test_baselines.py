@@ -1,4 +1,4 @@
-"""The text-only baselines' scores published in docs/benchmark.md are the ones the script
+"""The text-only baselines' scores published in docs/scoring.md are the ones the script
 computes now, and the baselines see nothing but the text."""
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ spec.loader.exec_module(text_only)
 
 
 def test_the_published_baseline_scores_are_fresh():
-    document = (ROOT / "docs" / "benchmark.md").read_text(encoding="utf-8")
+    document = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     assert text_only.refreshed(document) == document, (
-        "docs/benchmark.md is stale: run benchmarks/baselines/text_only.py --write")
+        "docs/scoring.md is stale: run `make data`, which refreshes it")
 
 
 def test_the_baselines_read_only_the_text():

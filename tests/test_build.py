@@ -201,7 +201,7 @@ def test_a_build_that_cannot_write_changes_nothing_and_says_where(package_copy):
 def test_a_full_disk_midway_leaves_the_old_files(package_copy, monkeypatch):
     import errno
 
-    from besa545.build import pipeline
+    from besa545.assemble import pipeline
 
     _edit_a_label(package_copy)
     before = snapshot(package_copy)
@@ -226,7 +226,7 @@ def test_a_build_killed_during_the_renames_is_completed_by_the_next(package_copy
                                                                       monkeypatch):
     import os
 
-    from besa545.build import pipeline
+    from besa545.assemble import pipeline
     from besa545.check.scheduler import validate
 
     _edit_a_label(package_copy)

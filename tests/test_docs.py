@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from besa545.build.docs import BEGIN, DICTIONARY, END, GUIDE, value_definition
+from besa545.assemble.docs import BEGIN, DICTIONARY, END, GUIDE, value_definition
 from besa545.model.schema import table_names, table_schema
 from helpers import ROOT
 

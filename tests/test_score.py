@@ -169,7 +169,7 @@ def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, con
     result = invoke("score", str(folder))
     assert result.status == 2
     assert result.stderr in (f"Error: {message}\n",  # a missing header also says where to look
-                             f"Error: {message} (see docs/benchmark.md for the prediction "
+                             f"Error: {message} (see docs/scoring.md for the prediction "
                              "format)\n")
 
 
@@ -388,7 +388,7 @@ def test_a_prediction_with_a_header_and_no_rows_finds_nothing(tmp_path):
 
 def test_with_nothing_to_find_finding_nothing_is_right_and_finding_something_wrong(
         tmp_path):
-    """The rule docs/benchmark.md states for a gold without items of a measure."""
+    """The rule docs/scoring.md states for a gold without items of a measure."""
     gold = copy_package(tmp_path / "gold")
     header = (gold / "data" / "stances.csv").read_text(encoding="utf-8").splitlines()[0]
     (gold / "data" / "stances.csv").write_text(header + "\n", encoding="utf-8")
@@ -421,8 +421,8 @@ def test_a_gold_offset_too_large_for_a_text_is_named_in_the_gold(tmp_path):
 
 def test_the_measures_are_those_docs_benchmark_md_defines():
     """Each (task, measure) of the scores is a row of the table of measures in
-    docs/benchmark.md, and each row there is scored: a reader looks a measure up by name."""
-    page = (ROOT / "docs" / "benchmark.md").read_text(encoding="utf-8")
+    docs/scoring.md, and each row there is scored: a reader looks a measure up by name."""
+    page = (ROOT / "docs" / "scoring.md").read_text(encoding="utf-8")
     section = page.split("\n## The measures\n", 1)[1].split("\n## ", 1)[0]
     documented = set()
     for line in section.splitlines():
@@ -494,7 +494,7 @@ def test_a_prediction_that_is_not_a_folder_is_a_usage_error(tmp_path):
 def test_an_attribute_wrong_on_every_matched_event_scores_zero(tmp_path):
     """Nothing right is 0 correct, not a missing count: every event predicted with another
     status, and dated where the gold is undated and undated where it is dated (the two
-    never agree, docs/benchmark.md)."""
+    never agree, docs/scoring.md)."""
     folder = _prediction(tmp_path, ("events",))
     rows = _rows(folder / "events.csv")
     for row in rows:
@@ -509,7 +509,7 @@ def test_an_attribute_wrong_on_every_matched_event_scores_zero(tmp_path):
 
 def test_every_ratio_is_rounded_to_four_places(tmp_path):
     """One speaker and one span wrong of the paper's quotations: every ratio of the JSON
-    result has at most four decimal places, as docs/benchmark.md says, and 12/13 is given
+    result has at most four decimal places, as docs/scoring.md says, and 12/13 is given
     as 0.9231."""
     folder = _prediction(tmp_path, ("quotations",))
     rows = _rows(folder / "quotations.csv")

@@ -3,12 +3,12 @@
 the schemas only; see its NOTE.md) scored against the dataset with ``besa545 score``, and
 Cohen's kappa for the categorical fields on the items both readings have.
 
-    .venv/bin/python benchmarks/agreement/agreement.py            # print the figures
-    .venv/bin/python benchmarks/agreement/agreement.py --write    # refresh the docs
+    .venv/bin/python benchmarks/agreement/agreement.py
 
-The figures are written between markers into ``docs/benchmark.md`` and ``README.md``;
-``tests/test_agreement.py`` fails when they are stale. They are measured before any
-disagreement was adjudicated.
+It prints the figures for the data of the checkout it runs in. The figures published in
+``docs/scoring.md`` and ``README.md`` are a dated measurement (the commit they were
+measured at is named there), made before any disagreement was adjudicated: later changes
+to the data do not make them stale, since the second reading answers the data of its time.
 """
 
 from __future__ import annotations
@@ -24,9 +24,6 @@ from besa545.use.score import Matched, match
 
 ROOT = Path(__file__).resolve().parents[2]
 READING = ROOT / "benchmarks" / "agreement" / "second-reading"
-BEGIN = "<!-- BEGIN GENERATED: agreement (run benchmarks/agreement/agreement.py --write) -->"
-END = "<!-- END GENERATED: agreement -->"
-DOCUMENTS = (ROOT / "docs" / "benchmark.md", ROOT / "README.md")
 
 
 def kappa(pairs: list[tuple[Any, Any]]) -> float | None:
@@ -76,7 +73,7 @@ def kappas() -> dict[str, tuple[float | None, int]]:
 
 def block() -> str:
     tasks = besa545.score(READING)["tasks"]
-    lines = [BEGIN, "", "| task | measure | F1 | precision | recall |", "|---|---|---|---|---|"]
+    lines = ["| task | measure | F1 | precision | recall |", "|---|---|---|---|---|"]
     for task, measures in tasks.items():
         for measure, value in measures.items():
             if "f1" in value:
@@ -87,25 +84,12 @@ def block() -> str:
     for field, (value, count) in kappas().items():
         shown = "-" if value is None else f"{value:.3f}"
         lines.append(f"| `{field}` | {shown} | {count} |")
-    lines += ["", END]
     return "\n".join(lines)
 
 
-def refreshed(document: str, generated: str) -> str:
-    start, end = document.index(BEGIN), document.index(END) + len(END)
-    return document[:start] + generated + document[end:]
-
-
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="refresh the docs")
-    generated = block()
-    if parser.parse_args().write:
-        for path in DOCUMENTS:
-            path.write_text(refreshed(path.read_text(encoding="utf-8"), generated),
-                            encoding="utf-8")
-    else:
-        print(generated)
+    argparse.ArgumentParser(description=__doc__.splitlines()[0]).parse_args()
+    print(block())
     return 0
 
 

@@ -11,9 +11,9 @@
 Neither sees a table, an alias list or the annotation guide.
 
     .venv/bin/python benchmarks/baselines/text_only.py            # print the scores
-    .venv/bin/python benchmarks/baselines/text_only.py --write    # refresh docs/benchmark.md
+    .venv/bin/python benchmarks/baselines/text_only.py --write    # refresh docs/scoring.md
 
-``tests/test_baselines.py`` fails when the scores in ``docs/benchmark.md`` are not the
+``tests/test_baselines.py`` fails when the scores in ``docs/scoring.md`` are not the
 ones this script computes now.
 """
 
@@ -29,7 +29,7 @@ from pathlib import Path
 import besa545
 
 ROOT = Path(__file__).resolve().parents[2]
-DOC = ROOT / "docs" / "benchmark.md"
+DOC = ROOT / "docs" / "scoring.md"
 BEGIN = "<!-- BEGIN GENERATED: baselines (run benchmarks/baselines/text_only.py --write) -->"
 END = "<!-- END GENERATED: baselines -->"
 NAME = re.compile(r"[A-Z][\w'-]*(?:\s+(?:of\s+|the\s+)?[A-Z][\w'-]*)*")
@@ -75,7 +75,7 @@ def scores() -> dict[str, dict[str, object]]:
 
 
 def block() -> str:
-    """The generated part of docs/benchmark.md: the baselines' scores."""
+    """The generated part of docs/scoring.md: the baselines' scores."""
     tasks = scores()
     lines = [BEGIN, "", "| baseline | task | measure | precision | recall | F1 | tp | fp | fn |",
              "|---|---|---|---|---|---|---|---|---|"]
@@ -101,7 +101,7 @@ def refreshed(document: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--write", action="store_true", help="refresh docs/benchmark.md")
+    parser.add_argument("--write", action="store_true", help="refresh docs/scoring.md")
     if parser.parse_args().write:
         DOC.write_text(refreshed(DOC.read_text(encoding="utf-8")), encoding="utf-8")
     else:

@@ -99,7 +99,7 @@ def validate(path: str | Path | None = None, *, spec: bool = True, workers: int 
 
 
 def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, Any]:
-    """Score a directory of prediction CSVs against the dataset (``docs/benchmark.md``);
+    """Score a directory of prediction CSVs against the dataset (``docs/scoring.md``);
     see :func:`besa545.use.score.score`. Raises ``ScoreError`` (a ``ValueError`` naming
     the file and line) for a prediction that cannot be read."""
     from besa545.use.score import score as run

@@ -118,7 +118,7 @@ def make_parser() -> argparse.ArgumentParser:
 
     score = commands.add_parser("score", help="score an extraction tool's output against "
                                 "the dataset", description="Precision, recall and F1 per "
-                                "task of a directory of prediction CSVs (docs/benchmark.md).")
+                                "task of a directory of prediction CSVs (docs/scoring.md).")
     score.add_argument("predictions", type=Path, help="directory of prediction CSV files")
     score.add_argument("--gold", type=Path, default=None,
                        help="package to score against (default: this package)")
@@ -162,7 +162,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def run_build(arguments: argparse.Namespace) -> int:
-    from besa545.build.pipeline import build
+    from besa545.assemble.pipeline import build
 
     root = _existing_dir(arguments.root) if arguments.root else package_path()
     if arguments.root is None and root == HERE:  # the data inside an installed wheel
@@ -239,7 +239,7 @@ def run_score(arguments: argparse.Namespace) -> int:
     try:
         result = score(arguments.predictions, arguments.gold)
     except ScoreError as error:
-        raise UsageError(f"{error} (see docs/benchmark.md for the prediction format)") from None
+        raise UsageError(f"{error} (see docs/scoring.md for the prediction format)") from None
     print(json.dumps(result, indent=2) if arguments.format == "json" else as_text(result))
     return OK
 

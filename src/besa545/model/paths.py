@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent.parent  # the besa545 package
 DESCRIPTOR = "datapackage.json"
 # The same package with the typed Parquet copies as its resources, for Frictionless tools.
 PARQUET_DESCRIPTOR = "datapackage-parquet.json"
-# How the build replaces its files all at once (see besa545.build.pipeline.write_atomically):
+# How the build replaces its files all at once (see besa545.assemble.pipeline.write_atomically):
 # new files wait under a staging name beside their target, and a journal lists the renames.
 JOURNAL = ".besa545-build-journal.json"
 STAGED = ".besa545-staged"

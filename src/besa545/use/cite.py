@@ -1,13 +1,13 @@
 """``besa545 cite``: the citation of the installed dataset, in the format asked for.
 
-The formats themselves are rendered by :mod:`besa545.build.citation`, which also writes
+The formats themselves are rendered by :mod:`besa545.assemble.citation`, which also writes
 ``CITATION.cff`` and ``.zenodo.json`` at build time; here the paper's facts are read from
 the installed CSVs.
 """
 
 from __future__ import annotations
 
-from besa545.build.citation import Paper, apa, bibtex, cff, paper_from_rows
+from besa545.assemble.citation import Paper, apa, bibtex, cff, paper_from_rows
 
 
 def installed_paper(document_id: str = "besa-pp-545") -> Paper:

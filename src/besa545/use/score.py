@@ -12,7 +12,7 @@ Offsets are into the plain text (``besa545.text()``). An actor is named by its
 
 Spans are matched one to one: strictly when start and end are equal, leniently when they
 overlap (the pairs that cover each other best taken first: overlap over union). The
-format and the measures are documented in ``docs/benchmark.md``.
+format and the measures are documented in ``docs/scoring.md``.
 
 Everything works on columns (pyarrow and numpy), so that a prediction of a million rows
 scores in seconds (``docs/benchmarks.md``): files are read by Arrow, with Python's csv

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from besa545.build.docs import GUIDE, README, refresh_block, render_docs
+from besa545.assemble.docs import GUIDE, README, refresh_block, render_docs
 from besa545.derive.descriptor import package_descriptor, parquet_descriptor
 from besa545.model.csvfile import write_csv
 from besa545.model.hashing import sha256
@@ -51,7 +51,7 @@ def descriptor_bytes(descriptor: dict[str, Any]) -> bytes:
 
 def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dict[str, bytes]:
     """Documentation and citation metadata, generated from the schemas and the metadata."""
-    from besa545.build import citation
+    from besa545.assemble import citation
 
     texts = [package.root / GUIDE, package.root / README]
     files = render_docs(package, *(path.read_text(encoding="utf-8") if path.is_file() else None
@@ -78,7 +78,7 @@ def without_front_matter(text: str) -> str:
 
 def encoded_paper(package: Package) -> Any:
     """The first document's bibliographic facts, with its first author's name."""
-    from besa545.build.citation import paper_from_rows
+    from besa545.assemble.citation import paper_from_rows
 
     document = package.tables["documents"].frame.iloc[0].to_dict()
     authorships = package.tables["authorships"].frame

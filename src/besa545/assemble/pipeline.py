@@ -2,7 +2,7 @@
 
 It reads ``data/*.csv``, fills the computed columns (:mod:`besa545.derive`), runs every
 check that a package in memory can answer (:func:`besa545.check.scheduler.check_package`)
-and only then writes, atomically, what :mod:`besa545.build.render` renders. A failed
+and only then writes, atomically, what :mod:`besa545.assemble.render` renders. A failed
 build raises :class:`~besa545.model.problems.ProblemsError` and leaves every file as it
 was.
 """
@@ -15,7 +15,7 @@ import os
 from contextlib import suppress
 from pathlib import Path
 
-from besa545.build.render import descriptor_bytes, render
+from besa545.assemble.render import descriptor_bytes, render
 from besa545.check.scheduler import check_package
 from besa545.derive import derive_offsets, derive_texts
 from besa545.derive.descriptor import parquet_descriptor
