@@ -4,8 +4,7 @@ Builds (or reuses) a synthetic package with ``make_synthetic.py``, with one erro
 plantable kind, then runs each validator as its own process (``--runs`` times, the two
 interleaved) and reports the median wall time and its range, the peak memory (maximum
 resident set size, the largest of the runs) and whether every run found every planted
-error at its file and line. The ratio is of the medians. The validator's serial twin
-(``--workers 0``) runs too, to show what the background thread buys. ``besa545 validate`` runs with
+error at its file and line. The ratio is of the medians. ``besa545 validate`` runs with
 ``--no-spec``: its spec layer *is* ``frictionless validate``, measured on its own here.
 
 Targets: besa545 at least 10x faster than frictionless, peak memory under 2 GB, every
@@ -86,8 +85,6 @@ def main() -> None:
     contenders = {
         "besa545": ([str(BIN / "besa545"), "validate", str(directory), "--no-spec",
                      "--format", "json"], found_by_besa545),
-        "besa545 serial": ([str(BIN / "besa545"), "validate", str(directory), "--no-spec",
-                            "--format", "json", "--workers", "0"], found_by_besa545),
         "frictionless": ([str(BIN / "frictionless"), "validate", "--json",
                           str(directory / "datapackage.json")], found_by_frictionless),
     }
@@ -111,12 +108,9 @@ def main() -> None:
               f"{f'{seconds[0]:.1f}-{seconds[-1]:.1f}':>14}{peak / 2**20:9.0f}  "
               f"{len(found)}/{len(planted)}" + (f" (missed: {', '.join(missed)})" if missed
                                                  else " (all)"))
-    ours, serial, theirs = ([run["seconds"] for run in runs[name]]
-                            for name in ("besa545", "besa545 serial", "frictionless"))
+    ours, theirs = ([run["seconds"] for run in runs[name]]
+                    for name in ("besa545", "frictionless"))
     ratio = statistics.median(theirs) / statistics.median(ours)
-    print(f"frictionless / besa545 serial twin (workers=0) = "
-          f"{statistics.median(theirs) / statistics.median(serial):.1f}x; the background "
-          f"thread buys {statistics.median(serial) / statistics.median(ours):.2f}x")
     peak_gb = max(run["peak_bytes"] for run in runs["besa545"]) / 2**30
     print(f"frictionless / besa545 = {ratio:.1f}x (target >= 10x): "
           f"{'met' if ratio >= 10 else 'MISSED'}")

@@ -67,9 +67,9 @@ def test_a_pair_is_not_matched_across_the_separator():
     assert [p.line for p in check_foreign_keys(_package(visits, places))] == [4]
 
 
-def test_a_settled_table_is_not_checked_again():
+def test_a_fresh_derived_table_is_not_checked_again():
     visits = [("v1", "fr", "austin")]
-    assert check_foreign_keys(_package(visits), settled=frozenset({"visits"})) == []
+    assert check_foreign_keys(_package(visits), derived_fresh=frozenset({"visits"})) == []
 
 
 def test_a_target_missing_a_referenced_column_is_reported_once():

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from besa545.check.reading import read_schemas, read_text_package, read_text_tables
+from besa545.check.reading import read_edited_tables, read_schemas, read_text_package
 from besa545.check.scheduler import validate
 from besa545.derive import TEXT_COLUMNS, rederive_texts
 from besa545.derive.documents import read_documents
@@ -146,7 +146,7 @@ def test_text_columns_are_the_columns_the_derivation_reads():
     """A column is in ``TEXT_COLUMNS`` exactly when emptying it changes what reading the
     papers and deriving the texts give (or makes them fail)."""
     schemas = read_schemas(ROOT, table_names()).value
-    package = read_text_package(ROOT, schemas, read_text_tables(ROOT, schemas).value).value
+    package = read_text_package(ROOT, schemas, read_edited_tables(ROOT, schemas).value).value
     expected = _derivation(package)
     read = set()
     for name in TEXT_INPUTS:

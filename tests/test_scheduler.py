@@ -1,7 +1,5 @@
-"""The scheduler: the threaded run equals its serial twin, and nothing is dropped silently.
-
-(Every fault case of ``test_validate_faults.py`` also compares the two modes.)
-"""
+"""The scheduler: the plan runs in order, a crash or a spent time budget is a problem, and
+nothing is dropped silently."""
 
 from __future__ import annotations
 
@@ -21,20 +19,12 @@ from besa545.model.problems import Outcome
 from helpers import copy_package, reseal, set_cell
 
 
-@pytest.mark.parametrize("spec", [False, True])
-def test_serial_and_threaded_agree_on_the_real_package(spec):
-    threaded, serial = validate(spec=spec), validate(spec=spec, workers=0)
-    assert threaded.to_json() == serial.to_json()
-    assert threaded.ok
-
-
 def test_the_plan_names_each_value_before_it_is_needed():
     known = set(plan.GIVEN)
     for task in plan.PLAN:
         assert set(task.required) <= known, (task.name, set(task.required) - known)
         if task.is_step:
             known.add(task.name)
-    assert {task.name for task in plan.PLAN} >= scheduler.BACKGROUND
 
 
 def _crashing(task: plan.Task) -> plan.Task:
@@ -44,42 +34,38 @@ def _crashing(task: plan.Task) -> plan.Task:
     return dataclasses.replace(task, run=explode)
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-@pytest.mark.parametrize("crashing", ["foreign_keys", "early_columns"])
+@pytest.mark.parametrize("crashing", ["foreign_keys", "edited_columns"])
 def test_a_crashing_check_is_a_located_problem_and_the_others_run(monkeypatch, tmp_path,
-                                                                    workers, crashing):
+                                                                    crashing):
     root = copy_package(tmp_path / "package")
     set_cell("event_participants", "warmbier-death", "role", "victim")(root)
     set_cell("events", "mar-a-lago-agreement", "date_basis", "")(root)
     reseal(root)
     tasks = tuple(_crashing(task) if task.name == crashing else task for task in plan.PLAN)
     monkeypatch.setattr(scheduler, "PLAN", tasks)
-    report = validate(root, spec=False, workers=workers)
+    report = validate(root, spec=False)
     crash = [problem for problem in report.problems if problem.code == "validator-crash"]
     assert [(problem.file, problem.message) for problem in crash] == [
         ("datapackage.json",
          f"the {crashing} check failed on this input: RuntimeError: boom")]
     # the other checks still ran: the date rule (content) and, unless it is the one that
-    # crashed, the enum of a table read early (event_participants)
+    # crashed, the enum of an edited table (event_participants)
     codes = set(report.codes())
     assert "date-basis" in codes
-    assert ("enum" in codes) == (crashing != "early_columns")
+    assert ("enum" in codes) == (crashing != "edited_columns")
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_a_crashing_step_skips_what_needs_it_but_never_reports_ok(monkeypatch, tmp_path,
-                                                                    workers):
+def test_a_crashing_step_skips_what_needs_it_but_never_reports_ok(monkeypatch, tmp_path):
     root = copy_package(tmp_path / "package")
-    tasks = tuple(_crashing(task) if task.name == "settled" else task for task in plan.PLAN)
+    tasks = tuple(_crashing(task) if task.name == "derived_fresh" else task
+                  for task in plan.PLAN)
     monkeypatch.setattr(scheduler, "PLAN", tasks)
-    report = validate(root, spec=False, workers=workers)
+    report = validate(root, spec=False)
     assert report.codes() == ["validator-crash"]
-    assert "the settled step failed" in report.problems[0].message
+    assert "the derived_fresh step failed" in report.problems[0].message
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_a_task_that_cannot_run_is_a_problem_when_nothing_else_explains_it(monkeypatch,
-                                                                           workers):
+def test_a_task_that_cannot_run_is_a_problem_when_nothing_else_explains_it(monkeypatch):
     """A step that gives no value and no problem would let later checks be skipped in
     silence; the run then says which checks did not run."""
     def silent(**_: object) -> Outcome[object]:
@@ -88,16 +74,15 @@ def test_a_task_that_cannot_run_is_a_problem_when_nothing_else_explains_it(monke
     tasks = tuple(dataclasses.replace(task, run=silent) if task.name == "package" else task
                   for task in plan.PLAN)
     monkeypatch.setattr(scheduler, "PLAN", tasks)
-    report = validate(spec=False, workers=workers)
+    report = validate(spec=False)
     assert report.codes() == ["validator-crash"]
     assert report.problems[0].message == (
-        "these checks could not run: parquet, settled, late_columns, foreign_keys, "
+        "these checks could not run: parquet, derived_fresh, derived_columns, foreign_keys, "
         "case_duplicates, offsets, subject_evidence, dates, cells")
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_a_spent_time_budget_is_reported_never_ok(workers):
-    report = validate(spec=True, workers=workers, time_budget=0)
+def test_a_spent_time_budget_is_reported_never_ok():
+    report = validate(spec=True, time_budget=0)
     assert report.codes() == ["validator-timeout"]
     unstarted = [task.name for task in plan.PLAN] + ["spec"]
     assert report.problems[0].message == (
@@ -117,10 +102,8 @@ def _blocking(task: plan.Task, release: threading.Event, started: threading.Even
     return dataclasses.replace(task, run=wait_then_run)
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-@pytest.mark.parametrize("blocked", ["early_columns", "foreign_keys"])
-def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_path, workers,
-                                                             blocked):
+@pytest.mark.parametrize("blocked", ["edited_columns", "foreign_keys"])
+def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_path, blocked):
     """The budget does not wait for a running task to end (this one would never end): the
     run returns with what it found so far and names every task that had not finished."""
     root = copy_package(tmp_path / "package")
@@ -135,7 +118,7 @@ def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_pa
     clock = types.SimpleNamespace(monotonic=lambda: 1000.0 if started.is_set() else 0.0)
     monkeypatch.setattr(scheduler, "time", clock)
     try:
-        report = validate(root, spec=False, workers=workers, time_budget=5)
+        report = validate(root, spec=False, time_budget=5)
     finally:
         release.set()
     assert started.is_set()
@@ -143,15 +126,12 @@ def test_a_time_budget_stops_the_run_in_the_middle_of_a_task(monkeypatch, tmp_pa
     timeout = report.problems[-1]
     assert timeout.code == "validator-timeout"
     waiting = timeout.message.removeprefix("the time budget of 5 s ran out before: ")
-    if workers == 0:  # in order: the blocked task and every one after it
-        assert waiting.split(", ") == names[names.index(blocked):]
-    else:  # the main thread may finish tasks of its own meanwhile, but not the last ones
-        assert {blocked, names[-1]} <= set(waiting.split(", "))
+    assert waiting.split(", ") == names[names.index(blocked):]  # it and every one after
     # a problem found before the budget ran out is kept (the first check's)
     assert "build-interrupted" in report.codes()
 
 
-def _cut_off_while(monkeypatch, blocked: str, root, *, workers: int, spec: bool,
+def _cut_off_while(monkeypatch, blocked: str, root, *, spec: bool,
                    ran: list[str] | None = None, after: str | None = None):
     """The report of a run whose time budget runs out while ``blocked`` runs (once the
     task ``after`` has ended, if given), with every task that started recorded in ``ran``;
@@ -188,7 +168,7 @@ def _cut_off_while(monkeypatch, blocked: str, root, *, workers: int, spec: bool,
     monkeypatch.setattr(scheduler, "time", clock)
     before = set(threading.enumerate())
     try:
-        report = validate(root, spec=spec, workers=workers, time_budget=5)
+        report = validate(root, spec=spec, time_budget=5)
     finally:
         release.set()
     for thread in set(threading.enumerate()) - before:
@@ -196,36 +176,33 @@ def _cut_off_while(monkeypatch, blocked: str, root, *, workers: int, spec: bool,
     return report
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_a_budget_spent_during_the_frictionless_layer_names_it(monkeypatch, workers):
-    report = _cut_off_while(monkeypatch, "spec", None, workers=workers, spec=True)
+def test_a_budget_spent_during_the_frictionless_layer_names_it(monkeypatch):
+    report = _cut_off_while(monkeypatch, "spec", None, spec=True)
     assert [(p.code, p.message) for p in report.problems] == [
         ("validator-timeout", "the time budget of 5 s ran out before: spec")]
 
 
-def test_no_queued_task_starts_after_the_run_is_cut_off(monkeypatch, tmp_path):
-    """The background thread's queue is not worked off once the caller has left: the
-    tasks queued behind the one running at the cut-off never start."""
+def test_no_task_starts_after_the_run_is_cut_off(monkeypatch, tmp_path):
+    """Once the caller has left, the run's thread starts nothing more: the tasks after the
+    one running at the cut-off never start."""
     ran: list[str] = []
     report = _cut_off_while(monkeypatch, "hashes", copy_package(tmp_path / "package"),
-                            workers=1, spec=False, ran=ran)
-    queued = [name for name in ("early_tables", "early_columns", "parquet")]
+                            spec=False, ran=ran)
+    names = [task.name for task in plan.PLAN]
     assert report.codes()[-1] == "validator-timeout"
-    assert [name for name in ran if name in queued] == []
+    assert ran == names[:names.index("hashes")]
     assert "hashes" in report.problems[-1].message
 
 
-@pytest.mark.parametrize("workers", [0, 1])
-def test_a_cut_off_report_leaves_out_what_a_whole_report_leaves_out(monkeypatch, tmp_path,
-                                                                    workers):
+def test_a_cut_off_report_leaves_out_what_a_whole_report_leaves_out(monkeypatch, tmp_path):
     """A broken cell makes its Parquet copy differ too; a whole report names the cell only,
     and so does a report cut off later in the run."""
     root = copy_package(tmp_path / "package")
     set_cell("events", "mar-a-lago-agreement", "date_start", "2017-13-01")(root)
     reseal(root)
-    whole = validate(root, spec=False, workers=workers)
+    whole = validate(root, spec=False)
     assert "parquet-stale" not in whole.codes() and "type-date" in whole.codes()
-    report = _cut_off_while(monkeypatch, "cells", root, workers=workers, spec=False,
+    report = _cut_off_while(monkeypatch, "cells", root, spec=False,
                             after="parquet")
     assert report.codes()[-1] == "validator-timeout"
     assert "type-date" in report.codes() and "parquet-stale" not in report.codes()
@@ -238,7 +215,7 @@ def test_an_interrupt_returns_at_once_and_leaves_no_thread_that_holds_the_proces
     previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     monkeypatch.setattr(scheduler, "WAIT", 0.05)
     release, started = threading.Event(), threading.Event()
-    tasks = tuple(_blocking(task, release, started) if task.name == "early_columns" else task
+    tasks = tuple(_blocking(task, release, started) if task.name == "edited_columns" else task
                   for task in plan.PLAN)
     monkeypatch.setattr(scheduler, "PLAN", tasks)
     threading.Thread(target=lambda: started.wait() and _thread.interrupt_main()).start()

@@ -781,8 +781,6 @@ def test_fault_is_reported_exactly(name, tmp_path):
     assert len(report.problems) == len(set(report.problems)), "a problem is reported once"
     assert all(problem.message and problem.hint for problem in report.problems)
     assert snapshot(root) == before, "validation must not change the package"
-    serial = validate(root, spec=False, workers=0)
-    assert serial.to_json() == report.to_json(), "the serial twin must give the same report"
 
 
 def test_faults_cover_thirty_checks_and_every_table():

@@ -90,12 +90,12 @@ def connect() -> Any:
     return open_connection()
 
 
-def validate(path: str | Path | None = None, *, spec: bool = True, workers: int = 1,
+def validate(path: str | Path | None = None, *, spec: bool = True,
              time_budget: float | None = None) -> Report:
     """Check a data package; see :func:`besa545.check.scheduler.validate`."""
     from besa545.check.scheduler import validate as run
 
-    return run(path, spec=spec, workers=workers, time_budget=time_budget)
+    return run(path, spec=spec, time_budget=time_budget)
 
 
 def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, Any]:

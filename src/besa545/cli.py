@@ -98,9 +98,6 @@ def make_parser() -> argparse.ArgumentParser:
                           help="text (default), json, or github (Actions annotations)")
     validate.add_argument("--no-spec", action="store_true",
                           help="skip `frictionless validate` (slow on very large packages)")
-    validate.add_argument("--workers", type=int, choices=(0, 1), default=1,
-                          help="1 (default): overlap the heavy checks on a background "
-                          "thread; 0: run every check serially (same report)")
     validate.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
                           help="stop starting checks after this long and report "
                           "validator-timeout (default: no limit)")
@@ -192,8 +189,7 @@ def run_validate(arguments: argparse.Namespace) -> int:
     if path is not None and not path.exists():
         raise UsageError(f"{path} does not exist; pass a package directory or its "
                          "datapackage.json")
-    report = validate(path, spec=not arguments.no_spec, workers=arguments.workers,
-                      time_budget=arguments.time_budget)
+    report = validate(path, spec=not arguments.no_spec, time_budget=arguments.time_budget)
     output = {"text": report.to_text, "json": report.to_json,
               "github": report.to_github}[arguments.format]()
     if output:

@@ -321,7 +321,7 @@ def check_derived(package: Package, rebuilt: Package) -> Outcome[frozenset[str]]
     """The plain texts and the derived tables on disk equal what the build would write.
 
     The value is the set of derived tables found equal to their fresh derivation
-    ("settled"): their rows come from tables that are checked, so they are valid by
+    (``derived_fresh``): their rows come from tables that are checked, so they are valid by
     construction and the checks of their columns and keys can skip them.
     """
     problems = []
@@ -335,19 +335,19 @@ def check_derived(package: Package, rebuilt: Package) -> Outcome[frozenset[str]]
                                     f"{document.raw_path}"))
     if _unread_documents(package):
         return Outcome(frozenset(), problems)  # a raw text could not be read: no comparison
-    settled = set()
+    fresh = set()
     for name in ("documents", *DERIVED_TABLES):
         if name not in package.tables:
             continue  # its file could not be read: reported where it was read
         expected = rebuilt.tables[name].frame.reset_index(drop=True)
         actual = package.tables[name].frame.reset_index(drop=True)
         if _same_rows(expected, actual):
-            settled.add(name)
+            fresh.add(name)
         else:
             problems.append(Problem(f"data/{name}.csv", None, None, "derived-stale",
                                     f"data/{name}.csv is not what the build derives from the "
                                     "current data"))
-    return Outcome(frozenset(settled & set(DERIVED_TABLES)), problems)
+    return Outcome(frozenset(fresh & set(DERIVED_TABLES)), problems)
 
 
 def _unread_documents(package: Package) -> bool:

@@ -3,10 +3,9 @@
 A *step* reads or derives something that later tasks need and returns an
 :class:`~besa545.model.problems.Outcome` (a value and the problems met); a *check*
 returns the problems it finds. Either is a plain function whose parameters name the
-values it needs: ``check_foreign_keys(package, settled)`` runs once ``package`` and
-``settled`` exist. A parameter with a default is optional. The scheduler
-(:mod:`besa545.check.scheduler`) runs this list, serially or overlapping some tasks on a
-background thread; the report is the same either way.
+values it needs: ``check_foreign_keys(package, derived_fresh)`` runs once ``package`` and
+``derived_fresh`` exist. A parameter with a default is optional. The scheduler
+(:mod:`besa545.check.scheduler`) runs this list in order.
 
 To add a check: write a function in the module of its layer (files, tables, content, or
 conventions for a rule of the annotation guide) whose parameters are values named here
@@ -59,19 +58,17 @@ from besa545.check.files import (
 from besa545.check.reading import (
     assemble_package,
     read_derived_tables,
-    read_early_tables,
+    read_edited_tables,
     read_schemas,
     read_text_package,
-    read_text_tables,
     rederive_package,
-    rederive_text_package,
 )
 from besa545.check.spec import check_spec
 from besa545.check.tables import (
     check_case_duplicates,
-    check_early_columns,
+    check_derived_columns,
+    check_edited_columns,
     check_foreign_keys,
-    check_late_columns,
 )
 from besa545.model.problems import Problem
 
@@ -120,20 +117,18 @@ PLAN: tuple[Task, ...] = (
     check(check_descriptor_fresh),
     check(check_parquet_descriptor),
     check(check_hashes),
-    # tables that no text depends on: read and checked while the texts are derived
-    step("early_tables", read_early_tables),
-    check(check_early_columns),
+    # the tables a contributor edits, each on its own
+    step("edited_tables", read_edited_tables),
+    check(check_edited_columns),
     # the texts: read the papers, derive paragraphs, mentions and every offset afresh
-    step("text_tables", read_text_tables),
     step("text_package", read_text_package),
-    step("texts_rebuilt", rederive_text_package),
     step("rebuilt", rederive_package),
     step("derived_tables", read_derived_tables),
     step("package", assemble_package),
     check(check_parquet),
     # derived files fresh; then every column, key and content rule
-    step("settled", check_derived),
-    check(check_late_columns),
+    step("derived_fresh", check_derived),
+    check(check_derived_columns),
     check(check_foreign_keys),
     check(check_case_duplicates),
     check(check_offsets),

@@ -66,46 +66,34 @@ def _read_table(root: Path, name: str, schema: TableSchema) -> Outcome[StringTab
 MAX_TABLE_BYTES = 1_000_000_000
 
 
-def read_early_tables(root: Path,
-                      schemas: dict[str, TableSchema]) -> Outcome[dict[str, StringTable]]:
-    """The tables that are neither text inputs nor derived: the ones that can be read and
-    checked while the texts are being derived."""
-    return _read_tables(root, schemas,
-                        lambda name: name not in TEXT_INPUTS and name not in DERIVED_TABLES)
-
-
-def read_text_tables(root: Path, schemas: dict[str, TableSchema]
-                     ) -> Outcome[dict[str, StringTable]]:
-    """The tables that deriving the texts needs, each one that can be read: checked on
-    their own and across tables even when the texts cannot be derived from them."""
-    return _read_tables(root, schemas, TEXT_INPUTS.__contains__)
+def read_edited_tables(root: Path, schemas: dict[str, TableSchema]
+                       ) -> Outcome[dict[str, StringTable]]:
+    """Every table a contributor edits (all but the derived ones), each one that can be
+    read: checked on its own and across tables even when the texts cannot be derived."""
+    return _read_tables(root, schemas, lambda name: name not in DERIVED_TABLES)
 
 
 def read_text_package(root: Path, schemas: dict[str, TableSchema],
-                      text_tables: dict[str, StringTable]) -> Outcome[Package]:
+                      edited_tables: dict[str, StringTable]) -> Outcome[Package]:
     """The text inputs and every document's text, as the build reads them; no value when
     one of them could not be read or lacks a column that deriving the texts reads (its
     header-missing explains what a derivation without it would get wrong: every mention
     of an alias, say). Then nothing is derived, and no check that needs the texts runs."""
-    if set(TEXT_INPUTS) - set(text_tables) or any(
-            table.lacks(*TEXT_COLUMNS.get(name, ())) for name, table in text_tables.items()):
+    inputs = {name: table for name, table in edited_tables.items() if name in TEXT_INPUTS}
+    if set(TEXT_INPUTS) - set(inputs) or any(
+            table.lacks(*TEXT_COLUMNS.get(name, ())) for name, table in inputs.items()):
         return Outcome(None, [])
-    documents, problems = read_documents(root, text_tables["documents"])
-    return Outcome(Package(root, schemas, dict(text_tables), documents), problems)
+    documents, problems = read_documents(root, inputs["documents"])
+    return Outcome(Package(root, schemas, inputs, documents), problems)
 
 
-def rederive_text_package(text_package: Package) -> Outcome[Package]:
-    """:func:`~besa545.derive.rederive_texts` as a step."""
-    return Outcome(rederive_texts(text_package), [])
-
-
-def rederive_package(texts_rebuilt: Package,
-                     early_tables: dict[str, StringTable]) -> Outcome[Package]:
-    """The package with every computed column filled afresh: the rebuilt texts plus the
-    early tables with their offsets located again (so that no check trusts stale ones)."""
-    tables = {**early_tables, **texts_rebuilt.tables}
-    rebuilt = Package(texts_rebuilt.root, texts_rebuilt.schemas, dict(texts_rebuilt.tables),
-                      texts_rebuilt.documents)
+def rederive_package(text_package: Package,
+                     edited_tables: dict[str, StringTable]) -> Outcome[Package]:
+    """The package with every computed column filled afresh: the texts, paragraphs and
+    mentions derived again, and every other table's offsets located again (so that no
+    check trusts stale ones)."""
+    rebuilt = rederive_texts(text_package)
+    tables = {**edited_tables, **rebuilt.tables}
     problems = rederive_offsets(Package(rebuilt.root, rebuilt.schemas, tables,
                                         rebuilt.documents), rebuilt)
     return Outcome(rebuilt, problems)
@@ -134,13 +122,13 @@ def read_derived_tables(root: Path, schemas: dict[str, TableSchema],
 
 
 def assemble_package(root: Path, schemas: dict[str, TableSchema],
-                     text_tables: dict[str, StringTable], early_tables: dict[str, StringTable],
+                     edited_tables: dict[str, StringTable],
                      derived_tables: dict[str, StringTable],
                      text_package: Package | None = None) -> Outcome[Package]:
     """Every table as read, in one package, with the papers' texts when they could be
     derived (no documents otherwise: the checks that need texts take ``rebuilt``). A table
     that could not be read is left out (its own problem says why); a foreign key that
     points at it cannot be checked."""
-    tables = {**text_tables, **early_tables, **derived_tables}
+    tables = {**edited_tables, **derived_tables}
     documents = text_package.documents if text_package is not None else {}
     return Outcome(Package(root, schemas, tables, documents), [])

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from besa545.model.codes import CODES
 from besa545.model.csvfile import StringTable
 from besa545.model.fields import SLUG
-from besa545.model.package import DERIVED_TABLES, TEXT_INPUTS, Package
+from besa545.model.package import DERIVED_TABLES, Package
 from besa545.model.problems import Problem, quote
 from besa545.model.schema import ForeignKey, TableSchema, pandera_schema
 from besa545.model.vectors import arrow_text, isin
@@ -34,20 +34,18 @@ def check_columns(tables: dict[str, StringTable], schemas: dict[str, TableSchema
     return problems
 
 
-def check_early_columns(early_tables: dict[str, StringTable],
-                        schemas: dict[str, TableSchema]) -> list[Problem]:
-    """The columns of the tables read early (neither text inputs nor derived)."""
-    return check_columns(early_tables, schemas)
+def check_edited_columns(edited_tables: dict[str, StringTable],
+                         schemas: dict[str, TableSchema]) -> list[Problem]:
+    """The columns of every table a contributor edits."""
+    return check_columns(edited_tables, schemas)
 
 
-def check_late_columns(package: Package, settled: frozenset[str] = frozenset()
-                       ) -> list[Problem]:
-    """The columns of the text inputs, and of each derived table that is not settled (one
-    equal to its fresh derivation is valid by construction: its rows come from checked
-    tables)."""
-    late = [*TEXT_INPUTS, *DERIVED_TABLES]
-    return check_columns({name: package.tables[name] for name in late
-                          if name in package.tables and name not in settled},
+def check_derived_columns(package: Package, derived_fresh: frozenset[str] = frozenset()
+                          ) -> list[Problem]:
+    """The columns of each derived table that is not fresh (one equal to its derivation is
+    valid by construction: its rows come from checked tables)."""
+    return check_columns({name: package.tables[name] for name in DERIVED_TABLES
+                          if name in package.tables and name not in derived_fresh},
                          package.schemas)
 
 
@@ -131,14 +129,14 @@ def _hint(code: str, failure: Any, schema: TableSchema) -> str:
     return ""  # the code's registered default
 
 
-def check_foreign_keys(package: Package, settled: frozenset[str] = frozenset()
+def check_foreign_keys(package: Package, derived_fresh: frozenset[str] = frozenset()
                        ) -> list[Problem]:
     """Every foreign key points at an existing row (vectorised with ``isin``); a key of
     several fields is checked on all of them together. Settled tables are skipped."""
     problems = []
     for name, schema in package.schemas.items():
         table = package.tables.get(name)
-        if table is None or name in settled:
+        if table is None or name in derived_fresh:
             continue
         for key in schema.foreign_keys:
             problems += _foreign_key_problems(package, table, key)
@@ -205,7 +203,7 @@ def _all_lowercase(values: pd.Series) -> bool:
     return bool(pc.all(pc.fill_null(pc.equal(pc.utf8_lower(text), text), True)).as_py())
 
 
-def check_case_duplicates(package: Package, settled: frozenset[str] = frozenset()
+def check_case_duplicates(package: Package, derived_fresh: frozenset[str] = frozenset()
                           ) -> list[Problem]:
     """No two identifiers differ only by case (`China` and `china` would collide on a
     case-insensitive file system, in a spreadsheet lookup or in a careless join)."""
@@ -214,7 +212,7 @@ def check_case_duplicates(package: Package, settled: frozenset[str] = frozenset(
     problems = []
     for name, table in package.tables.items():
         key = package.schemas[name].primary_key
-        if name in settled or len(key) != 1 or key[0] in table.absent:
+        if name in derived_fresh or len(key) != 1 or key[0] in table.absent:
             continue
         values = table.frame[key[0]]
         if _all_lowercase(values):
