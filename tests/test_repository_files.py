@@ -38,7 +38,8 @@ def test_figures_are_up_to_date_and_deterministic(tmp_path):
         first = (tmp_path / "first" / name).read_bytes()
         assert first == (tmp_path / "second" / name).read_bytes(), f"{name} is not deterministic"
         assert first == (ROOT / "docs" / "figures" / name).read_bytes(), (
-            f"docs/figures/{name} is stale: run `make data` (or .venv/bin/python scripts/figures.py)")
+            f"docs/figures/{name} is stale: run `make data` "
+            "(or .venv/bin/python scripts/figures.py)")
         assert first.startswith(b"\x89PNG") and len(first) > 20_000
 
 

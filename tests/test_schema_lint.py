@@ -217,9 +217,3 @@ def test_a_schema_that_breaks_the_official_profile_is_refused(tmp_path, change, 
     change(descriptor)
     assert problems_of(tmp_path, descriptor) == [(column, message, SCHEMA_INVALID_HINT)]
 
-
-def test_the_shipped_profile_is_the_vendored_official_one():
-    from besa545.model.schema import PROFILE_FILE
-
-    vendored = Path(__file__).parent / "reference" / "datapackage-profiles-2.0"
-    assert PROFILE_FILE.read_bytes() == (vendored / "tableschema.json").read_bytes()

@@ -46,7 +46,7 @@ def locate_column(package: Package, table: StringTable, column: str,
     The common case (evidence found exactly once) is decided with ``str.find`` mapped over
     a slice of rows at a time; only the other rows, and the spanned text of tables that
     locate a column inside the evidence, go through :func:`locate_row`. Slices keep the
-    rows' Python strings few at a time, and let the validator's background thread take
+    rows' Python strings few at a time, and let the thread that waits on the validator take
     the GIL between them (one long C loop would hold it throughout).
     """
     import numpy as np

@@ -174,9 +174,9 @@ PROFILE_FILE = Path(__file__).resolve().parent / "profiles" / "tableschema.json"
 
 @cache
 def _profile_validator() -> Any:
-    """The official Table Schema 2.0 JSON Schema (draft-07), shipped with the package: a
-    copy of ``tests/reference/datapackage-profiles-2.0/tableschema.json`` (a test holds
-    them equal). It has no remote references, so checking against it reads nothing else."""
+    """The official Table Schema 2.0 JSON Schema (draft-07), shipped with the package, the
+    project's one copy of it (``tests/test_reference.py`` holds it equal to the shared
+    original). It has no remote references, so checking against it reads nothing else."""
     import jsonschema
 
     return jsonschema.Draft7Validator(json.loads(PROFILE_FILE.read_text(encoding="utf-8")))
