@@ -655,6 +655,37 @@ case("directed-event-without-target", _urging_without_target,
                  "with role target (an audience is not a target); if the paper does not say, "
                  "set target_unstated to true"),
                 PARTICIPANTS_STALE})
+case("target-unstated-beside-a-target",
+     set_cell("events", "trump-administration-urges-china", "target_unstated", "true"),
+     lambda r: {(E, line_of(r, "events", "trump-administration-urges-china"), "target_unstated",
+                 "target-unstated-misused",
+                 "event 'trump-administration-urges-china' has target_unstated true and a "
+                 "target row",
+                 "set target_unstated to true only for a directed coded action without a "
+                 "target row; otherwise leave it empty")})
+case("subject-evidence-unneeded",
+     set_cell("stances", "china-opposes-war", "subject_evidence", "meeting Xi on the sidelines"),
+     lambda r: {("data/stances.csv", line_of(r, "stances", "china-opposes-war"),
+                 "subject_evidence", "subject-evidence-unneeded",
+                 "the evidence already names the row's subject",
+                 "leave subject_evidence empty")})
+case("same-position-unrelated-holder",
+     set_cell("stances", "moon-calls-north-korea-irrational", "same_position_stance_id",
+              "chinese-media-criticize-kim"),
+     lambda r: {("data/stances.csv", line_of(r, "stances", "moon-calls-north-korea-irrational"),
+                 "same_position_stance_id", "same-position-mismatch",
+                 "stance 'moon-calls-north-korea-irrational' points at "
+                 "'chinese-media-criticize-kim', whose holder 'chinese-media' has no relation "
+                 "to 'moon-jae-in'",
+                 "point at the one stance that counts this position (same topic and "
+                 "polarity, its own same_position_stance_id empty, its holder related to "
+                 "this one)")})
+case("basis-without-value", set_cell("actors", "nba", "country_basis", "stated"),
+     lambda r: {("data/actors.csv", line_of(r, "actors", "nba"), "country_basis", "basis-mismatch",
+                 "country_basis must be filled exactly when country_iso3 is (country_iso3 "
+                 "empty, country_basis 'stated')",
+                 "stated when the paper's words give country_iso3, inferred when the "
+                 "annotators read it from context; empty when it is empty")})
 case("hypothetical-event-coded", set_cell("events", "korean-peninsula-war", "cameo_code",
                                           "0242"),
      lambda r: {(E, line_of(r, "events", "korean-peninsula-war"), "cameo_code",

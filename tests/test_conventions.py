@@ -135,13 +135,14 @@ def test_a_target_answers_the_rule_and_an_audience_does_not():
 
 def test_the_paper_not_saying_answers_the_rule_and_contradicts_a_target_row():
     # e0: no target, unstated: the decision is made; e1: a target row and unstated: both;
-    # e2: an empty cell decides nothing; e3: not directed, unstated is harmless
+    # e2: an empty cell decides nothing; e3: not directed, so nothing to leave unstated
     problems = check_directed_targets(_events(["026", "111", "0242", "057"],
                                               {"e1": "target"},
                                               ["true", "true", None, "true"]))
     assert [(p.line, p.column, p.code) for p in problems] == [
         (4, "cameo_code", "target-missing"),
-        (3, "target_unstated", "target-unstated-contradicted")]
+        (3, "target_unstated", "target-unstated-misused"),
+        (5, "target_unstated", "target-unstated-misused")]
 
 
 def test_the_first_and_the_last_mention_of_the_index_are_found():

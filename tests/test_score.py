@@ -445,10 +445,10 @@ def test_the_text_table_shows_counts_and_accuracies_in_fixed_columns():
                        "speaker": {"accuracy": 0.5, "correct": 1, "matched": 2}},
         "events": {"cameo_code": {"accuracy": None, "correct": 0, "matched": 0}}}}
     assert as_text(result).splitlines() == [
-        "task            measure              P       R      F1    tp    fp    fn  accuracy",
-        "quotations      strict           0.500   1.000   0.667     1     1     0",
-        "quotations      speaker" + " " * 57 + "0.500 (1/2 matched)",
-        "events          cameo_code" + " " * 54 + "- (0/0 matched)"]
+        "task            measure                  P       R      F1    tp    fp    fn  accuracy",
+        "quotations      strict               0.500   1.000   0.667     1     1     0",
+        "quotations      speaker" + " " * 61 + "0.500 (1/2 matched)",
+        "events          cameo_code" + " " * 58 + "- (0/0 matched)"]
     assert as_text({"tasks": {}}).splitlines()[1] == (
         "(no prediction file found: nothing to score)")
 

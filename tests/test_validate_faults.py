@@ -433,7 +433,14 @@ case("directed-event-target-unstated", _without_target("trump-administration-urg
      lambda r: {("data/parquet/event_participants.parquet", None, None, "parquet-stale"),
                 ("data/parquet/events.parquet", None, None, "parquet-stale")})
 cell_case("target-unstated-beside-a-target", "events", "trump-administration-urges-china",
-          "target_unstated", "true", "target-unstated-contradicted")
+          "target_unstated", "true", "target-unstated-misused")
+cell_case("target-unstated-on-an-undirected-action", "events",
+          "kim-missile-tests-threaten-china", "target_unstated", "true", "target-unstated-misused")
+cell_case("target-unstated-false", "events", "trump-administration-urges-china",
+          "target_unstated", "false", "target-unstated-misused")
+# a bad value is a type problem, and not also a missing target
+cell_case("target-unstated-not-a-boolean", "events", "china-proposes-six-party-talks",
+          "target_unstated", "True", "type-boolean")
 # subject_evidence: where the evidence names no one, it names the subject; it must be in the
 # text once ("Trump" is there many times); an inferred source is not asked for
 case("holder-named-by-subject-evidence",
@@ -444,6 +451,27 @@ case("holder-named-by-subject-evidence",
      lambda r: {("data/parquet/stances.parquet", None, None, "parquet-stale")})
 cell_case("subject-evidence-not-once", "stances", "trump-considers-severe-things",
           "subject_evidence", "Trump", "subject-evidence-not-found")
+cell_case("subject-evidence-unneeded", "stances", "china-opposes-war", "subject_evidence",
+          "meeting Xi on the sidelines", "subject-evidence-unneeded")
+# a subject evidence names the subject by a mention of it (not by a longer name that holds
+# its name), in the evidence's own paragraph, nearest to it
+case("holder-named-in-another-paragraph", _chain(
+        set_cell("stances", "china-opposes-war", "holder_actor_id", "xi-jinping"),
+        set_cell("stances", "china-opposes-war", "subject_evidence",
+                 "meeting Xi on the sidelines")),
+     lambda r: {(S, line_of(r, "stances", "china-opposes-war"), "evidence",
+                 "subject-not-in-evidence")})
+case("holder-named-only-inside-another-actors-name", _chain(
+        set_cell("stances", "moon-opposes-thaad", "holder_actor_id", "united-states"),
+        set_cell("stances", "moon-opposes-thaad", "subject_evidence", "the new US administration")),
+     lambda r: {(S, line_of(r, "stances", "moon-opposes-thaad"), "evidence",
+                 "subject-not-in-evidence")})
+case("source-named-farther-than-the-nearest-mention",
+     set_cell("events", "trump-remarks-to-reporters", "subject_evidence", "Trump himself"),
+     lambda r: {(P, line_with(r, "event_participants",
+                              "trump-remarks-to-reporters,donald-trump,source,stated"),
+                 "actor_id", "subject-not-in-evidence"),
+                ("data/parquet/events.parquet", None, None, "parquet-stale")})
 case("inferred-source-not-asked-for", new_evidence("events", "warmbier-arrest",
                                                    "had been summarily arrested"),
      lambda r: {("data/parquet/events.parquet", None, None, "parquet-stale")})
@@ -461,6 +489,18 @@ cell_case("same-position-other-topic", "stances", "trump-supports-military-build
 cell_case("same-position-chained", "stances", "trump-opposes-strategic-patience",
           "same_position_stance_id", "tillerson-opposes-strategic-patience",
           "same-position-mismatch")
+cell_case("same-position-unrelated-holder", "stances", "moon-calls-north-korea-irrational",
+          "same_position_stance_id", "chinese-media-criticize-kim", "same-position-mismatch")
+# the stance that counts a position points at itself: its two rows are not told again
+cell_case("same-position-root-points-at-itself", "stances", "us-opposes-strategic-patience",
+          "same_position_stance_id", "us-opposes-strategic-patience", "same-position-mismatch")
+case("schema-basis-of-no-field",
+     replace_text("schemas/events.json", '"x-basis-of": "location_iso3"',
+                  '"x-basis-of": "no_such_column"'),
+     lambda r: {("schemas/events.json", None, "location_basis", "schema-invalid"),
+                ("data/event_participants.csv", None, "event_id", "foreign-key-table"),
+                ("data/quotations.csv", None, "event_id", "foreign-key-table"),
+                ("data/links.csv", None, "event_id", "foreign-key-table")})
 # a basis goes with its value
 cell_case("basis-without-value", "actors", "nba", "country_basis", "stated", "basis-mismatch")
 cell_case("value-without-basis", "events", "warmbier-death", "location_basis", "",

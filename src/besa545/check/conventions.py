@@ -30,8 +30,11 @@ GUIDE = "docs/annotation-guide.md"
 
 
 def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
-    """The evidence names the row's subject: a stance's holder, a quotation's speaker, an
-    event's sources, a relation's subject (a mention of the actor lies inside the span)."""
+    """The evidence names the row's subject (a stance's holder, a quotation's speaker, an
+    event's stated sources, a relation's subject): a mention of the actor lies inside the
+    span, or a name of it is written in the evidence. Where it does not, ``subject_evidence``
+    is the nearest passage that mentions the actor; where it does, ``subject_evidence``
+    stays empty."""
     import numpy as np
 
     mentions = rebuilt.tables.get("mentions")
@@ -39,6 +42,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         return []
     index = _MentionIndex(mentions.frame)
     aliases = _Aliases(rebuilt)
+    passages = _SubjectPassages(rebuilt, mentions.frame)
     actors = rebuilt.tables.get("actors")
     ids = actors.frame["actor_id"] if actors is not None else ()
 
@@ -57,12 +61,16 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         frame = table.frame
         named = index.inside(index.documents_of(frame["document_id"]),
                              index.actors_of(frame[actor_column]), starts, ends)
-        missing = known(frame[actor_column]) & (starts >= 0) & ~named
-        problems += [_unnamed(table.file, table.line(int(position)), what,
-                              frame[actor_column].iat[position])
-                     for position in np.flatnonzero(missing)
-                     if not aliases.named_in_row(table, int(position),
-                                                 frame[actor_column].iat[position])]
+        asked = known(frame[actor_column]) & (starts >= 0)
+        with_passage = frame["subject_evidence"].notna().to_numpy()
+        for position in np.flatnonzero(asked & (~named | with_passage)).tolist():
+            actor = frame[actor_column].iat[position]
+            in_evidence = bool(named[position]) or aliases.named(actor,
+                                                                 frame["evidence"].iat[position])
+            unnamed = [] if in_evidence else [
+                (actor, _unnamed(table.file, table.line(position), what, actor))]
+            problems += passages.problems(table, position, unnamed, in_evidence,
+                                          (int(starts[position]), int(ends[position])))
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
     if (events is not None and participants is not None
             and not events.lacks("subject_evidence") and not participants.lacks("basis")):
@@ -73,15 +81,73 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         event, source = event[kept], source[kept]
         named = index.inside(index.documents_of(events.frame["document_id"])[event],
                              index.actors_of(actor)[source], starts[event], ends[event])
+        unnamed_sources: dict[int, list[tuple[Any, Problem]]] = {}
         for row, position in zip(event[~named].tolist(), source[~named].tolist(), strict=True):
             actor_id = actor.iat[position]
-            if aliases.named_in_row(events, row, actor_id):
-                continue
-            problems.append(_unnamed(
-                participants.file, participants.line(position), "source", actor_id,
-                column="actor_id",
-                where=f"the evidence of event {events.frame['event_id'].iat[row]!r}"))
+            if not aliases.named(actor_id, events.frame["evidence"].iat[row]):
+                unnamed_sources.setdefault(row, []).append((actor_id, _unnamed(
+                    participants.file, participants.line(position), "source", actor_id,
+                    column="actor_id",
+                    where=f"the evidence of event {events.frame['event_id'].iat[row]!r}")))
+        with_passage = events.frame["subject_evidence"].notna().to_numpy() & (starts >= 0)
+        for row in sorted(set(unnamed_sources) | set(np.flatnonzero(with_passage).tolist())):
+            problems += passages.problems(events, row, unnamed_sources.get(row, []),
+                                          row not in unnamed_sources,
+                                          (int(starts[row]), int(ends[row])))
     return problems
+
+
+class _SubjectPassages:
+    """What ``subject_evidence`` may do: name a subject the evidence does not name, by a
+    mention of the actor inside it, in the same paragraph, with no mention of the actor
+    between it and the evidence (the nearest passage that names it). Asked only of rows
+    that need it or have it: a few."""
+
+    def __init__(self, rebuilt: Package, mentions: pd.DataFrame) -> None:
+        self.texts = {name: document.text for name, document in rebuilt.documents.items()}
+        self.spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+        for document, actor, start, end in zip(
+                mentions["document_id"].tolist(), mentions["actor_id"].tolist(),
+                integers(mentions["char_start"]).tolist(),
+                integers(mentions["char_end"]).tolist(), strict=True):
+            self.spans.setdefault((document, actor), []).append((start, end))
+
+    def names(self, document: Any, actor: Any, passage: str, evidence: tuple[int, int]) -> bool:
+        text = self.texts.get(document, "")
+        start = text.find(passage)  # located once: asked only after located()
+        end = start + len(passage)
+        spans = self.spans.get((document, actor), [])
+        if not any(start <= low and high <= end for low, high in spans):
+            return False
+        low, high = (end, evidence[0]) if end <= evidence[0] else (evidence[1], start)
+        if "\n\n" in text[low:high]:
+            return False  # in another paragraph: a pronoun is resolved within its own
+        return not any(low <= first and last <= high for first, last in spans)
+
+    def problems(self, table: StringTable, position: int, unnamed: list[tuple[Any, Problem]],
+                 in_evidence: bool, evidence: tuple[int, int]) -> list[Problem]:
+        """The row's problems: each subject its evidence leaves unnamed (an actor and its
+        problem) that ``subject_evidence`` does not name either, or a subject evidence the
+        row does not need."""
+        passage = table.frame["subject_evidence"].iat[position]
+        document = table.frame["document_id"].iat[position]
+        if in_evidence:
+            if not isinstance(passage, str):
+                return []
+            return [Problem(table.file, table.line(position), "subject_evidence",
+                            "subject-evidence-unneeded",
+                            "the evidence already names the row's subject",
+                            "leave subject_evidence empty")]
+        if isinstance(passage, str) and not self.located(document, passage):
+            return []  # subject-evidence-not-found says what is wrong with the row
+        return [problem for actor, problem in unnamed
+                if not (isinstance(passage, str)
+                        and self.names(document, actor, passage, evidence))]
+
+    def located(self, document: Any, passage: str) -> bool:
+        text = self.texts.get(document, "")
+        start = text.find(passage)
+        return start >= 0 and text.find(passage, start + 1) < 0
 
 
 def _sources_of_events(events: pd.DataFrame,
@@ -122,13 +188,6 @@ class _Aliases:
             return False
         return any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", evidence)
                    for name in self.names.get(actor, []))
-
-    def named_in_row(self, table: StringTable, position: int, actor: Any) -> bool:
-        """Whether the row's evidence, or its ``subject_evidence``, names ``actor`` (where
-        the subject evidence is in the text is checked on its own)."""
-        return any(self.named(actor, table.frame[column].iat[position])
-                   for column in ("evidence", "subject_evidence")
-                   if column in table.frame.columns and not table.lacks(column))
 
 
 def _evidence_spans(rebuilt: Package, name: str) -> tuple[np.ndarray, np.ndarray]:
@@ -257,6 +316,7 @@ def check_directed_targets(rebuilt: Package) -> list[Problem]:
     codes = frame["cameo_code"].fillna("").astype(str)
     targeted = frame["event_id"].isin(set(participants.frame.loc[
         participants.frame["role"] == "target", "event_id"])).to_numpy()
+    decided = frame["target_unstated"].notna().to_numpy()  # a bad value: type-boolean
     unstated = isin(frame["target_unstated"], ["true"])
     directed = codes.str.startswith(DIRECTED).to_numpy()
     problems = [Problem(events.file, events.line(int(position)), "cameo_code", "target-missing",
@@ -266,14 +326,21 @@ def check_directed_targets(rebuilt: Package) -> list[Problem]:
                         "add to data/event_participants.csv the party the action is directed "
                         "at, with role target (an audience is not a target); if the paper does "
                         "not say, set target_unstated to true")
-                for position in np.flatnonzero(directed & ~targeted & ~unstated)]
-    problems += [Problem(events.file, events.line(int(position)), "target_unstated",
-                         "target-unstated-contradicted",
-                         f"event {frame['event_id'].iat[position]!r} has target_unstated true "
-                         "and a target row",
-                         "keep the target row if the paper names the target, otherwise delete "
-                         "it; not both")
-                 for position in np.flatnonzero(targeted & unstated)]
+                for position in np.flatnonzero(directed & ~targeted & ~decided)]
+    misused = {
+        "and a target row": targeted & unstated,
+        "but is not coded as an action done to someone": unstated & ~directed,
+        "false: the column says only that the paper does not name a target":
+            isin(frame["target_unstated"], ["false"]),
+    }
+    for why, mask in misused.items():
+        problems += [Problem(events.file, events.line(int(position)), "target_unstated",
+                             "target-unstated-misused",
+                             f"event {frame['event_id'].iat[position]!r} has target_unstated "
+                             f"{'true ' if not why.startswith('false') else ''}{why}",
+                             "set target_unstated to true only for a directed coded action "
+                             "without a target row; otherwise leave it empty")
+                     for position in np.flatnonzero(mask)]
     return problems
 
 
@@ -342,33 +409,58 @@ def check_date_texts(rebuilt: Package) -> list[Problem]:
 
 
 def check_same_positions(rebuilt: Package) -> list[Problem]:
-    """``same_position_stance_id`` points at a stance with the same document, topic and polarity
-    that counts the position itself (its own ``same_position_stance_id`` empty). An unknown ID is
-    a foreign-key problem, reported as such."""
-    stances = rebuilt.tables.get("stances")
-    key = ["stance_id", "document_id", "topic_id", "polarity", "same_position_stance_id"]
+    """``same_position_stance_id`` points at a stance of the same document, topic and
+    polarity that counts the position itself (its own ``same_position_stance_id`` empty),
+    held by an actor related to this one (an actor_relations row between the two, or both
+    related to a third: a person, their government and their state). An unknown ID is a
+    foreign-key problem, reported as such; a row pointing at a row that has a problem of
+    its own is not reported again."""
+    stances, relations = rebuilt.tables.get("stances"), rebuilt.tables.get("actor_relations")
+    key = ["stance_id", "document_id", "holder_actor_id", "topic_id", "polarity",
+           "same_position_stance_id"]
     if stances is None or stances.lacks(*key):
         return []
+    related: dict[Any, set[Any]] = {}
+    if relations is not None and not relations.lacks("subject_actor_id", "object_actor_id"):
+        for one, other in zip(relations.frame["subject_actor_id"].tolist(),
+                              relations.frame["object_actor_id"].tolist(), strict=True):
+            related.setdefault(one, set()).add(other)
+            related.setdefault(other, set()).add(one)
     rows = {row[0]: row for row in stances.frame[key].itertuples(index=False)}
-    problems = []
-    for position, (stance, document, topic, polarity, counted) in enumerate(
-            stances.frame[key].itertuples(index=False)):
+
+    def fault(stance: Any) -> str | None:
+        _, document, holder, topic, polarity, counted = rows[stance]
         if not isinstance(counted, str) or counted not in rows:
-            continue
+            return None
         other = rows[counted]
         if counted == stance:
-            why = "points at itself"
-        elif (other[1], other[2], other[3]) != (document, topic, polarity):
-            why = f"points at {counted!r}, which has another document, topic or polarity"
-        elif isinstance(other[4], str):
-            why = f"points at {counted!r}, which itself points at {other[4]!r}"
-        else:
-            continue
+            return "points at itself"
+        if (other[1], other[3], other[4]) != (document, topic, polarity):
+            return f"points at {counted!r}, which has another document, topic or polarity"
+        if isinstance(other[5], str):
+            return f"points at {counted!r}, which itself points at {other[5]!r}"
+        mine, theirs = related.get(holder, set()), related.get(other[2], set())
+        if other[2] != holder and other[2] not in mine and not mine & theirs:
+            return (f"points at {counted!r}, whose holder {other[2]!r} has no relation to "
+                    f"{holder!r}")
+        return None
+
+    faults = {stance: fault(stance) for stance in rows}
+    problems = []
+    for position, stance in enumerate(stances.frame["stance_id"].tolist()):
+        why, counted = faults.get(stance), rows[stance][5] if stance in rows else None
+        if why is None or (counted != stance and faults.get(counted) is not None):
+            continue  # a row pointing at a row with a problem of its own: that one is told
         problems.append(Problem(stances.file, stances.line(position), "same_position_stance_id",
                                 "same-position-mismatch", f"stance {stance!r} {why}",
                                 "point at the one stance that counts this position (same "
-                                "topic and polarity, its own same_position_stance_id empty)"))
+                                "topic and polarity, its own same_position_stance_id empty, "
+                                "its holder related to this one)"))
     return problems
+
+
+def _cell(value: Any) -> str:
+    return quote(value) if isinstance(value, str) else "empty"
 
 
 def check_bases(rebuilt: Package) -> list[Problem]:
@@ -387,7 +479,8 @@ def check_bases(rebuilt: Package) -> list[Problem]:
             problems += [Problem(table.file, table.line(int(position)), field["name"],
                                  "basis-mismatch",
                                  f"{field['name']} must be filled exactly when {of} is "
-                                 f"({of}: {quote(frame[of].iat[position])})",
+                                 f"({of} {_cell(frame[of].iat[position])}, {field['name']} "
+                                 f"{_cell(frame[field['name']].iat[position])})",
                                  f"stated when the paper's words give {of}, inferred when the "
                                  "annotators read it from context; empty when it is empty")
                          for position in np.flatnonzero(wrong)]

@@ -166,8 +166,9 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "a subject_evidence is not in the text exactly once",
          "copy the passage exactly from the plain text; lengthen it if it occurs twice"),
     Code("same-position-mismatch", "content",
-         "same_position_stance_id points at itself, at another topic or polarity, or at a stance "
-         "that points on", "point at the one stance that counts the position"),
+         "same_position_stance_id points at itself, at another document, topic or polarity, "
+         "at a stance that points on, or at an unrelated holder's stance",
+         "point at the one stance that counts the position"),
     Code("basis-mismatch", "content", "a basis is filled without its value, or missing with it",
          "stated when the paper's words give the value, inferred when read from context"),
     Code("stance-duplicate", "content", "two stances share holder, topic and polarity",
@@ -175,9 +176,13 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     Code("target-missing", "content",
          "a coded event of an action done to someone has no target and no target_unstated",
          "add the party the action is directed at as its target, or set target_unstated"),
-    Code("target-unstated-contradicted", "content",
-         "an event has target_unstated true and a target row",
-         "keep the target row or target_unstated, not both"),
+    Code("target-unstated-misused", "content",
+         "target_unstated is true beside a target row or on an event whose action is not "
+         "directed, or is false",
+         "set it to true only for a directed coded action without a target row"),
+    Code("subject-evidence-unneeded", "content",
+         "a subject_evidence where the evidence already names the subject",
+         "leave subject_evidence empty"),
     Code("cameo-undone", "content", "a planned, proposed or hypothetical event has a CAMEO code",
          "leave cameo_code empty; code the act of proposing or urging it"),
     Code("role-text-qualifier", "content", "a role_text says 'former' or 'new'",

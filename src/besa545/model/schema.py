@@ -291,6 +291,13 @@ def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
         if len(key.fields) != len(key.reference_fields) or not key.fields:
             faults.append((", ".join(key.fields), "a foreign key must list as many fields "
                                                   "as the fields it references"))
+    for field in schema.descriptor.get("fields", []):  # a basis and the value it qualifies
+        if isinstance(field, dict) and "x-basis-of" in field:
+            of = field["x-basis-of"]
+            if not isinstance(of, str) or of not in names or of == field.get("name"):
+                faults.append((str(field.get("name")), "x-basis-of must name another field "
+                                                       "of the table: the value this basis "
+                                                       "qualifies"))
     return faults
 
 

@@ -154,9 +154,9 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
                                               columns, text_length,
                                               optional=OPTIONAL.get(name, ()))))
                 for name, columns in files.items() if name in present}
-        theirs = {name: _distinct(resolve(_read(gold_data / f"{name}.csv", f"gold {name}.csv",
-                                                columns + OPTIONAL.get(name, ())
-                                                + GOLD_ONLY.get(name, ()))))
+        theirs = {name: _distinct(resolve(_read(  # a gold of an older version may lack these
+            gold_data / f"{name}.csv", f"gold {name}.csv", columns,
+            optional=OPTIONAL.get(name, ()) + GOLD_ONLY.get(name, ()))))
                   for name, columns in files.items()}
         pairs = np.empty((0, 2), dtype=np.int64)
         if task in SPAN_KEYS:
@@ -616,7 +616,7 @@ def _score_events(matched: Matched) -> dict[str, Any]:
     result: dict[str, Any] = {"lenient": _prf(len(matched.pairs), mine.num_rows,
                                               theirs.num_rows)}
     for column in ("event_type", "status", "cameo_code", *OPTIONAL["events"]):
-        if column in mine.column_names:
+        if column in mine.column_names and column in theirs.column_names:
             result[column] = _accuracy(matched, "events", column)
     result["dates_equal"] = _accuracy(matched, "events", "date_start", "date_end")
     result["dates_overlap"] = _ratio(int(pc.sum(_dates_overlap(matched)).as_py() or 0),
@@ -687,8 +687,11 @@ def _positions(matched: Matched) -> dict[str, Any]:
     ``same_position_stance_id``) is found when any of its rows is predicted; a predicted triple
     that is no gold row is a false position of its own."""
     gold = matched.gold["stances"]
-    root = pc.if_else(pc.equal(gold["same_position_stance_id"], ""), gold["stance_id"],
-                      gold["same_position_stance_id"])
+    if "same_position_stance_id" in gold.column_names:
+        root = pc.if_else(pc.equal(gold["same_position_stance_id"], ""), gold["stance_id"],
+                          gold["same_position_stance_id"])
+    else:  # a gold of a version before positions were linked: each row its own position
+        root = pa.array(np.arange(gold.num_rows)).cast(pa.string())
     positions = pa.table({**{column: gold[column] for column in STANCE}, "root": root})
     mine = _distinct(matched.predicted["stances"].select(list(STANCE)))
     joined = mine.join(positions, keys=list(STANCE), join_type="left outer")
@@ -710,17 +713,17 @@ SCORERS: dict[str, Callable[[Matched], dict[str, Any]]] = {
 
 def as_text(result: dict[str, Any]) -> str:
     """The scores as a readable table: one line per task and measure."""
-    lines = [f"{'task':16}{'measure':14}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"
+    lines = [f"{'task':16}{'measure':18}{'P':>8}{'R':>8}{'F1':>8}{'tp':>6}{'fp':>6}{'fn':>6}"
              f"  accuracy"]
     for task, measures in result["tasks"].items():
         for measure, value in measures.items():
             if "f1" in value:
-                lines.append(f"{task:16}{measure:14}{value['precision']:8.3f}"
+                lines.append(f"{task:16}{measure:18}{value['precision']:8.3f}"
                              f"{value['recall']:8.3f}{value['f1']:8.3f}{value['tp']:6}"
                              f"{value['fp']:6}{value['fn']:6}")
             else:
                 accuracy = "-" if value["accuracy"] is None else f"{value['accuracy']:.3f}"
-                lines.append(f"{task:16}{measure:14}{'':48}  {accuracy} "
+                lines.append(f"{task:16}{measure:18}{'':48}  {accuracy} "
                              f"({value['correct']}/{value['matched']} matched)")
     if len(lines) == 1:
         lines.append("(no prediction file found: nothing to score)")
