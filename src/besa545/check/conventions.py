@@ -73,7 +73,8 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                                           (int(starts[position]), int(ends[position])))
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
     if (events is not None and participants is not None
-            and not events.lacks("subject_evidence") and not participants.lacks("basis")):
+            and not events.lacks("event_id", "evidence", "subject_evidence")
+            and not participants.lacks("event_id", "actor_id", "role", "basis")):
         starts, ends = _evidence_spans(rebuilt, "events")
         event, source = _sources_of_events(events.frame, participants.frame)
         actor = participants.frame["actor_id"]
@@ -420,8 +421,9 @@ def check_same_positions(rebuilt: Package) -> list[Problem]:
            "same_position_stance_id"]
     if stances is None or stances.lacks(*key):
         return []
-    related: dict[Any, set[Any]] = {}
+    related: dict[Any, set[Any]] | None = None  # None: the relations cannot be read whole
     if relations is not None and not relations.lacks("subject_actor_id", "object_actor_id"):
+        related = {}
         for one, other in zip(relations.frame["subject_actor_id"].tolist(),
                               relations.frame["object_actor_id"].tolist(), strict=True):
             related.setdefault(one, set()).add(other)
@@ -439,6 +441,8 @@ def check_same_positions(rebuilt: Package) -> list[Problem]:
             return f"points at {counted!r}, which has another document, topic or polarity"
         if isinstance(other[5], str):
             return f"points at {counted!r}, which itself points at {other[5]!r}"
+        if related is None:
+            return None
         mine, theirs = related.get(holder, set()), related.get(other[2], set())
         if other[2] != holder and other[2] not in mine and not mine & theirs:
             return (f"points at {counted!r}, whose holder {other[2]!r} has no relation to "
