@@ -54,7 +54,9 @@ MODULES = {
     "content": "src/besa545/check/content.py",
     "schema": "src/besa545/model/schema.py",
     "conventions": "src/besa545/check/conventions.py",
-    "score": "src/besa545/use/score.py",
+    "score-read": "src/besa545/use/score/read.py",
+    "score-spans": "src/besa545/use/score/spans.py",
+    "score-measures": "src/besa545/use/score/measures.py",
 }
 # Not behaviour tests (lint, types, imports between stages) or slow environment tests.
 EXCLUDED_TESTS = {"test_lint.py", "test_types.py", "test_architecture.py", "test_wheel.py",

@@ -8,11 +8,13 @@ import csv
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pytest
 
 import besa545
-from besa545.use.score import TASKS, ScoreError, score
+from besa545.use.score import TASKS, ScoreError, Spans, match_spans, score
 from helpers import ROOT, copy_package, invoke
 
 FILES = sorted({name for files in TASKS.values() for name in files})
@@ -176,7 +178,7 @@ def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, con
 def test_a_prediction_over_the_size_limit_is_refused_unread(tmp_path):
     """A file over ``MAX_BYTES`` is refused by its size alone (a sparse file: nothing is
     written, and nothing is read)."""
-    from besa545.use import score as scoring
+    from besa545.use.score import read as scoring
 
     folder = tmp_path / "prediction"
     folder.mkdir()
@@ -248,7 +250,6 @@ def test_a_short_span_inside_a_long_one_pairs_with_its_own_match():
     """Lenient matching takes the pairs that cover each other best first: a predicted
     event whose span is exactly a short gold event's pairs with it, not with the long gold
     event whose evidence contains it (which overlaps it as much)."""
-    from besa545.use.score import _match_spans
 
     gold = [(0, 100, None), (50, 70, None)]
     assert _match_spans([(50, 70, None)], gold, strict=False) == [(0, 1)]
@@ -299,7 +300,6 @@ def test_lenient_matching_is_the_greedy_choice_over_all_pairs(seed):
     pairs exactly what ranking every pair of spans would."""
     import random
 
-    from besa545.use.score import _match_spans
 
     rng = random.Random(seed)
 
@@ -354,7 +354,7 @@ def test_spans_that_overlap_too_often_are_refused_with_the_file_named(tmp_path,
                                                                       monkeypatch):
     """A predicted quotation covering the whole text overlaps every gold quotation: past
     the bound on candidate pairs, scoring stops with a usage error, not a memory blow-up."""
-    import besa545.use.score as scoring
+    from besa545.use.score import spans as scoring
 
     folder = _prediction(tmp_path, ("quotations",))
     rows = _rows(folder / "quotations.csv")
@@ -538,7 +538,6 @@ def test_offsets_too_large_for_one_line_are_ranked_and_still_match():
     (key k from k * 10^18); their offsets are replaced by their ranks, so a span still
     pairs leniently with the gold span one character shorter under its own key, and
     strictly only with its equal."""
-    from besa545.use.score import _match_spans
 
     far, start, end = 10**18 - 1, 2 * 10**17, 3 * 10**17
     predicted = [(0, far, 0)] + [(start, end, key) for key in range(10)]
@@ -581,3 +580,17 @@ def test_epistemic_status_is_scored_only_when_predicted(tmp_path):
     _write(folder / "events.csv", rows)
     accuracy = score(folder)["tasks"]["events"]["epistemic_status"]
     assert (accuracy["correct"], accuracy["matched"]) == (len(rows) - 1, len(rows))
+
+
+def _match_spans(predicted: list[tuple[int, int, Any]], gold: list[tuple[int, int, Any]],
+                 strict: bool) -> list[tuple[int, int]]:
+    """:func:`match_spans` on lists of (start, end, key): the list of pairs."""
+    codes: dict[Any, int] = {}
+
+    def spans(items: list[tuple[int, int, Any]]) -> Spans:
+        return Spans(np.array([item[0] for item in items], dtype=np.int64),
+                     np.array([item[1] for item in items], dtype=np.int64),
+                     np.array([codes.setdefault(item[2], len(codes)) for item in items],
+                              dtype=np.int64))
+    pairs = match_spans(spans(predicted), spans(gold), strict)
+    return [(int(one), int(other)) for one, other in pairs]

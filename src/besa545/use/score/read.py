@@ -1,0 +1,258 @@
+"""Reading a prediction or the gold: the needed columns of each CSV file as stripped text,
+offsets as ``int64``, actors resolved to their ids, repeated rows dropped. Arrow reads the
+file; Python's csv module is the simple reader that names the line of a fault."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+ACTOR_COLUMNS = {"actor_id", "speaker_actor_id", "holder_actor_id", "subject_actor_id",
+                 "object_actor_id"}
+OFFSETS = ("char_start", "char_end")
+MAX_BYTES = 200_000_000  # a prediction file larger than this is refused unread
+WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
+LARGEST_OFFSET = 10**18  # an offset this large is surely wrong, and would overflow int64
+
+
+class ScoreError(ValueError):
+    """A prediction that cannot be scored: ``file``, ``line`` and what is wrong."""
+
+    def __init__(self, file: str, line: int | None, message: str) -> None:
+        where = f"{file}:{line}" if line else file
+        super().__init__(f"{where}: {message}")
+        self.file, self.line = file, line
+
+
+def _text_length(root: Path) -> int:
+    documents = _read(root / "data" / "documents.csv", "documents.csv", ("text_path",))
+    return len((root / documents["text_path"][0].as_py()).read_text(encoding="utf-8"))
+
+
+def _read(path: Path, file: str, columns: tuple[str, ...],
+          text_length: int | None = None, *, optional: tuple[str, ...] = ()) -> pa.Table:
+    """A CSV file's needed columns, values stripped, offsets as ``int64`` (checked to lie
+    inside the text when ``text_length`` is given). The csv module reads the header first:
+    a needed column named twice is refused, and a file with no header on its first line
+    goes to the row reader alone. Otherwise Arrow reads the file; when Arrow refuses it or
+    a value is wrong, the row-by-row reader reads it again to name the line of the fault
+    (or to read what Arrow could not)."""
+    if not path.is_file():
+        raise ScoreError(file, None, "is not a regular file")
+    if path.stat().st_size > MAX_BYTES:
+        raise ScoreError(file, None, f"is over {MAX_BYTES:,} bytes")
+    _refuse_bytes_not_utf8(path, file)
+    _allow_long_cells()
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        header = next(csv.reader(stream), [])
+    columns += tuple(column for column in optional if column in header)
+    repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
+    if repeated:  # Arrow would read the first of the two, the row reader the last
+        raise ScoreError(file, 1, f"names the column(s) {', '.join(repeated)} more than "
+                                  "once in its header; keep one of each")
+    table = _read_with_arrow(path, columns) if header else None
+    if table is None:
+        table = _read_rows(path, file, columns, text_length)
+    typed = _parse_offsets(table, text_length)
+    if typed is None:
+        _read_rows(path, file, columns, text_length)  # raises, naming the line
+        raise ScoreError(file, None, "has an offset that cannot be read")
+    return typed
+
+
+def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
+    """The needed columns as stripped text, or None when Arrow cannot read the file. The
+    caller sends only a file with a header on its first line (past a blank first line,
+    Arrow would take the next line for the header)."""
+    wanted = list(dict.fromkeys(columns))
+    try:
+        table = pacsv.read_csv(
+            path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowKeyError):
+        return None
+    return pa.table({column: pc.utf8_trim_whitespace(table[column]).combine_chunks()
+                     for column in wanted})
+
+
+def _refuse_bytes_not_utf8(path: Path, file: str) -> None:
+    """The whole file is UTF-8, columns the task does not read included: Arrow converts only
+    the columns it is asked for, the row reader decodes everything, and both must take the
+    same files. Read in blocks, so that memory does not grow with the file."""
+    import codecs
+
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    read = 0
+    with path.open("rb") as stream:
+        while True:
+            block = stream.read(1 << 20)
+            pending = len(decoder.getstate()[0])  # bytes of a character the last block cut
+            try:
+                decoder.decode(block, final=not block)
+            except UnicodeDecodeError as error:
+                raise ScoreError(file, None, "is not UTF-8 (byte "
+                                 f"{read - pending + error.start})") from None
+            if not block:
+                return
+            read += len(block)
+
+
+def _allow_long_cells() -> None:
+    """A cell as long as Arrow reads: the csv module's limit is one setting for the whole
+    process (frictionless raises it too), so that the answer does not depend on what ran."""
+    if csv.field_size_limit() < MAX_BYTES:
+        csv.field_size_limit(MAX_BYTES)
+
+
+def _read_rows(path: Path, file: str, columns: tuple[str, ...],
+               text_length: int | None) -> pa.Table:
+    """The simple reader: Python's csv module, row by row, raising :class:`ScoreError` at
+    the first fault with its line (``csv.DictReader`` counts lines as an editor does)."""
+    try:
+        text = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ScoreError(file, None, f"is not UTF-8 (byte {error.start})") from None
+    _allow_long_cells()
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames
+    if not header:
+        what = "is empty" if not text.strip() else "has a blank first line"
+        raise ScoreError(file, 1, f"{what}: it needs a header row with the columns "
+                                  + ", ".join(columns))
+    missing = [column for column in columns if column not in header]
+    if missing:
+        raise ScoreError(file, 1, f"lacks the column(s) {', '.join(missing)} (it needs "
+                                  f"{', '.join(columns)})")
+    values: dict[str, list[str]] = {column: [] for column in columns}
+    try:
+        for record in reader:
+            if None in record or any(value is None for value in record.values()):
+                raise ScoreError(file, reader.line_num, f"has {len(header)} columns in "
+                                                        "its header but not in this row")
+            row = {column: record[column].strip() for column in columns}
+            fault = _offsets_fault(row, text_length)
+            if fault:
+                raise ScoreError(file, reader.line_num, fault)
+            for column in columns:
+                values[column].append(row[column])
+    except csv.Error as error:  # the DictReader's own count stops at the last whole row
+        raise ScoreError(file, reader.reader.line_num, f"is not valid CSV: {error}") from None
+    return pa.table({column: pa.array(values[column], pa.string()) for column in values})
+
+
+def _offsets_fault(row: dict[str, str], length: int | None) -> str | None:
+    """What is wrong with a row's offsets, if anything (the rule :func:`_parse_offsets`
+    applies to whole columns)."""
+    if "char_start" not in row:
+        return None
+    start_text, end_text = row["char_start"], row["char_end"]
+    if not (WHOLE_NUMBER.fullmatch(start_text) and WHOLE_NUMBER.fullmatch(end_text)):
+        return (f"char_start and char_end must be whole numbers, got "
+                f"{start_text or None!r} and {end_text or None!r}")
+    start, end = int(start_text), int(end_text)
+    if length is not None and not 0 <= start < end <= length:
+        return (f"the span {start}-{end} is not inside the text (0-{length}, start before "
+                "end)")
+    if max(abs(start), abs(end)) >= LARGEST_OFFSET:
+        return f"the span {start}-{end} is too large to be offsets into a text"
+    return None
+
+
+def _parse_offsets(table: pa.Table, length: int | None) -> pa.Table | None:
+    """The table with its offsets as ``int64``, or None if any row has a fault
+    :func:`_offsets_fault` would name."""
+    if "char_start" not in table.column_names:
+        return table
+    parsed = {}
+    for column in OFFSETS:
+        numbers = _integers(table[column])
+        if numbers is None:
+            return None
+        parsed[column] = numbers
+    start, end = parsed["char_start"], parsed["char_end"]
+    # the rule of the row reader: no offset of LARGEST_OFFSET or more either way (int64
+    # holds some), and a prediction's spans lie in the text
+    if not _all(pc.and_(*(pc.and_(pc.less(numbers, LARGEST_OFFSET),
+                                  pc.greater(numbers, -LARGEST_OFFSET))
+                          for numbers in (start, end)))):
+        return None
+    if length is not None and not _all(pc.and_(
+            pc.and_(pc.greater_equal(start, 0), pc.less(start, end)),
+            pc.less_equal(end, length))):
+        return None
+    for column in OFFSETS:
+        table = table.set_column(table.column_names.index(column), column, parsed[column])
+    return table
+
+
+def _integers(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
+    """Whole numbers as ``int64`` (a leading ``+`` or zeros allowed, at most 18 digits
+    besides), or None if any is not one."""
+    try:
+        return pc.cast(text, pa.int64())  # the usual case, and the fastest
+    except pa.ArrowInvalid:
+        pass
+    if not _all(pc.match_substring_regex(text, r"^[+-]?0*[0-9]{1,18}$")):
+        return None
+    return pc.cast(pc.replace_substring_regex(text, r"^\+", ""), pa.int64())
+
+
+def _all(values: pa.ChunkedArray | pa.Array) -> bool:
+    """Whether every value is true (so, also, when there are none)."""
+    return bool(pc.all(values, skip_nulls=False, min_count=0).as_py())
+
+
+# Rows: actors and repetitions -----------------------------------------------------------
+
+def _resolver(actors: pa.Table, aliases: pa.Table) -> Callable[[pa.Table], pa.Table]:
+    """A function that replaces, in each actor column of a table, an actor's name or
+    alias (any case) by its id; an id stays itself, an empty cell stays empty, and a
+    value that names no actor becomes ``unresolved:<value>``, which matches nothing.
+
+    It is a join of each column's distinct values with the actors' ids, names and
+    aliases (a name or alias used twice means its first actor)."""
+    ids = set(actors["actor_id"].to_pylist())
+    names: dict[str, str] = {}
+    for name_column, table in (("name", actors), ("alias", aliases)):
+        for name, actor_id in zip(table[name_column].to_pylist(),
+                                  table["actor_id"].to_pylist(), strict=True):
+            names.setdefault(name.casefold(), actor_id)
+
+    def resolve_value(value: str) -> str:
+        if not value or value in ids:
+            return value
+        return names.get(value.casefold(), f"unresolved:{value}")
+
+    def resolve(table: pa.Table) -> pa.Table:
+        for column in ACTOR_COLUMNS.intersection(table.column_names):
+            encoded = pc.dictionary_encode(table[column]).combine_chunks()
+            resolved = pa.array([resolve_value(value) for value in
+                                 encoded.dictionary.to_pylist()], pa.string())
+            table = table.set_column(table.column_names.index(column), column,
+                                     resolved.take(encoded.indices))
+        return table
+    return resolve
+
+
+def _distinct(table: pa.Table) -> pa.Table:
+    """Each distinct row once, in the order of first appearance (a repeated row must not
+    count twice)."""
+    if table.num_rows == 0:
+        return table
+    for column in table.columns:  # a column without repeats (an id) makes rows distinct
+        if pc.count_distinct(column, mode="all").as_py() == table.num_rows:
+            return table
+    numbered = table.append_column("row", pa.array(np.arange(table.num_rows)))
+    first = numbered.group_by(table.column_names).aggregate(
+        [("row", "min")])["row_min"]
+    return table.take(np.sort(first.to_numpy()))
