@@ -53,8 +53,7 @@ def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
                 table.file, table.line(int(position)), "char_start", "offset-mismatch",
                 f"char_start/char_end are {recorded['char_start'].iat[position]}/"
                 f"{recorded['char_end'].iat[position]} but {column} is at "
-                f"{located['char_start'].iat[position]}/{located['char_end'].iat[position]}",
-                "run `besa545 build`, which fills the offsets from the evidence"))
+                f"{located['char_start'].iat[position]}/{located['char_end'].iat[position]}"))
     return problems
 
 
@@ -237,8 +236,7 @@ def check_aliases(rebuilt: Package) -> list[Problem]:
         owners = sorted(frame.loc[frame["alias"] == alias, "actor_id"].dropna())
         problems.append(Problem(aliases.file, aliases.line(int(position)), "alias",
                                 "alias-ambiguous",
-                                f"the alias {alias!r} is given to {', '.join(owners)}",
-                                "keep the alias for the one actor it always denotes"))
+                                f"the alias {alias!r} is given to {', '.join(owners)}"))
     return problems
 
 
@@ -251,8 +249,7 @@ def check_actors_mentioned(rebuilt: Package) -> list[Problem]:
         return []
     unmentioned = ~isin(actors.frame["actor_id"], mentions.frame["actor_id"].drop_duplicates())
     return [Problem(actors.file, actors.line(int(position)), "actor_id", "actor-unmentioned",
-                    f"actor {actors.frame['actor_id'].iat[position]!r} is never mentioned",
-                    "add to data/aliases.csv a surface form that occurs in the text")
+                    f"actor {actors.frame['actor_id'].iat[position]!r} is never mentioned")
             for position in np.flatnonzero(unmentioned)]
 
 

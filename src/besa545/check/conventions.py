@@ -137,8 +137,7 @@ class _SubjectPassages:
                 return []
             return [Problem(table.file, table.line(position), "subject_evidence",
                             "subject-evidence-unneeded",
-                            "the evidence already names the row's subject",
-                            "leave subject_evidence empty")]
+                            "the evidence already names the row's subject")]
         if isinstance(passage, str) and not self.located(document, passage):
             return []  # subject-evidence-not-found says what is wrong with the row
         return [problem for actor, problem in unnamed

@@ -225,6 +225,5 @@ def check_case_duplicates(package: Package, derived_fresh: frozenset[str] = froz
                                                 - {value})))
             problems.append(Problem(
                 table.file, table.line(int(position)), key[0], "id-case-duplicate",
-                f"{value!r} differs only by case from {others}",
-                "identifiers are lowercase; merge the rows or choose a distinct id"))
+                f"{value!r} differs only by case from {others}"))
     return problems

@@ -65,8 +65,7 @@ def read_document(guard: PathGuard, row: dict[str, Any],
     raw_file = root / str(row["raw_path"])
     if not raw_file.is_file():
         return None, [Problem(file, line, "raw_path", "source-missing",
-                              f"the raw text {row['raw_path']!r} does not exist",
-                              "copy the paper into sources/ byte for byte")]
+                              f"the raw text {row['raw_path']!r} does not exist")]
     try:
         data = read_regular(raw_file, str(row["raw_path"]))
     except OSError as error:
@@ -75,8 +74,7 @@ def read_document(guard: PathGuard, row: dict[str, Any],
     if digest != row["raw_sha256"]:
         return None, [Problem(file, line, "raw_sha256", "source-hash",
                               f"{row['raw_path']} has SHA-256 {digest}, not the recorded "
-                              f"{row['raw_sha256']}",
-                              "restore the file as received; the source text must not change")]
+                              f"{row['raw_sha256']}")]
     try:
         raw = data.decode("utf-8")
     except UnicodeDecodeError as error:

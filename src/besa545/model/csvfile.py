@@ -93,8 +93,7 @@ def byte_problems(data: bytes | mmap.mmap, file: str) -> list[Problem]:
     nul = data.find(b"\x00")
     if nul >= 0:
         problems.append(Problem(file, _line_at(data, nul), None, "file-nul-byte",
-                                "the file contains a NUL byte",
-                                "remove the NUL byte; the file is probably not a text file"))
+                                "the file contains a NUL byte"))
     cr = data.find(b"\r")
     if cr >= 0:
         problems.append(Problem(file, _line_at(data, cr), None, "file-line-ending",
@@ -109,8 +108,7 @@ def decode(data: bytes | mmap.mmap, file: str) -> tuple[str | None, Problem | No
     except UnicodeDecodeError as error:
         bad = data[error.start : error.start + 4]
         return None, Problem(file, _line_at(data, error.start), None, "file-encoding",
-                             f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}",
-                             "save the file as UTF-8")
+                             f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}")
 
 
 def _line_at(data: bytes | mmap.mmap, offset: int) -> int:
@@ -141,8 +139,7 @@ def _read_mapped(data: bytes | mmap.mmap, file: str, schema: TableSchema,
     problems = byte_problems(data, file)
     start = 3 if data[:3] == b"\xef\xbb\xbf" else 0  # reported as file-bom; the rest reads
     if not NOT_SPACE.search(data, start):
-        return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty",
-                                         "write at least the header row")]
+        return None, [*problems, Problem(file, 1, None, "file-empty", "the file is empty")]
     end = data.find(b"\n", start, start + 1_000_000)
     first_line = bytes(data[start : end if end >= 0 else start + 1_000_000])
     header_text = first_line.decode("utf-8", errors="replace").rstrip("\r")
@@ -189,8 +186,7 @@ def _check_header(header: list[str], file: str, schema: TableSchema,
                                     "column name", f"use the names of schemas/{schema.name}.json"))
         elif label in seen:
             problems.append(Problem(file, 1, label, "header-duplicate",
-                                    f"column {label!r} appears twice in the header",
-                                    "remove the second one"))
+                                    f"column {label!r} appears twice in the header"))
         seen.add(label)
     for label in header:
         if label.strip() and label not in expected:
@@ -226,8 +222,7 @@ def _parse(data: bytes | mmap.mmap, header: list[str], file: str,
         if undecodable is not None:
             return None, [undecodable]
         return None, [Problem(file, None, None, "file-unparsable",
-                              f"the CSV cannot be parsed: {error}",
-                              "check quoting: every opening quote needs a closing one")]
+                              f"the CSV cannot be parsed: {error}")]
     frame = arrow.to_pandas()  # empty cells are already null
     invalid_records = sorted(row.number for row in invalid if row.number is not None)
     multiline = count_byte(data, b"\n") > len(frame) + len(invalid) + 1
@@ -249,12 +244,11 @@ def _parse(data: bytes | mmap.mmap, header: list[str], file: str,
         blank = frame.isna().all(axis=1).to_numpy()
     for position in np.flatnonzero(blank):
         problems.append(Problem(file, int(lines[position]), None, "row-blank",
-                                "the row is blank", "delete the empty line"))
+                                "the row is blank"))
     too_long = _oversized_cells(arrow)
     for row_position, column in too_long:
         problems.append(Problem(file, int(lines[row_position]), column, "cell-too-long",
-                                f"the value is over {MAX_CELL_BYTES:,} bytes",
-                                "cells hold short passages; check for a missing quote"))
+                                f"the value is over {MAX_CELL_BYTES:,} bytes"))
     if blank.any():
         frame, lines = frame[~blank].reset_index(drop=True), lines[~blank]
     return StringTable(table, file, frame, lines, lost_rows=bool(invalid)), problems
