@@ -42,7 +42,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
         return []
     index = _MentionIndex(mentions.frame)
     aliases = _Aliases(rebuilt)
-    passages = _SubjectPassages(rebuilt, mentions.frame)
+    passages = _SubjectPassages(rebuilt, index)
     actors = rebuilt.tables.get("actors")
     ids = actors.frame["actor_id"] if actors is not None else ()
 
@@ -104,26 +104,30 @@ class _SubjectPassages:
     between it and the evidence (the nearest passage that names it). Asked only of rows
     that need it or have it: a few."""
 
-    def __init__(self, rebuilt: Package, mentions: pd.DataFrame) -> None:
+    def __init__(self, rebuilt: Package, index: _MentionIndex) -> None:
         self.texts = {name: document.text for name, document in rebuilt.documents.items()}
-        self.spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
-        for document, actor, start, end in zip(
-                mentions["document_id"].tolist(), mentions["actor_id"].tolist(),
-                integers(mentions["char_start"]).tolist(),
-                integers(mentions["char_end"]).tolist(), strict=True):
-            self.spans.setdefault((document, actor), []).append((start, end))
+        self.index = index
 
     def names(self, document: Any, actor: Any, passage: str, evidence: tuple[int, int]) -> bool:
         text = self.texts.get(document, "")
         start = text.find(passage)  # located once: asked only after located()
         end = start + len(passage)
-        spans = self.spans.get((document, actor), [])
-        if not any(start <= low and high <= end for low, high in spans):
-            return False
         low, high = (end, evidence[0]) if end <= evidence[0] else (evidence[1], start)
         if "\n\n" in text[low:high]:
             return False  # in another paragraph: a pronoun is resolved within its own
-        return not any(low <= first and last <= high for first, last in spans)
+        return self._mentioned(document, actor, start, end) and (
+            low >= high or not self._mentioned(document, actor, low, high))
+
+    def _mentioned(self, document: Any, actor: Any, start: int, end: int) -> bool:
+        """Whether a mention of ``actor`` lies inside ``[start, end)`` of ``document``."""
+        import numpy as np
+        import pandas as pd
+
+        found: np.ndarray = self.index.inside(
+            self.index.documents_of(pd.Series([document], dtype="str")),
+            self.index.actors_of(pd.Series([actor], dtype="str")),
+            np.array([start], dtype=np.int64), np.array([end], dtype=np.int64))
+        return bool(found[0])
 
     def problems(self, table: StringTable, position: int, unnamed: list[tuple[Any, Problem]],
                  in_evidence: bool, evidence: tuple[int, int]) -> list[Problem]:
