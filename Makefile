@@ -26,7 +26,7 @@ data: $(STAMP)
 ## check: the contributor's loop, about a minute: `make data`, then the tests that guard the
 ## data, the validator's rules and the generated files (the tool readers, the wheel, the
 ## browser and the end-to-end walkthroughs are left to `make test`)
-CHECK_TESTS := tests/test_build.py tests/test_check_messages.py tests/test_codes.py \
+CHECK_TESTS := tests/test_build.py tests/test_codes.py \
 	tests/test_coerce.py tests/test_column_checks.py tests/test_composite_keys.py \
 	tests/test_content.py tests/test_conventions.py tests/test_docs.py tests/test_fields.py \
 	tests/test_load.py tests/test_reference.py tests/test_schemas.py tests/test_schema_lint.py \
