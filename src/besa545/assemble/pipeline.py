@@ -16,6 +16,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from besa545.assemble.render import descriptor_bytes, render
+from besa545.check.reading import read_schemas
 from besa545.check.scheduler import check_package
 from besa545.derive import derive_offsets, derive_texts
 from besa545.derive.descriptor import parquet_descriptor
@@ -37,7 +38,7 @@ from besa545.model.paths import (
     staged_leftovers,
 )
 from besa545.model.problems import Problem, ProblemsError
-from besa545.model.schema import TableSchema, read_schema, table_names
+from besa545.model.schema import TableSchema, table_names
 
 
 def build(root: Path) -> dict[str, int]:
@@ -62,7 +63,8 @@ def build(root: Path) -> dict[str, int]:
 
 def compute(root: Path) -> Package:
     """Read the CSVs and the raw paper and fill every computed column, in memory."""
-    schemas, problems = load_schemas(root)
+    read, problems = read_schemas(root, table_names(root))  # as the validator reads them
+    schemas = read or {}
     tables: dict[str, StringTable] = {}
     for name, schema in schemas.items():
         if name in DERIVED_TABLES:
@@ -97,17 +99,6 @@ def _read_edited(path: Path, file: str,
     if canonical is not None:
         return read_csv_bytes(canonical, file, schema, allow_missing_computed=True)
     return read_string_table(path, file, schema, allow_missing_computed=True)
-
-
-def load_schemas(root: Path) -> tuple[dict[str, TableSchema], list[Problem]]:
-    """Every ``schemas/*.json`` that parses and passes the schema lint, and the problems."""
-    schemas, problems = {}, []
-    for name in table_names(root):
-        schema, found = read_schema(root, f"schemas/{name}.json", name)
-        problems += found
-        if schema is not None:
-            schemas[name] = schema
-    return schemas, problems
 
 
 def record_hashes(root: Path) -> None:
