@@ -60,11 +60,11 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
                                   "once in its header; keep one of each")
     table = _read_with_arrow(path, columns) if header else None
     if table is None:
-        table = _read_rows(path, file, columns, text_length)
-    typed = _parse_offsets(table, text_length)
-    if typed is None:
-        _read_rows(path, file, columns, text_length)  # raises, naming the line
-        raise ScoreError(file, None, "has an offset that cannot be read")
+        table = _read_rows(path, file, columns)
+    typed, bad = _parse_offsets(table, text_length)
+    if typed is None:  # the row reader counts lines as an editor does: it names the line
+        raise ScoreError(file, _line_of_row(path, bad), _offsets_fault(table, bad,
+                                                                       text_length))
     return typed
 
 
@@ -114,10 +114,10 @@ def _allow_long_cells() -> None:
         csv.field_size_limit(MAX_BYTES)
 
 
-def _read_rows(path: Path, file: str, columns: tuple[str, ...],
-               text_length: int | None) -> pa.Table:
+def _read_rows(path: Path, file: str, columns: tuple[str, ...]) -> pa.Table:
     """The simple reader: Python's csv module, row by row, raising :class:`ScoreError` at
-    the first fault with its line (``csv.DictReader`` counts lines as an editor does)."""
+    the first fault of its form with its line (``csv.DictReader`` counts lines as an editor
+    does). Offsets are read as text, as Arrow reads them: one rule types them after."""
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -139,72 +139,77 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...],
             if None in record or any(value is None for value in record.values()):
                 raise ScoreError(file, reader.line_num, f"has {len(header)} columns in "
                                                         "its header but not in this row")
-            row = {column: record[column].strip() for column in columns}
-            fault = _offsets_fault(row, text_length)
-            if fault:
-                raise ScoreError(file, reader.line_num, fault)
             for column in columns:
-                values[column].append(row[column])
+                values[column].append(record[column].strip())
     except csv.Error as error:  # the DictReader's own count stops at the last whole row
         raise ScoreError(file, reader.reader.line_num, f"is not valid CSV: {error}") from None
     return pa.table({column: pa.array(values[column], pa.string()) for column in values})
 
 
-def _offsets_fault(row: dict[str, str], length: int | None) -> str | None:
-    """What is wrong with a row's offsets, if anything (the rule :func:`_parse_offsets`
-    applies to whole columns)."""
-    if "char_start" not in row:
-        return None
-    start_text, end_text = row["char_start"], row["char_end"]
-    if not (WHOLE_NUMBER.fullmatch(start_text) and WHOLE_NUMBER.fullmatch(end_text)):
+def _line_of_row(path: Path, position: int) -> int:
+    """The editor line where data row ``position`` (0-based) of a readable file starts."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        reader = csv.reader(stream)
+        line = 1
+        for number, _ in enumerate(reader):  # the header is row -1
+            if number == position + 1:
+                return line
+            line = reader.line_num + 1
+    return line
+
+
+def _offset_rules(table: pa.Table, length: int | None) -> dict[str, pa.ChunkedArray]:
+    """The one rule of offsets, as a mask per fault, in the order a fault is named: not
+    whole numbers; a span outside the text (when its length is known: start before end,
+    both inside); too large to be an offset (``LARGEST_OFFSET`` or more either way)."""
+    start, end = (pc.utf8_trim_whitespace(table[column]) for column in OFFSETS)
+    whole = pc.and_(pc.match_substring_regex(start, WHOLE_NUMBER.pattern),
+                    pc.match_substring_regex(end, WHOLE_NUMBER.pattern))
+    # a whole number of at most 18 digits fits int64; a longer one is too large anyway
+    fits = pc.and_(whole, pc.and_(*(pc.match_substring_regex(
+        numbers, r"^[+-]?0*[0-9]{1,18}$") for numbers in (start, end))))
+    zero = pa.scalar("0")
+    first, last = (pc.cast(pc.replace_substring_regex(pc.if_else(fits, numbers, zero),
+                                                      r"^\+", ""), pa.int64())
+                   for numbers in (start, end))
+    too_large = pc.and_(whole, pc.invert(pc.and_(fits, pc.and_(
+        *(pc.less(pc.abs(numbers), LARGEST_OFFSET) for numbers in (first, last))))))
+    outside = pc.and_(whole, pa.array([False] * table.num_rows, type=pa.bool_()))
+    if length is not None:
+        inside = pc.and_(pc.and_(pc.greater_equal(first, 0), pc.less(first, last)),
+                         pc.less_equal(last, length))
+        outside = pc.and_(whole, pc.or_(too_large, pc.invert(inside)))
+    return {"not whole": pc.invert(whole), "outside": outside, "too large": too_large,
+            "first": first, "last": last}
+
+
+def _parse_offsets(table: pa.Table, length: int | None) -> tuple[pa.Table | None, int]:
+    """The table with its offsets as ``int64``, or None and the position of the first row
+    whose offsets break :func:`_offset_rules`."""
+    if "char_start" not in table.column_names:
+        return table, -1
+    rules = _offset_rules(table, length)
+    bad = pc.or_(pc.or_(rules["not whole"], rules["outside"]), rules["too large"])
+    if pc.any(bad).as_py():
+        return None, int(pc.index(bad, True).as_py())
+    for column, key in zip(OFFSETS, ("first", "last"), strict=True):
+        table = table.set_column(table.column_names.index(column), column, rules[key])
+    return table, -1
+
+
+def _offsets_fault(table: pa.Table, position: int, length: int | None) -> str:
+    """What :func:`_offset_rules` finds wrong with the offsets of row ``position``."""
+    row = table.slice(position, 1)
+    rules = _offset_rules(row, length)
+    start_text, end_text = (row[column][0].as_py().strip() for column in OFFSETS)
+    if rules["not whole"][0].as_py():
         return (f"char_start and char_end must be whole numbers, got "
                 f"{start_text or None!r} and {end_text or None!r}")
     start, end = int(start_text), int(end_text)
-    if length is not None and not 0 <= start < end <= length:
+    if rules["outside"][0].as_py():
         return (f"the span {start}-{end} is not inside the text (0-{length}, start before "
                 "end)")
-    if max(abs(start), abs(end)) >= LARGEST_OFFSET:
-        return f"the span {start}-{end} is too large to be offsets into a text"
-    return None
-
-
-def _parse_offsets(table: pa.Table, length: int | None) -> pa.Table | None:
-    """The table with its offsets as ``int64``, or None if any row has a fault
-    :func:`_offsets_fault` would name."""
-    if "char_start" not in table.column_names:
-        return table
-    parsed = {}
-    for column in OFFSETS:
-        numbers = _integers(table[column])
-        if numbers is None:
-            return None
-        parsed[column] = numbers
-    start, end = parsed["char_start"], parsed["char_end"]
-    # the rule of the row reader: no offset of LARGEST_OFFSET or more either way (int64
-    # holds some), and a prediction's spans lie in the text
-    if not _all(pc.and_(*(pc.and_(pc.less(numbers, LARGEST_OFFSET),
-                                  pc.greater(numbers, -LARGEST_OFFSET))
-                          for numbers in (start, end)))):
-        return None
-    if length is not None and not _all(pc.and_(
-            pc.and_(pc.greater_equal(start, 0), pc.less(start, end)),
-            pc.less_equal(end, length))):
-        return None
-    for column in OFFSETS:
-        table = table.set_column(table.column_names.index(column), column, parsed[column])
-    return table
-
-
-def _integers(text: pa.ChunkedArray) -> pa.ChunkedArray | None:
-    """Whole numbers as ``int64`` (a leading ``+`` or zeros allowed, at most 18 digits
-    besides), or None if any is not one."""
-    try:
-        return pc.cast(text, pa.int64())  # the usual case, and the fastest
-    except pa.ArrowInvalid:
-        pass
-    if not _all(pc.match_substring_regex(text, r"^[+-]?0*[0-9]{1,18}$")):
-        return None
-    return pc.cast(pc.replace_substring_regex(text, r"^\+", ""), pa.int64())
+    return f"the span {start}-{end} is too large to be offsets into a text"
 
 
 def _all(values: pa.ChunkedArray | pa.Array) -> bool:
