@@ -275,3 +275,10 @@ def test_build_of_an_installed_package_is_refused_and_writes_nothing(monkeypatch
         "package is not rebuilt in place; run `besa545 build` in a repository checkout, or "
         "pass --root with one\n")
     assert snapshot(installed) == before
+
+
+@pytest.mark.parametrize("budget", ["nan", "inf", "-1", "0", "1e308", "soon"])
+def test_a_time_budget_is_a_positive_finite_number_of_seconds(budget):
+    result = invoke("validate", "--time-budget", budget)
+    assert result.status == 2
+    assert "--time-budget" in result.stderr and repr(budget) in result.stderr

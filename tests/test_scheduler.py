@@ -266,3 +266,20 @@ def test_validate_names_what_is_wrong_with_its_argument(tmp_path):
         assert [(p.file, p.code, p.message) for p in validate(path).problems] == [
             ("datapackage.json", "descriptor-missing",
              f"{str(path)!r} {what}; pass a package directory or its datapackage.json")]
+
+
+def test_a_budget_spent_once_every_task_has_run_gives_the_whole_report(monkeypatch):
+    """The clock passes the budget while the report is assembled (every task done): the
+    caller waits for that report rather than cutting off a finished run."""
+    assembling = threading.Event()
+
+    def slow_rule(problems: list) -> set:
+        assembling.set()
+        threading.Event().wait(0.05)
+        return set()
+
+    monkeypatch.setattr(scheduler, "REPORT_RULES", (*plan.REPORT_RULES, slow_rule))
+    clock = types.SimpleNamespace(monotonic=lambda: 1000.0 if assembling.is_set() else 0.0)
+    monkeypatch.setattr(scheduler, "time", clock)
+    report = validate(spec=False, time_budget=5)
+    assert report.to_text() == "ok: no problems found"

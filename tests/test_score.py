@@ -151,6 +151,21 @@ def test_events_score_their_attributes_and_participants(tmp_path):
     # that the bad offset after it calls in, whatever else has run in the process
     ("actor_id,char_start,char_end\nchina,1,5\n" + "x" * 200_000 + ",1,5\nchina,one,5\n",
      "mentions.csv:4: char_start and char_end must be whole numbers, got 'one' and '5'"),
+    # one rule for the whole cell: no hex, exponent, decimals or underscores (Arrow's cast
+    # and Python's int each take some of them)
+    ("actor_id,char_start,char_end\nchina,0x10,20\n",
+     "mentions.csv:2: char_start and char_end must be whole numbers, got '0x10' and '20'"),
+    ("actor_id,char_start,char_end\nchina,1e3,2000\n",
+     "mentions.csv:2: char_start and char_end must be whole numbers, got '1e3' and '2000'"),
+    ("actor_id,char_start,char_end\nchina,1_0,20\n",
+     "mentions.csv:2: char_start and char_end must be whole numbers, got '1_0' and '20'"),
+    ("actor_id,char_start,char_end\nchina,5.0,9\n",
+     "mentions.csv:2: char_start and char_end must be whole numbers, got '5.0' and '9'"),
+    # blank lines are no rows, but they are lines: the editor line of the bad row is named
+    ("actor_id,char_start,char_end\nchina,1,5\n\nchina,x,20\n",
+     "mentions.csv:4: char_start and char_end must be whole numbers, got 'x' and '20'"),
+    ("actor_id,char_start,char_end\nchina,1,5\n\n\nchina,1,5\nchina,x,20\n",
+     "mentions.csv:6: char_start and char_end must be whole numbers, got 'x' and '20'"),
 ])
 def test_a_prediction_that_cannot_be_read_is_a_located_usage_error(tmp_path, content,
                                                                     message):

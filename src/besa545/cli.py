@@ -27,6 +27,20 @@ OK, PROBLEMS, USAGE = 0, 1, 2
 BROKEN_PIPE = 128 + 13  # what a shell reports for a program ended by SIGPIPE
 
 
+def _seconds(text: str) -> float:
+    """A time budget: a positive, finite number of seconds (nan, inf and 0 are refused)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0 or value > 10**6:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of seconds "
+                                         "(at most 1000000)")
+    return value
+
+
 class UsageError(Exception):
     """The command was called wrongly; the message says how to call it."""
 
@@ -98,7 +112,7 @@ def make_parser() -> argparse.ArgumentParser:
                           help="text (default), json, or github (Actions annotations)")
     validate.add_argument("--no-spec", action="store_true",
                           help="skip `frictionless validate` (slow on very large packages)")
-    validate.add_argument("--time-budget", type=float, default=None, metavar="SECONDS",
+    validate.add_argument("--time-budget", type=_seconds, default=None, metavar="SECONDS",
                           help="stop starting checks after this long and report "
                           "validator-timeout (default: no limit)")
     validate.set_defaults(run=run_validate)

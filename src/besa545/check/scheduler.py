@@ -48,7 +48,10 @@ def validate(path: str | Path | None = None, *, spec: bool = True,
     while runner.is_alive():  # joined in slices: an interrupt is taken at once
         wait = WAIT if deadline is None else min(WAIT, deadline - time.monotonic())
         if wait <= 0:
-            return progress.cut_off()
+            if progress.waiting():  # a task had not finished: the budget cut the run off
+                return progress.cut_off()
+            runner.join(WAIT)  # every task had finished: the report is being assembled
+            return progress.report or progress.cut_off()
         runner.join(wait)
     if progress.report is None:  # the run itself broke down: never a silent ok
         return Report([*progress.problems, Problem(
@@ -78,10 +81,16 @@ class Progress:
         (with the same problems left out as in a whole report) and what did not finish.
         No task starts after this; one already running ends on its own thread."""
         self.stopped.set()
-        waiting = [task.name for task in self.tasks if task.name not in self.finished]
+        waiting = self.waiting()
+        what = (f"before: {', '.join(waiting)}" if waiting
+                else "while the report was being assembled")
         return Report([*kept(list(self.problems)), Problem(
             DESCRIPTOR, None, None, "validator-timeout",
-            f"the time budget of {self.time_budget} s ran out before: {', '.join(waiting)}")])
+            f"the time budget of {self.time_budget} s ran out {what}")])
+
+    def waiting(self) -> list[str]:
+        """The tasks that have not finished, in order."""
+        return [task.name for task in self.tasks if task.name not in self.finished]
 
     def late(self, deadline: float | None) -> bool:
         """Whether no further task may start: the budget is spent or the caller left."""
@@ -118,7 +127,7 @@ def _report(root: Path, spec: bool, deadline: float | None, progress: Progress) 
         if progress.late(deadline):
             return progress.cut_off()
         problems += _run_task(SPEC, values).problems
-        progress.finished.add(SPEC.name)
+    progress.finished.add(SPEC.name)  # run, or not needed on a package with problems
     return Report(problems)
 
 

@@ -132,7 +132,7 @@ def _hint(code: str, failure: Any, schema: TableSchema) -> str:
 def check_foreign_keys(package: Package, derived_fresh: frozenset[str] = frozenset()
                        ) -> list[Problem]:
     """Every foreign key points at an existing row (vectorised with ``isin``); a key of
-    several fields is checked on all of them together. Settled tables are skipped."""
+    several fields is checked on all of them together. Fresh derived tables are skipped."""
     problems = []
     for name, schema in package.schemas.items():
         table = package.tables.get(name)

@@ -43,7 +43,6 @@ from besa545.use.score.spans import (
 from besa545.use.score.tasks import GOLD_ONLY, OPTIONAL, SPAN_KEYS, TASKS
 
 __all__ = [
-    "MAX_CANDIDATE_PAIRS",
     "TASKS",
     "Matched",
     "ScoreError",

@@ -147,13 +147,16 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...]) -> pa.Table:
 
 
 def _line_of_row(path: Path, position: int) -> int:
-    """The editor line where data row ``position`` (0-based) of a readable file starts."""
+    """The editor line where data row ``position`` (0-based) of a readable file starts;
+    blank lines are no rows, as both readers skip them."""
     with path.open(encoding="utf-8-sig", newline="") as stream:
         reader = csv.reader(stream)
-        line = 1
-        for number, _ in enumerate(reader):  # the header is row -1
-            if number == position + 1:
-                return line
+        line, number = 1, -1  # the header is row -1
+        for row in reader:
+            if row:
+                if number == position:
+                    return line
+                number += 1
             line = reader.line_num + 1
     return line
 
@@ -163,8 +166,9 @@ def _offset_rules(table: pa.Table, length: int | None) -> dict[str, pa.ChunkedAr
     whole numbers; a span outside the text (when its length is known: start before end,
     both inside); too large to be an offset (``LARGEST_OFFSET`` or more either way)."""
     start, end = (pc.utf8_trim_whitespace(table[column]) for column in OFFSETS)
-    whole = pc.and_(pc.match_substring_regex(start, WHOLE_NUMBER.pattern),
-                    pc.match_substring_regex(end, WHOLE_NUMBER.pattern))
+    pattern = f"^{WHOLE_NUMBER.pattern}$"  # the whole cell: no hex, exponent or underscore
+    whole = pc.and_(pc.match_substring_regex(start, pattern),
+                    pc.match_substring_regex(end, pattern))
     # a whole number of at most 18 digits fits int64; a longer one is too large anyway
     fits = pc.and_(whole, pc.and_(*(pc.match_substring_regex(
         numbers, r"^[+-]?0*[0-9]{1,18}$") for numbers in (start, end))))
