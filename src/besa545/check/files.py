@@ -126,14 +126,22 @@ MAX_PACKAGE_BYTES = 1_000_000_000
 
 
 def _bytes_to_read(root: Path, names: set[str]) -> int:
-    """The size of every table's CSV and of every regular file in ``sources/``."""
-    files = [root / csv_file(name) for name in names]
+    """The size of every table's CSV and of every regular file in ``sources/`` (a link is
+    not followed and counts nothing: it is refused where it would be read)."""
+    import stat
+
+    total = 0
+    for name in names:
+        try:
+            status = (root / csv_file(name)).lstat()
+        except OSError:
+            continue  # missing or unreadable: reported where the table is read
+        total += status.st_size if stat.S_ISREG(status.st_mode) else 0
     if (root / "sources").is_dir() and not (root / "sources").is_symlink():
-        with os.scandir(root / "sources") as entries:
-            files += [Path(entry.path) for entry in entries if entry.is_file(
-                follow_symlinks=False)]
-    return sum(path.lstat().st_size for path in files
-               if path.is_file() and not path.is_symlink())
+        with os.scandir(root / "sources") as entries:  # one stat per entry, kept by scandir
+            total += sum(entry.stat(follow_symlinks=False).st_size for entry in entries
+                         if entry.is_file(follow_symlinks=False))
+    return total
 
 
 def check_descriptor_fresh(descriptor: dict[str, Any],
