@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 import pytest
 
 import besa545
-from besa545.use.explorer import KINDS, Piece, nest, render_explorer, script_json
+from besa545.use.explorer import GENERATOR, KINDS, Piece, nest, render_explorer, script_json
 from helpers import ROOT, invoke
 
 PAGE = ROOT / "docs" / "explorer.html"
@@ -491,3 +491,22 @@ def test_without_a_path_it_writes_into_the_checkout_or_the_current_folder(monkey
     assert invoke("html").stdout == "wrote besa545-explorer.html\n"
     assert (tmp_path / "besa545-explorer.html").read_bytes() == PAGE.read_bytes()
     assert not installed.exists()
+
+
+def test_the_page_is_written_over_a_link_never_through_it_and_never_over_another_file(
+        tmp_path):
+    """A link planted where the page goes is replaced by the page (its target untouched);
+    a file the command did not write (a CSV) is refused and left as it was."""
+    target = tmp_path / "elsewhere.txt"
+    target.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "explorer.html"
+    link.symlink_to(target)
+    assert invoke("html", str(link)).status == 0
+    assert not link.is_symlink() and GENERATOR in link.read_text(encoding="utf-8")
+    assert target.read_text(encoding="utf-8") == "keep me"
+    assert invoke("html", str(link)).status == 0  # its own page: replaced
+    other = tmp_path / "actors.csv"
+    other.write_text("actor_id\nchina\n", encoding="utf-8")
+    refused = invoke("html", str(other))
+    assert refused.status == 2 and "was not written by this command" in refused.stderr
+    assert other.read_text(encoding="utf-8") == "actor_id\nchina\n"

@@ -268,6 +268,7 @@ EXPLORER = "docs/explorer.html"
 
 
 def run_html(arguments: argparse.Namespace) -> int:
+    from besa545.model.paths import NotOurFile
     from besa545.use.explorer import write_explorer
 
     out = arguments.out
@@ -278,6 +279,9 @@ def run_html(arguments: argparse.Namespace) -> int:
         raise UsageError(f"{out} is a directory; pass the path of the HTML file to write")
     try:
         written = write_explorer(out)
+    except NotOurFile as error:
+        raise UsageError(f"{error}; it was left as it is: pass the path of a new file, "
+                         "or of a page besa545 html wrote") from None
     except OSError as error:
         raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
     print(f"wrote {printable(str(written))}")

@@ -232,3 +232,43 @@ def unopenable(file: str, error: OSError) -> Problem:
         return Problem(file, None, None, "path-unsafe", f"{file} {error.reason}")
     return Problem(file, None, None, "file-unreadable",
                    f"the file cannot be read: {error.strerror or error}")
+
+
+class NotOurFile(ValueError):
+    """A command was asked to write over a file it did not write."""
+
+
+def replace_file(path: Path, data: bytes, *, ours: bytes) -> None:
+    """Write ``data`` to ``path`` the one safe way a command writes a file it generates:
+    into a temporary file beside it, then renamed onto it, so that a reader sees the old
+    file or the new one; a symbolic link at ``path`` is replaced, never written through.
+    An existing regular file is replaced only if it holds ``ours`` (a marker the command
+    writes into every file it makes); anything else raises :class:`NotOurFile`."""
+    import tempfile
+
+    if path.is_symlink() or path.exists():
+        if path.is_symlink():
+            pass  # the link itself is replaced below, its target left alone
+        elif not path.is_file():
+            raise NotOurFile(f"{path} is not a regular file")
+        else:
+            with path.open("rb") as stream:
+                if ours not in stream.read(1 << 16):
+                    raise NotOurFile(f"{path} exists and was not written by this command")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+        os.chmod(temporary, 0o666 & ~umask())  # mkstemp makes it private; a page is not
+        os.replace(temporary, path)
+    finally:
+        with suppress(FileNotFoundError):
+            os.unlink(temporary)
+
+
+def umask() -> int:
+    """The process's file-creation mask (read by setting it and setting it back)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -96,10 +96,17 @@ def render_explorer(tables: dict[str, pd.DataFrame] | None = None,
     )
 
 
+# Written into every page, and looked for before one is replaced.
+GENERATOR = '<meta name="generator" content="besa545 html">'
+
+
 def write_explorer(path: Path) -> Path:
-    """Write :func:`render_explorer` to ``path`` (its folder made if needed)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(render_explorer().encode("utf-8"))
+    """Write :func:`render_explorer` to ``path`` (its folder made if needed), atomically,
+    never through a link and never over a file that is not such a page
+    (:class:`~besa545.model.paths.NotOurFile`)."""
+    from besa545.model.paths import replace_file
+
+    replace_file(path, render_explorer().encode("utf-8"), ours=GENERATOR.encode())
     return path
 
 
@@ -402,6 +409,7 @@ PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+""" + GENERATOR + """
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
 style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">

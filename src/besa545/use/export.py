@@ -34,7 +34,7 @@ from urllib.parse import quote
 
 from besa545.model import metadata
 from besa545.model.fieldtypes import SQLITE_TYPES, python_value
-from besa545.model.paths import csv_path, package_path
+from besa545.model.paths import csv_path, package_path, umask
 from besa545.model.schema import TableSchema, table_names, table_schema
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -104,7 +104,7 @@ def _publish(out: Path, write: Callable[[Path], None], *, is_directory: bool) ->
             os.replace(staging / out.name, out)
             return
         write(staging)
-        staging.chmod(0o777 & ~_umask())  # mkdtemp makes it private; an export is not
+        staging.chmod(0o777 & ~umask())  # mkdtemp makes it private; an export is not
         if out.is_dir() and not out.is_symlink():
             # POSIX cannot swap two directories in one step: move the old one aside first.
             old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
@@ -120,15 +120,9 @@ def _publish(out: Path, write: Callable[[Path], None], *, is_directory: bool) ->
             shutil.rmtree(staging)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def _write_bytes(path: Path, data: bytes) -> None:
     path.write_bytes(data)
-    path.chmod(0o666 & ~_umask())
+    path.chmod(0o666 & ~umask())
 
 
 # ---- what the exports read --------------------------------------------------------------
@@ -466,7 +460,7 @@ def datasette_metadata() -> dict[str, Any]:
 
 def _write_sqlite(directory: Path) -> None:
     _write_database(directory / DATABASE)
-    (directory / DATABASE).chmod(0o666 & ~_umask())
+    (directory / DATABASE).chmod(0o666 & ~umask())
     text = json.dumps(datasette_metadata(), ensure_ascii=False, indent=2) + "\n"
     _write_bytes(directory / DATASETTE_METADATA, text.encode("utf-8"))
 
