@@ -146,9 +146,10 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...]) -> pa.Table:
     return pa.table({column: pa.array(values[column], pa.string()) for column in values})
 
 
-def _line_of_row(path: Path, position: int) -> int:
+def _line_of_row(path: Path, position: int) -> int | None:
     """The editor line where data row ``position`` (0-based) of a readable file starts;
-    blank lines are no rows, as both readers skip them."""
+    blank lines are no rows, as both readers skip them. None if the csv module finds fewer
+    rows than Arrow did (the file is then named without a line rather than a wrong one)."""
     with path.open(encoding="utf-8-sig", newline="") as stream:
         reader = csv.reader(stream)
         line, number = 1, -1  # the header is row -1
@@ -158,7 +159,7 @@ def _line_of_row(path: Path, position: int) -> int:
                     return line
                 number += 1
             line = reader.line_num + 1
-    return line
+    return None
 
 
 def _offset_rules(table: pa.Table, length: int | None) -> dict[str, pa.ChunkedArray]:
