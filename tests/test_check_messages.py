@@ -663,6 +663,14 @@ case("target-unstated-beside-a-target",
                  "target row",
                  "set target_unstated to true only for a directed coded action without a "
                  "target row; otherwise leave it empty")})
+case("subject-evidence-not-once",
+     set_cell("stances", "trump-considers-severe-things", "subject_evidence", "Trump"),
+     lambda r: {("data/stances.csv", line_of(r, "stances", "trump-considers-severe-things"),
+                 "subject_evidence", "subject-evidence-not-found",
+                 "subject_evidence 'Trump' occurs 7 times in the text; lengthen it until it "
+                 "is unique",
+                 "copy the passage exactly from the plain text; lengthen it if it occurs "
+                 "twice")})
 case("subject-evidence-unneeded",
      set_cell("stances", "china-opposes-war", "subject_evidence", "meeting Xi on the sidelines"),
      lambda r: {("data/stances.csv", line_of(r, "stances", "china-opposes-war"),

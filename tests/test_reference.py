@@ -29,7 +29,7 @@ def test_the_shipped_table_schema_profile_equals_the_shared_original_when_presen
 
     original = SHARED_REFERENCE / "datapackage-profiles-2.0" / "tableschema.json"
     if not SHARED_REFERENCE.is_dir():
-        return  # a plain clone: nothing to compare with
+        pytest.skip("../shared/reference/ is absent (a plain clone): nothing to compare with")
     assert PROFILE_FILE.read_bytes() == original.read_bytes()
 
 
@@ -37,7 +37,7 @@ def test_the_shipped_table_schema_profile_equals_the_shared_original_when_presen
 def test_the_vendored_copy_equals_the_shared_original_when_present(relative):
     original = SHARED_REFERENCE / relative
     if not SHARED_REFERENCE.is_dir():
-        return  # a plain clone: nothing to compare with (the copy is what is checked)
+        pytest.skip("../shared/reference/ is absent (a plain clone): nothing to compare with")
     assert (REFERENCE / relative).read_bytes() == original.read_bytes()
 
 

@@ -17,6 +17,8 @@ from besa545.model.package import DERIVED_TABLES, Package, span_column
 from besa545.model.paths import read_regular, unopenable
 from besa545.model.problems import Outcome, Problem, quote
 from besa545.model.sourcetext import (
+    LocateError,
+    locate,
     quoted_passages,
     strip_closing_punctuation,
 )
@@ -71,14 +73,12 @@ def check_subject_evidence(package: Package) -> list[Problem]:
             text = texts.get(document_id)
             if not isinstance(passage, str) or text is None:
                 continue  # empty is allowed; an unknown paper is a foreign-key problem
-            count = text.count(passage)
-            if count != 1:
-                problems.append(Problem(
-                    table.file, table.line(position), "subject_evidence",
-                    "subject-evidence-not-found",
-                    f"subject_evidence {quote(passage)} occurs {count} times in the text",
-                    "copy the passage exactly from the plain text in sources/; lengthen it "
-                    "if it occurs more than once"))
+            try:
+                locate(text, passage)
+            except LocateError as error:
+                problems.append(Problem(table.file, table.line(position), "subject_evidence",
+                                        "subject-evidence-not-found",
+                                        f"subject_evidence {error}"))
     return problems
 
 

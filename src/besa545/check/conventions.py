@@ -13,6 +13,7 @@ from besa545.derive.offsets import locate_column
 from besa545.model.csvfile import StringTable
 from besa545.model.package import Package, span_column
 from besa545.model.problems import Problem, quote
+from besa545.model.sourcetext import LocateError, locate
 from besa545.model.vectors import arrow_text, codes, distinct, integers, isin
 
 if TYPE_CHECKING:
@@ -149,9 +150,11 @@ class _SubjectPassages:
                         and self.names(document, actor, passage, evidence))]
 
     def located(self, document: Any, passage: str) -> bool:
-        text = self.texts.get(document, "")
-        start = text.find(passage)
-        return start >= 0 and text.find(passage, start + 1) < 0
+        try:
+            locate(self.texts.get(document, ""), passage)
+        except LocateError:
+            return False
+        return True
 
 
 def _sources_of_events(events: pd.DataFrame,
@@ -332,8 +335,8 @@ def check_directed_targets(rebuilt: Package) -> list[Problem]:
                         "not say, set target_unstated to true")
                 for position in np.flatnonzero(directed & ~targeted & ~decided)]
     misused = {
-        "and a target row": targeted & unstated,
-        "but is not coded as an action done to someone": unstated & ~directed,
+        "true and a target row": targeted & unstated,
+        "true but is not coded as an action done to someone": unstated & ~directed,
         "false: the column says only that the paper does not name a target":
             isin(frame["target_unstated"], ["false"]),
     }
@@ -341,7 +344,7 @@ def check_directed_targets(rebuilt: Package) -> list[Problem]:
         problems += [Problem(events.file, events.line(int(position)), "target_unstated",
                              "target-unstated-misused",
                              f"event {frame['event_id'].iat[position]!r} has target_unstated "
-                             f"{'true ' if not why.startswith('false') else ''}{why}",
+                             f"{why}",
                              "set target_unstated to true only for a directed coded action "
                              "without a target row; otherwise leave it empty")
                      for position in np.flatnonzero(mask)]

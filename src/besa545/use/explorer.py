@@ -169,32 +169,33 @@ def row_labels(name: str, tables: dict[str, pd.DataFrame],
     def actor(actor_id: Any) -> str:
         return actors.get(actor_id, "") if isinstance(actor_id, str) else ""
 
-    def marks(*values: Any) -> str:
-        """What qualifies a row: how the paper knows it, whether it is inferred."""
-        return "".join(f", {value}" for value in values if value in ("reported", "inferred"))
+    def mark(value: Any, before: str = ", ") -> str:
+        """What qualifies a row, if anything: how the paper knows it, or that the
+        annotators inferred it."""
+        return f"{before}{value}" if value in ("reported", "inferred") else ""
 
     labels: dict[str, Callable[[Any], object]] = {
         "actors": lambda row: row.name,
         "topics": lambda row: row.label,
         "documents": lambda row: row.title,
         "events": lambda row: f"{row.label} ({row.event_type}, {row.status}"
-                              f"{marks(row.epistemic_status)})",
+                              f"{mark(row.epistemic_status)})",
         "mentions": lambda row: f"{actor(row.actor_id)} (as \u201c{row.surface}\u201d)",
         "quotations": lambda row: f"{row.quote_kind} quotation, speaker: "
                                   f"{actor(row.speaker_actor_id) or 'none named'}",
         "links": lambda row: f"\u201c{row.anchor_text}\u201d: {row.refers_to}",
         "stances": lambda row: f"{actor(row.holder_actor_id)} {row.polarity} "
                                f"{topics.get(row.topic_id, row.topic_id)}"
-                               + (f" ({marks(row.basis)[2:]})" if marks(row.basis) else "")
+                               + (f"{mark(row.basis, ' (')})" if mark(row.basis) else "")
                                + (" (counted under another row)"
                                   if isinstance(row.same_position_stance_id, str) else ""),
         "actor_relations": lambda row: f"{actor(row.subject_actor_id)} {row.relation} "
                                        f"{actor(row.object_actor_id)}"
-                                       + (f" ({marks(row.basis)[2:]})" if marks(row.basis)
+                                       + (f"{mark(row.basis, ' (')})" if mark(row.basis)
                                           else ""),
         "authorships": lambda row: f"author {row.position}: {actor(row.actor_id)}",
         "event_participants": lambda row: f"{actor(row.actor_id)} ({row.role}"
-                                          f"{marks(row.basis)})",
+                                          f"{mark(row.basis)})",
         "aliases": lambda row: f"\u201c{row.alias}\u201d for {actor(row.actor_id)}",
         "cameo_codes": lambda row: f"{row.code} {row.name}",
         "paragraphs": lambda row: f"\u00b6 {row.position} ({row.kind})",

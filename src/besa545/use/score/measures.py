@@ -146,13 +146,14 @@ def _triples(matched: Matched, table: str, columns: tuple[str, ...]) -> dict[str
     return _prf(_common(mine, theirs), mine.num_rows, theirs.num_rows)
 
 
+STANCE = ("holder_actor_id", "topic_id", "polarity")  # what makes a stance a stance
+
+
 def _score_stances(matched: Matched) -> dict[str, Any]:
     return {"strict": _triples(matched, "stances", STANCE),
             "holder_topic": _triples(matched, "stances", ("holder_actor_id", "topic_id")),
             "positions": _positions(matched)}
 
-
-STANCE = ("holder_actor_id", "topic_id", "polarity")
 
 
 def _positions(matched: Matched) -> dict[str, Any]:
