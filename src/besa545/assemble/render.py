@@ -22,8 +22,12 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-PARQUET_OPTIONS = {"compression": "zstd", "compression_level": 9, "use_dictionary": True,
-                   "write_statistics": True, "version": "2.6"}
+# Snappy: the codec every Parquet reader decodes without extras (hyparquet in JavaScript
+# included). Only the enum columns are dictionary-encoded: the validator reads a column
+# with a dictionary page as a dictionary (to know its decoded size before decoding it),
+# which is cheap when every page uses the dictionary and costly when the writer fell back
+# to plain pages for a column of mostly distinct values.
+PARQUET_OPTIONS = {"compression": "snappy", "write_statistics": True, "version": "2.6"}
 
 
 def render(package: Package) -> dict[str, bytes]:
@@ -107,6 +111,7 @@ def parquet_bytes(typed: pd.DataFrame, schema: TableSchema) -> bytes:
     table = pa.Table.from_pandas(typed, schema=arrow_schema, preserve_index=False)
     table = table.replace_schema_metadata(arrow_schema.metadata)
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, **PARQUET_OPTIONS)
+    pq.write_table(table, sink, **PARQUET_OPTIONS,
+                   use_dictionary=[field.name for field in schema.fields if field.enum is not None])
     data: bytes = sink.getvalue().to_pybytes()
     return data
