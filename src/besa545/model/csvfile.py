@@ -240,8 +240,9 @@ def _parse(data: bytes | mmap.mmap, header: list[str], file: str,
                                 f"the row has {row.actual_columns} values, the header "
                                 f"{row.expected_columns}: {quoted!r}", hint))
     blank = np.zeros(len(frame), dtype=bool)
-    if data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0:  # a blank line somewhere: find its row
-        blank = frame.isna().all(axis=1).to_numpy()
+    maybe_blank = arrow.num_columns > 0 and arrow.column(0).null_count > 0  # else none is
+    if maybe_blank and (data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0):
+        blank = frame.isna().all(axis=1).to_numpy()  # a blank line somewhere: find its row
     for position in np.flatnonzero(blank):
         problems.append(Problem(file, int(lines[position]), None, "row-blank",
                                 "the row is blank"))

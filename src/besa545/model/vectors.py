@@ -132,14 +132,19 @@ def dates(series: pd.Series) -> pd.Series:
     holds the years 1677 to 2262 only: a date outside would pass here and then fail in
     ``besa545.load``, so it is refused here.
     """
+    import numpy as np
     import pandas as pd
 
     from besa545.model.fieldtypes import TYPE_PATTERNS
 
-    parsed = pd.to_datetime(series, format="%Y-%m-%d", errors="coerce")
-    written = series.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False).to_numpy(bool)
+    positions, distinct_values = pd.factorize(series)  # a column has few distinct dates
+    texts = pd.Series(distinct_values, dtype="str")
+    parsed = pd.to_datetime(texts, format="%Y-%m-%d", errors="coerce")
+    written = texts.str.fullmatch(TYPE_PATTERNS["date"]).fillna(False).to_numpy(bool)
     in_range = ((parsed >= FIRST_DATE) & (parsed <= LAST_DATE)).to_numpy(bool)
-    return parsed.where(written & in_range).astype("datetime64[ns]")
+    valid = parsed.where(written & in_range).astype("datetime64[ns]").to_numpy()
+    valid = np.append(valid, np.datetime64("NaT", "ns"))  # position -1: an empty cell
+    return pd.Series(valid[positions], index=series.index, dtype="datetime64[ns]")
 
 
 FIRST_DATE, LAST_DATE = "1678-01-01", "2261-12-31"  # whole years inside datetime64[ns]
