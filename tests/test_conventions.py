@@ -74,7 +74,7 @@ def test_each_source_is_paired_with_the_first_row_of_its_event_and_a_null_with_n
 
 
 def test_sources_and_events_without_ids_are_not_paired_with_each_other():
-    # an ID column missing from both files reads as nulls: a null ID matches nothing,
+    # IDs left empty in both files: a null ID matches nothing,
     # not even the null of an event (every null with every null: a quadratic blow-up)
     events = pd.DataFrame({"event_id": [None] * 3}, dtype="str")
     participants = pd.DataFrame({"event_id": [None, "x", None],

@@ -1,8 +1,9 @@
 """A column missing from a table's header, or a table's file missing, is one problem, and
 the other faults of the package are still found in the same run.
 
-Every check reads the whole table, where a missing column holds nulls; a check that read
-those nulls as values would report a cascade (every event "without a target", every
+Every check reads the whole table, where a missing column is left out: a check that did
+not ask whether the column is there crashes (a validator-crash problem), and one that read
+it as empty values would report a cascade (every event "without a target", every
 passage "without a row") that the header-missing problem already explains, and a check
 that skipped more than the column would hide faults a contributor wants to see at once.
 So each case below also plants two faults elsewhere, which must still be reported.

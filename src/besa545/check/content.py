@@ -46,6 +46,8 @@ def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
         if column is None:
             continue
         recorded, located = table.frame, rebuilt.tables[name].frame
+        if table.lacks("char_start", "char_end") or "char_start" not in located:
+            continue  # header-missing; or the span could not be located (a column missing)
         built = recorded["char_start"].notna() & recorded["char_end"].notna()  # else not-built
         differs = located["char_start"].notna() & built & (
             (recorded["char_start"] != located["char_start"]).fillna(True)
@@ -178,21 +180,21 @@ def check_dates(package: Package) -> list[Problem]:
     import pandas as pd
 
     problems = []
-    for table in package.tables.values():
+    for name, table in package.tables.items():
         frame = table.frame
-        if (not {"date_start", "date_end", "date_precision"} <= set(frame.columns)
-                or table.lacks("date_start", "date_end")):
+        if (not {"date_start", "date_end", "date_precision"} <= set(
+                package.schemas[name].field_names) or table.lacks("date_start", "date_end")):
             continue
         start, end = dates(frame["date_start"]), dates(frame["date_end"])
-        precision = frame["date_precision"]
         readable = ~((frame["date_start"].notna() & start.isna())
                      | (frame["date_end"].notna() & end.isna()))  # bad dates: type-date
         both = start.notna() & end.notna()
-        dated = start.notna() | end.notna()
-        rules = {
-            "date-order": (both & (start > end), "date_start is after date_end",
-                           "swap them, or correct the one that is wrong"),
-            "date-precision": (
+        rules = {"date-order": (both & (start > end), "date_start is after date_end",
+                                "swap them, or correct the one that is wrong")}
+        with_precision = not table.lacks("date_precision")
+        if with_precision:
+            precision = frame["date_precision"]
+            rules["date-precision"] = (
                 (precision.isin(["day", "month", "year"]) & ~both)
                 | ((precision == "day") & both & (start != end))
                 | ((precision == "month") & both & ((start.dt.day != 1)
@@ -201,21 +203,16 @@ def check_dates(package: Package) -> list[Problem]:
                    | (end.dt.month != 12) | (end.dt.day != 31) | (start.dt.year != end.dt.year))),
                 "the interval does not agree with date_precision",
                 "day: start equals end; month: first to last day of one month; year: 1 January "
-                "to 31 December; otherwise use unknown"),
-            "date-basis": (dated != frame["date_basis"].notna(),
-                           "date_basis must be filled exactly when there is a date",
-                           "stated when the text gives the date, inferred when deduced"),
-        }
-        with_precision = not table.lacks("date_precision")
-        if not with_precision:
-            del rules["date-precision"]
-        if table.lacks("date_basis"):
-            del rules["date-basis"]
+                "to 31 December; otherwise use unknown")
+        if not table.lacks("date_basis"):
+            rules["date-basis"] = ((start.notna() | end.notna()) != frame["date_basis"].notna(),
+                                   "date_basis must be filled exactly when there is a date",
+                                   "stated when the text gives the date, inferred when deduced")
         for code, (mask, message, hint) in rules.items():
             for position in np.flatnonzero((mask & readable).to_numpy(dtype=bool)):
                 values = f"{frame['date_start'].iat[position]}..{frame['date_end'].iat[position]}"
                 if with_precision:
-                    values += f", {precision.iat[position]}"
+                    values += f", {frame['date_precision'].iat[position]}"
                 problems.append(Problem(table.file, table.line(int(position)), "date_start", code,
                                         f"{message} ({values})", hint))
     return problems
@@ -266,7 +263,7 @@ def check_cells(package: Package, rebuilt: Package | None = None) -> list[Proble
         if name in DERIVED_TABLES:
             continue  # copied from the paper by the build: nothing a contributor can edit
         for field in cells.schemas[name].fields:
-            if field.type != "string" or field.enum or field.pattern:
+            if field.type != "string" or field.enum or field.pattern or table.lacks(field.name):
                 continue  # a pattern or enum already rules out stray characters
             values = table.frame[field.name]
             for position in _suspect_cells(values):

@@ -56,7 +56,8 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                                      ("quotations", "speaker_actor_id", "speaker"),
                                      ("actor_relations", "subject_actor_id", "subject")):
         table = rebuilt.tables.get(name)
-        if table is None or table.lacks(actor_column, "subject_evidence"):
+        if table is None or table.lacks(actor_column, "subject_evidence", "document_id",
+                                        "evidence"):
             continue
         starts, ends = _evidence_spans(rebuilt, name)
         frame = table.frame
@@ -74,7 +75,7 @@ def check_subjects_in_evidence(rebuilt: Package) -> list[Problem]:
                                           (int(starts[position]), int(ends[position])))
     events, participants = rebuilt.tables.get("events"), rebuilt.tables.get("event_participants")
     if (events is not None and participants is not None
-            and not events.lacks("event_id", "evidence", "subject_evidence")
+            and not events.lacks("event_id", "document_id", "evidence", "subject_evidence")
             and not participants.lacks("event_id", "actor_id", "role", "basis")):
         starts, ends = _evidence_spans(rebuilt, "events")
         event, source = _sources_of_events(events.frame, participants.frame)
@@ -295,7 +296,7 @@ def check_stance_duplicates(rebuilt: Package) -> list[Problem]:
 
     stances = rebuilt.tables.get("stances")
     key = ["document_id", "holder_actor_id", "topic_id", "polarity"]
-    if stances is None or stances.lacks(*key):
+    if stances is None or stances.lacks(*key, "stance_id"):
         return []
     frame = stances.frame
     repeated = frame.duplicated(key, keep="first").to_numpy()

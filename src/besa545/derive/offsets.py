@@ -20,8 +20,8 @@ def fill_offsets(package: Package) -> list[Problem]:
     problems = []
     for name, table in package.tables.items():
         column = span_column(package.schemas[name])
-        if column is None:
-            continue
+        if column is None or table.lacks("document_id", "evidence", column):
+            continue  # header-missing: nothing to locate
         starts, ends, found = locate_column(package, table, column)
         problems += found
         table.frame["char_start"] = pd_strings(starts)

@@ -39,7 +39,10 @@ class StringTable:
     file: str
     frame: pd.DataFrame
     lines: np.ndarray
-    absent: frozenset[str] = frozenset()  # schema columns missing from the header
+    # Schema columns missing from the header. The validator's frame leaves them out (a
+    # check that reads one without asking :meth:`lacks` fails loudly); the build's frame
+    # holds them as nulls, for the build to fill.
+    absent: frozenset[str] = frozenset()
     lost_rows: bool = False  # rows of the wrong width (row-field-count) are not in frame
 
     def line(self, position: int) -> int:
@@ -47,8 +50,8 @@ class StringTable:
 
     def lacks(self, *columns: str) -> bool:
         """Whether one of ``columns`` is missing from the header. A check that reads it
-        skips the table: its frame holds nulls there, and the header-missing problem
-        already says what to fix (the rest is checked once the column is back)."""
+        skips the table: the header-missing problem already says what to fix (the rest is
+        checked once the column is back)."""
         return not self.absent.isdisjoint(columns)
 
 
@@ -166,10 +169,12 @@ def _read_mapped(data: bytes | mmap.mmap, file: str, schema: TableSchema,
     problems += row_problems
     if table is not None:
         missing = [field for field in schema.field_names if field not in table.frame.columns]
-        for name in missing:
-            table.frame[name] = None
-        if list(table.frame.columns) != schema.field_names:
-            table.frame = table.frame[schema.field_names]
+        if allow_missing_computed:  # the build fills them
+            for name in missing:
+                table.frame[name] = None
+        present = [name for name in schema.field_names if name in table.frame.columns]
+        if list(table.frame.columns) != present:
+            table.frame = table.frame[present]
         table.frame = table.frame.astype("str")  # lazy under copy-on-write
         table.absent = frozenset(missing)
     return table, problems
