@@ -207,14 +207,14 @@ def test_a_full_disk_midway_leaves_the_old_files(package_copy, monkeypatch):
     before = snapshot(package_copy)
     writes = []
 
-    def fill_up(path, data):
+    def fill_up(path, data, **options):
         writes.append(path)
         if len(writes) == 2:
             raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        real_write(path, data)
+        return real_write(path, data, **options)
 
-    real_write = pipeline._write_synced
-    monkeypatch.setattr(pipeline, "_write_synced", fill_up)
+    real_write = pipeline.write_beside
+    monkeypatch.setattr(pipeline, "write_beside", fill_up)
     result = invoke("build", "--root", str(package_copy))
     assert result.status == 1
     assert "build-write: cannot write: No space left on device" in result.stderr

@@ -55,51 +55,73 @@ def test_an_existing_out_is_refused_without_force(tmp_path, format):
 @pytest.mark.parametrize("format", FORMATS)
 def test_force_replaces_an_earlier_export(tmp_path, format):
     reference = besa545.export(format, tmp_path / "reference")
-    out = tmp_path / "out"
-    if IS_DIRECTORY[format]:
-        besa545.export(format, out)
-        next(out.iterdir()).write_text("stale\n", encoding="utf-8")  # a file it writes
-    else:
-        out.write_text("stale\n", encoding="utf-8")
+    out = besa545.export(format, tmp_path / "out")
+    stale = out / ("metadata.json" if format == "sqlite" else "visual.conf"
+                   if format == "brat" else "")  # a file it writes
+    stale.write_bytes(stale.read_bytes() + b" ")
     assert invoke("export", "--format", format, str(out), "--force") == (
         0, f"wrote {out} ({format})\n", "")
     assert contents(out) == contents(reference)
     assert sorted(path.name for path in tmp_path.iterdir()) == ["out", "reference"]
 
 
-@pytest.mark.parametrize("format", ["brat", "sqlite"])
-def test_force_never_replaces_a_directory_holding_other_files(tmp_path, format):
-    out = tmp_path / "work"
-    out.mkdir()
-    (out / "notes.txt").write_text("keep me\n", encoding="utf-8")
-    assert invoke("export", "--format", format, str(out), "--force") == (
-        2, "", f"Error: {out} holds files that a {format} export does not write "
-               "(notes.txt); it was not replaced, choose another path\n")
-    assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me\n"
+@pytest.mark.parametrize(("format", "planted"), [
+    (format, planted) for format in FORMATS
+    for planted in ("a copy of a data file", "another format's export",
+                    "an export with a file added")
+    if IS_DIRECTORY[format] or planted != "an export with a file added"])
+def test_force_replaces_only_what_an_export_of_the_format_wrote(tmp_path, format, planted):
+    """Recognised by content, not by name: a file or folder that is not this format's
+    export is left as it was, whatever it is called."""
+    out = tmp_path / "out"
+    if planted == "a copy of a data file":
+        out.write_bytes((ROOT / "data" / "actors.csv").read_bytes())
+    elif planted == "another format's export":
+        besa545.export({"webannotation": "brat", "brat": "sqlite", "sqlite": "brat"}[format],
+                       out)
+    else:
+        besa545.export(format, out)
+        (out / "notes.txt").write_text("keep me\n", encoding="utf-8")
+    before = contents(out)
+    result = invoke("export", "--format", format, str(out), "--force")
+    if planted == "an export with a file added":
+        why = "holds files this command did not write (notes.txt)"
+    elif out.is_dir() != IS_DIRECTORY[format]:
+        why = "is not a directory" if IS_DIRECTORY[format] else "is not a regular file"
+    else:
+        why = "exists and was not written by this command"
+    assert result == (2, "", f"Error: {out} {why}; it was not replaced, choose another "
+                             "path\n")
+    assert contents(out) == before
 
 
-def test_force_never_replaces_a_directory_with_a_file(tmp_path):
-    out = tmp_path / "folder"
+def test_a_folder_holding_only_an_exports_file_names_is_not_taken_for_one(tmp_path):
+    out = tmp_path / "out"
     out.mkdir()
-    assert invoke("export", "--format", "webannotation", str(out), "--force") == (
-        2, "", f"Error: {out} is a directory, and a webannotation export is one file; "
-               "choose a file name\n")
-    assert out.is_dir()
+    (out / "metadata.json").write_text("{}\n", encoding="utf-8")  # someone's Datasette
+    assert invoke("export", "--format", "sqlite", str(out), "--force") == (
+        2, "", f"Error: {out} exists and was not written by this command; it was not "
+               "replaced, choose another path\n")
+    assert contents(out) == {"metadata.json": b"{}\n"}
 
 
 @pytest.mark.parametrize("format", FORMATS)
 def test_a_failed_export_leaves_the_old_out_and_no_leftovers(tmp_path, monkeypatch, format):
+    from besa545.model import paths
+
     out = besa545.export(format, tmp_path / "out")
     before = contents(out)
+    real_write_beside = paths.write_beside
+    written = []
 
-    def fail_halfway(path: Path) -> None:
-        target = path / "half-written" if IS_DIRECTORY[format] else path
-        target.write_text("half", encoding="utf-8")
-        raise RuntimeError("disk full")
+    def fail_on_the_second_file(path: Path, data: bytes, **options) -> Path:
+        if len(written) == (1 if IS_DIRECTORY[format] else 0):
+            raise OSError(28, "No space left on device")
+        written.append(path)
+        return real_write_beside(path, data, **options)
 
-    monkeypatch.setitem(export_module.EXPORTS, format,
-                        export_module.EXPORTS[format]._replace(write=fail_halfway))
-    with pytest.raises(RuntimeError, match="disk full"):
+    monkeypatch.setattr(paths, "write_beside", fail_on_the_second_file)
+    with pytest.raises(OSError, match="No space left"):
         besa545.export(format, out, force=True)
     assert contents(out) == before
     assert [path.name for path in tmp_path.iterdir()] == ["out"]
@@ -134,7 +156,7 @@ def test_each_format_is_written_as_it_says_and_listed_by_the_command(tmp_path):
                     if line.startswith("| `besa545 export")]
     for format, chosen in export_module.EXPORTS.items():
         assert ("directory" in chosen.what) == IS_DIRECTORY[format], format
-        assert (chosen.names is not None) == IS_DIRECTORY[format]
+        assert chosen.is_directory == IS_DIRECTORY[format]
         assert f"{format}: {chosen.what}." in help_text, format
         assert f"`{format}`" in table_row, format  # the README's command table
         assert f'``"{format}"``' in (besa545.export.__doc__ or ""), format
@@ -143,11 +165,11 @@ def test_each_format_is_written_as_it_says_and_listed_by_the_command(tmp_path):
 
 def test_a_format_added_to_the_registry_is_exported(tmp_path, monkeypatch):
     """EXPORTS is the one list: a format added there is accepted by export() at once."""
-    def write_plain(path: Path) -> None:
-        path.write_text(besa545.text(), encoding="utf-8")
+    def plain() -> bytes:
+        return besa545.text().encode("utf-8")
 
     monkeypatch.setitem(export_module.EXPORTS, "plain",
-                        export_module.ExportFormat("the text, one file", write_plain, None))
+                        export_module.ExportFormat("the text, one file", plain, False))
     out = besa545.export("plain", tmp_path / "paper.txt")
     assert out.read_text(encoding="utf-8") == besa545.text()
 

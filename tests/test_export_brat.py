@@ -66,7 +66,11 @@ def attributes(lines) -> dict[tuple[str, str], str]:
 
 def test_the_files_are_there_and_the_text_is_the_plain_text(out):
     assert sorted(path.name for path in out.iterdir()) == [
-        "annotation.conf", f"{DOCUMENT}.ann", f"{DOCUMENT}.txt", "visual.conf"]
+        ".besa545-written", "annotation.conf", f"{DOCUMENT}.ann", f"{DOCUMENT}.txt",
+        "visual.conf"]
+    assert (out / ".besa545-written").read_text(encoding="utf-8").splitlines() == [
+        "besa545 export --format brat", "annotation.conf", f"{DOCUMENT}.ann",
+        f"{DOCUMENT}.txt", "visual.conf"]
     assert (out / f"{DOCUMENT}.txt").read_text(encoding="utf-8") == besa545.text()
 
 

@@ -39,7 +39,8 @@ def database(out):
 
 
 def test_the_directory_holds_the_database_and_its_metadata(out):
-    assert sorted(path.name for path in out.iterdir()) == ["besa545.db", "metadata.json"]
+    assert sorted(path.name for path in out.iterdir()) == [
+        ".besa545-written", "besa545.db", "metadata.json"]
 
 
 def test_every_table_with_every_row_as_loaded(database):

@@ -163,7 +163,7 @@ def make_parser() -> argparse.ArgumentParser:
                                             for name, chosen in EXPORTS.items()))
     export.add_argument("--format", required=True, choices=tuple(EXPORTS),
                         help="one of the formats described above")
-    files = [name for name, chosen in EXPORTS.items() if chosen.names is None]
+    files = [name for name, chosen in EXPORTS.items() if not chosen.is_directory]
     export.add_argument("out", type=Path,
                         help=f"the file ({', '.join(files)}) or directory (the others) to write")
     export.add_argument("--force", action="store_true",
@@ -298,6 +298,8 @@ def run_export(arguments: argparse.Namespace) -> int:
             from None
     except ExportError as error:
         raise UsageError(str(error)) from None
+    except OSError as error:
+        raise UsageError(f"cannot write {arguments.out}: {error.strerror or error}") from None
     print(f"wrote {printable(str(written))} ({arguments.format})")
     return OK
 

@@ -36,6 +36,7 @@ from besa545.model.paths import (
     STAGED,
     csv_path,
     staged_leftovers,
+    write_beside,
 )
 from besa545.model.problems import Problem, ProblemsError
 from besa545.model.schema import TableSchema, table_names
@@ -130,12 +131,12 @@ def record_hashes(root: Path) -> None:
 def write_atomically(root: Path, files: dict[str, bytes]) -> None:
     """Replace every changed file, all of them or none, even across a crash.
 
-    Each new file is first written beside its target under a fixed staging name; then a
-    journal listing every rename is written (itself atomically), the renames are done and
-    the journal removed. A build killed before the journal exists leaves the old files
-    intact (its staged files are removed by the next build); one killed during the renames
-    is completed by the next build from the journal. Raises ``OSError`` when a file cannot
-    be written, after removing what it staged.
+    Each new file is first written beside its target (:func:`write_beside`, under a name
+    ending in the staging suffix); then a journal listing every rename is written (itself
+    so), the renames are done and the journal removed. A build killed before the journal
+    exists leaves the old files intact (its staged files are removed by the next build);
+    one killed during the renames is completed by the next build from the journal. Raises
+    ``OSError`` when a file cannot be written, after removing what it staged.
     """
     finish_interrupted_build(root)
     staged: list[tuple[str, str]] = []
@@ -146,26 +147,17 @@ def write_atomically(root: Path, files: dict[str, bytes]) -> None:
                 continue
             if target.is_symlink() or (target.exists() and not target.is_file()):
                 raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = staging_name(relative)
-            _write_synced(root / temporary, data)
-            staged.append((temporary, relative))
+            staged_file = write_beside(target, data, suffix=STAGED)
+            staged.append((staged_file.relative_to(root).as_posix(), relative))
         if not staged:
             return
-        _write_synced(root / f"{JOURNAL}.new", json.dumps(staged).encode("utf-8"))
-        os.replace(root / f"{JOURNAL}.new", root / JOURNAL)
+        journal = write_beside(root / JOURNAL, json.dumps(staged).encode("utf-8"), suffix=STAGED)
+        os.replace(journal, root / JOURNAL)
     except BaseException:
         for temporary, _ in staged:
             (root / temporary).unlink(missing_ok=True)
-        (root / f"{JOURNAL}.new").unlink(missing_ok=True)
         raise
     finish_interrupted_build(root)
-
-
-def staging_name(relative: str) -> str:
-    """Where the new bytes of ``relative`` wait to be renamed onto it."""
-    path = Path(relative)
-    return str(path.with_name(f".{path.name}{STAGED}"))
 
 
 def finish_interrupted_build(root: Path) -> None:
@@ -178,10 +170,3 @@ def finish_interrupted_build(root: Path) -> None:
         journal.unlink()
     for leftover in staged_leftovers(root):
         leftover.unlink()
-
-
-def _write_synced(path: Path, data: bytes) -> None:
-    with path.open("wb") as stream:
-        stream.write(data)
-        stream.flush()
-        os.fsync(stream.fileno())

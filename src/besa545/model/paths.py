@@ -238,33 +238,102 @@ class NotOurFile(ValueError):
     """A command was asked to write over a file it did not write."""
 
 
-def replace_file(path: Path, data: bytes, *, ours: bytes) -> None:
-    """Write ``data`` to ``path`` the one safe way a command writes a file it generates:
-    into a temporary file beside it, then renamed onto it, so that a reader sees the old
-    file or the new one; a symbolic link at ``path`` is replaced, never written through.
-    An existing regular file is replaced only if it holds ``ours`` (a marker the command
-    writes into every file it makes); anything else raises :class:`NotOurFile`."""
+# Every file a command generates is written the one way below: into a new file beside its
+# target (synced, with the permissions the umask gives), then renamed onto the target, so
+# that a reader sees the old file or the new one. A symbolic link at the target is
+# replaced, never written through, and what stands there is replaced only when the
+# command recognises it, by its content, as its own. The build stages many files this way
+# and renames them under a journal (besa545.assemble.pipeline.write_atomically).
+
+
+def write_beside(path: Path, data: bytes, *, suffix: str = "") -> Path:
+    """A new file in ``path``'s folder, named after it, holding ``data``; its path."""
     import tempfile
 
-    if path.is_symlink() or path.exists():
-        if path.is_symlink():
-            pass  # the link itself is replaced below, its target left alone
-        elif not path.is_file():
-            raise NotOurFile(f"{path} is not a regular file")
-        else:
-            with path.open("rb") as stream:
-                if ours not in stream.read(1 << 16):
-                    raise NotOurFile(f"{path} exists and was not written by this command")
     path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=suffix,
+                                             dir=path.parent)
     try:
         with os.fdopen(descriptor, "wb") as stream:
             stream.write(data)
-        os.chmod(temporary, 0o666 & ~umask())  # mkstemp makes it private; a page is not
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, 0o666 & ~umask())  # mkstemp makes it private; ours are not
+    except BaseException:
+        os.unlink(temporary)
+        raise
+    return Path(temporary)
+
+
+def replace_file(path: Path, data: bytes, *, ours: bytes) -> None:
+    """Write ``data`` to ``path``. An existing regular file is replaced only if it holds
+    ``ours`` (a marker the command writes into every file it makes); anything else but a
+    symbolic link raises :class:`NotOurFile`."""
+    if not path.is_symlink() and path.exists():
+        if not path.is_file():
+            raise NotOurFile(f"{path} is not a regular file")
+        with path.open("rb") as stream:
+            if ours not in stream.read(1 << 16):
+                raise NotOurFile(f"{path} exists and was not written by this command")
+    temporary = write_beside(path, data)
+    try:
         os.replace(temporary, path)
     finally:
         with suppress(FileNotFoundError):
             os.unlink(temporary)
+
+
+# What a generated directory holds besides its files: the marker that names the command
+# and every file it wrote there, by which the command recognises the directory as its own.
+MARKER = ".besa545-written"
+
+
+def replace_directory(path: Path, files: dict[str, bytes], *, ours: str) -> None:
+    """Write ``files`` (plain names) as the directory ``path``, with a :data:`MARKER` whose
+    first line is ``ours``. An existing directory is replaced only if its marker has that
+    first line and lists every entry it holds; anything else but a symbolic link raises
+    :class:`NotOurFile`."""
+    import shutil
+    import tempfile
+
+    if not path.is_symlink() and path.exists():
+        why = _not_our_directory(path, ours)
+        if why:
+            raise NotOurFile(f"{path} {why}")
+    marker = "\n".join([ours, *sorted(files)]) + "\n"
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+    try:
+        for name, data in {**files, MARKER: marker.encode("utf-8")}.items():
+            os.replace(write_beside(staging / name, data), staging / name)
+        staging.chmod(0o777 & ~umask())  # mkdtemp makes it private; ours are not
+        if path.is_dir() and not path.is_symlink():
+            # POSIX cannot swap two directories in one step: move the old one aside first.
+            old = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+            os.replace(path, old / path.name)
+            os.replace(staging, path)
+            shutil.rmtree(old)
+        else:
+            with suppress(FileNotFoundError):
+                path.unlink()  # a symbolic link: the link goes, its target stays
+            os.replace(staging, path)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+
+
+def _not_our_directory(path: Path, ours: str) -> str | None:
+    if not path.is_dir():
+        return "is not a directory"
+    try:
+        lines = (path / MARKER).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    if (path / MARKER).is_symlink() or not lines or lines[0] != ours:
+        return "exists and was not written by this command"
+    strangers = sorted({entry.name for entry in path.iterdir()} - {MARKER, *lines[1:]})
+    if strangers:
+        return f"holds files this command did not write ({', '.join(strangers[:3])})"
+    return None
 
 
 def umask() -> int:

@@ -13,20 +13,19 @@
 
 Every export reads the canonical CSVs and the plain texts, so it is deterministic (the
 same bytes each run; the database file records the SQLite library's version, so it is the
-same bytes with the same SQLite), and is written atomically: into a temporary path beside ``OUT``,
-then renamed onto it. An existing ``OUT`` is replaced only with ``force``, and then only
-when it is what an export of the same format writes (a file, or a directory holding
-nothing but an export's files), so a mistyped ``OUT`` never deletes someone's folder.
+same bytes with the same SQLite), and is written as every generated file is
+(:func:`besa545.model.paths.replace_file` and ``replace_directory``): beside ``OUT``, then
+renamed onto it. An existing ``OUT`` is replaced only with ``force``, and then only when
+its content shows an export of the same format wrote it (the file names its generator; the
+directory's marker file names the command and every file in it), so a mistyped ``OUT``
+never replaces someone's file or folder.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -34,7 +33,13 @@ from urllib.parse import quote
 
 from besa545.model import metadata
 from besa545.model.fieldtypes import SQLITE_TYPES, python_value
-from besa545.model.paths import csv_path, package_path, umask
+from besa545.model.paths import (
+    NotOurFile,
+    csv_path,
+    package_path,
+    replace_directory,
+    replace_file,
+)
 from besa545.model.schema import TableSchema, table_names, table_schema
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -63,66 +68,24 @@ def export(format: str, out: str | Path, *, force: bool = False) -> Path:
     if format not in EXPORTS:
         raise ValueError(f"unknown export format {format!r}; use one of: {', '.join(EXPORTS)}")
     out = Path(out)
-    chosen = EXPORTS[format]
-    _check_destination(out, format, chosen.names, force)
-    _publish(out, chosen.write, is_directory=chosen.names is not None)
+    if not out.parent.is_dir():
+        raise ExportError(f"{out.parent} is not a directory; create it first")
+    if (out.exists() or out.is_symlink()) and not force:
+        raise OutputExistsError(f"{out} already exists")
+    content = EXPORTS[format].write()
+    try:
+        if isinstance(content, bytes):
+            replace_file(out, content, ours=json.dumps(generator(format)).encode("utf-8"))
+        else:
+            replace_directory(out, content, ours=generator(format))
+    except NotOurFile as error:
+        raise ExportError(f"{error}; it was not replaced, choose another path") from None
     return out
 
 
-# ---- where the export goes ------------------------------------------------------------
-
-
-def _check_destination(out: Path, format: str, names: Callable[[], set[str]] | None,
-                       force: bool) -> None:
-    if not out.parent.is_dir():
-        raise ExportError(f"{out.parent} is not a directory; create it first")
-    if not (out.exists() or out.is_symlink()):
-        return
-    if not force:
-        raise OutputExistsError(f"{out} already exists")
-    if names is None and out.is_dir() and not out.is_symlink():
-        raise ExportError(f"{out} is a directory, and a {format} export is one file; "
-                          "choose a file name")
-    if names is not None:
-        if not out.is_dir() or out.is_symlink():
-            raise ExportError(f"{out} is not a directory, and a {format} export is one; "
-                              "choose another path")
-        others = sorted({entry.name for entry in out.iterdir()} - names())
-        if others:
-            raise ExportError(f"{out} holds files that a {format} export does not write "
-                              f"({', '.join(others[:3])}); it was not replaced, choose "
-                              "another path")
-
-
-def _publish(out: Path, write: Callable[[Path], None], *, is_directory: bool) -> None:
-    """Write into a fresh temporary directory beside ``out``, then rename it (or the file
-    in it) onto ``out``: readers see the old export or the new one, never half of one."""
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        if not is_directory:
-            write(staging / out.name)
-            os.replace(staging / out.name, out)
-            return
-        write(staging)
-        staging.chmod(0o777 & ~umask())  # mkdtemp makes it private; an export is not
-        if out.is_dir() and not out.is_symlink():
-            # POSIX cannot swap two directories in one step: move the old one aside first.
-            old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
-            os.replace(out, old / out.name)
-            os.replace(staging, out)
-            shutil.rmtree(old)
-        else:
-            if out.is_symlink() or out.exists():
-                out.unlink()
-            os.replace(staging, out)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    path.write_bytes(data)
-    path.chmod(0o666 & ~umask())
+def generator(format: str) -> str:
+    """The name an export of ``format`` gives itself inside what it writes."""
+    return f"besa545 export --format {format}"
 
 
 # ---- what the exports read --------------------------------------------------------------
@@ -172,7 +135,9 @@ def web_annotations() -> dict[str, Any]:
     items = [_annotation(schema, row, texts[str(row["document_id"])])
              for schema, rows in _span_tables() for row in rows]
     return {"@context": ANNOTATION_CONTEXT, "id": _urn("annotations"),
-            "type": "AnnotationCollection", "label": metadata.TITLE, "total": len(items),
+            "type": "AnnotationCollection", "label": metadata.TITLE,
+            "generator": {"type": "Software", "name": generator("webannotation")},
+            "total": len(items),
             "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
 
 
@@ -203,9 +168,8 @@ def _annotation(schema: TableSchema, row: Row, text: str) -> dict[str, Any]:
     }
 
 
-def _write_web_annotations(path: Path) -> None:
-    text = json.dumps(web_annotations(), ensure_ascii=False, indent=2) + "\n"
-    _write_bytes(path, text.encode("utf-8"))
+def _web_annotation_bytes() -> bytes:
+    return (json.dumps(web_annotations(), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 # ---- brat standoff -----------------------------------------------------------------------
@@ -395,14 +359,8 @@ def _event_arguments(event: Row, participants: list[Row],
     return arguments
 
 
-def _write_brat(directory: Path) -> None:
-    for name, content in brat_files().items():
-        _write_bytes(directory / name, content.encode("utf-8"))
-
-
-def _brat_names() -> set[str]:
-    return {*BRAT_CONF, *(f"{document}{suffix}" for document in _texts()
-                          for suffix in (".txt", ".ann"))}
+def _brat_bytes() -> dict[str, bytes]:
+    return {name: content.encode("utf-8") for name, content in brat_files().items()}
 
 
 # ---- SQLite and Datasette ------------------------------------------------------------
@@ -424,8 +382,9 @@ def _names(names: tuple[str, ...]) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def _write_database(path: Path) -> None:
-    connection = sqlite3.connect(path)
+def database_bytes() -> bytes:
+    """The SQLite database file, built in memory."""
+    connection = sqlite3.connect(":memory:")
     try:
         # Fixed page size and a rollback journal: the file is the same bytes each run.
         connection.execute("PRAGMA page_size = 4096")
@@ -439,6 +398,7 @@ def _write_database(path: Path) -> None:
                     f'INSERT INTO "{name}" VALUES ({marks})',
                     [tuple(row[field] for field in schema.field_names)
                      for row in _rows(schema)])
+        return connection.serialize()
     finally:
         connection.close()
 
@@ -458,33 +418,29 @@ def datasette_metadata() -> dict[str, Any]:
             "databases": {Path(DATABASE).stem: {"tables": tables}}}
 
 
-def _write_sqlite(directory: Path) -> None:
-    _write_database(directory / DATABASE)
-    (directory / DATABASE).chmod(0o666 & ~umask())
+def _sqlite_bytes() -> dict[str, bytes]:
     text = json.dumps(datasette_metadata(), ensure_ascii=False, indent=2) + "\n"
-    _write_bytes(directory / DATASETTE_METADATA, text.encode("utf-8"))
+    return {DATABASE: database_bytes(), DATASETTE_METADATA: text.encode("utf-8")}
 
 
 class ExportFormat(NamedTuple):
-    """One format of ``besa545 export``: what it is (for the command's help), how it is
-    written, and, for a format written as a directory, the names that directory may hold
-    (None: the format is one file)."""
+    """One format of ``besa545 export``: what it is (for the command's help) and what it
+    writes: the bytes of one file, or a directory's files by name."""
 
     what: str
-    write: Callable[[Path], None]
-    names: Callable[[], set[str]] | None
+    write: Callable[[], bytes | dict[str, bytes]]
+    is_directory: bool
 
 
 # The formats, in the order the command lists them. A new format is one entry here: the
 # command's choices and help, export()'s check of its argument and the tests follow.
 EXPORTS: dict[str, ExportFormat] = {
     "webannotation": ExportFormat("W3C Web Annotation JSON-LD, one file",
-                                  _write_web_annotations, None),
+                                  _web_annotation_bytes, False),
     "brat": ExportFormat("brat standoff: a directory of .txt/.ann pairs and the annotation "
-                         "configuration, for brat and INCEpTION", _write_brat, _brat_names),
+                         "configuration, for brat and INCEpTION", _brat_bytes, True),
     "sqlite": ExportFormat(f"SQLite: a directory with {DATABASE} and Datasette's "
                            f"{DATASETTE_METADATA} (datasette {DATABASE} -m "
-                           f"{DATASETTE_METADATA})", _write_sqlite,
-                           lambda: {DATABASE, DATASETTE_METADATA}),
+                           f"{DATASETTE_METADATA})", _sqlite_bytes, True),
 }
 FORMATS = tuple(EXPORTS)  # the names, as shipped (export() checks EXPORTS itself)
