@@ -10,7 +10,7 @@ import pytest
 from besa545.model.codes import CODES, LAYERS, lookup
 from besa545.model.problems import Problem
 from helpers import ROOT
-from test_validate_faults import CASES
+from test_validate_faults import every_case_location
 
 SOURCE = ROOT / "src" / "besa545"
 
@@ -68,10 +68,7 @@ def test_every_code_has_a_layer_title_and_hint():
 
 
 def _tested_codes() -> set[str]:
-    provoked = set()
-    for _, _, expected in CASES.values():
-        provoked |= {code for *_, code in expected(ROOT)}
-    return provoked
+    return {code for expected in every_case_location(ROOT).values() for *_, code in expected}
 
 
 def test_every_registered_code_is_provoked_by_a_test():
@@ -82,7 +79,6 @@ def test_every_registered_code_is_provoked_by_a_test():
         "file-too-large": "test_a_table_over_the_size_limit_is_refused_before_it_is_read",
         "file-unreadable": "test_a_file_that_cannot_be_opened_is_a_problem_at_that_file",
         "build-write": "test_a_build_that_cannot_write_changes_nothing_and_says_where",
-        "build-interrupted": "test_files_staged_by_a_build_killed_before_its_journal_are_removed",
         "source-shared": "test_a_source_file_named_by_two_documents_is_read_once",
     }
     tests = "".join(path.read_text(encoding="utf-8") for path in ROOT.glob("tests/test_*.py"))
