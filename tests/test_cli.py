@@ -282,3 +282,25 @@ def test_a_time_budget_is_a_positive_finite_number_of_seconds(budget):
     result = invoke("validate", "--time-budget", budget)
     assert result.status == 2
     assert "--time-budget" in result.stderr and repr(budget) in result.stderr
+
+
+HOSTILE = "a \x1b[2J\x07 b\u202e c\u200b\r"  # clear screen, bell, bidi override, zero width, CR
+
+
+@pytest.mark.parametrize(("command", "module", "function"), [
+    (("show", "3"), "besa545.use.show", "render_paragraphs"),
+    (("cite",), "besa545.use.cite", "render_citation"),
+    (("info",), "besa545.use.cite", "render_citation"),
+])
+def test_text_from_the_data_reaches_the_terminal_escaped(monkeypatch, command, module,
+                                                         function):
+    """A value the package holds (a paper's text, a title in the citation) is printed with
+    its control, bidirectional and invisible characters escaped, its lines kept."""
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module(module), function,
+                        lambda *arguments: f"first {HOSTILE}\nsecond line\n")
+    result = invoke(*command)
+    assert result.status == 0
+    assert "first a \\x1b[2J\\x07 b\\u202e c\\u200b\\x0d\nsecond line" in result.stdout
+    assert not set(result.stdout) & set("\x1b\x07\u202e\u200b\r")

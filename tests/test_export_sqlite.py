@@ -177,3 +177,19 @@ def test_datasette_serves_the_tables_with_their_descriptions(out, tmp_path):
             server.kill()
             server.wait()
         log.close()
+
+
+def test_a_name_holding_a_quote_stays_one_column():
+    """Validation refuses such a field name; the export quotes every name anyway, so that
+    a name can never end its identifier and add SQL of its own."""
+    import sqlite3
+
+    from besa545.model.schema import parse_schema
+    from besa545.use.export import create_table_sql
+
+    name = 'label" TEXT, "forged" AS (1) --'
+    schema = parse_schema('we"ird', {"fields": [{"name": name, "type": "string"}]})
+    connection = sqlite3.connect(":memory:")
+    connection.execute(create_table_sql(schema))
+    columns = connection.execute("""SELECT name FROM pragma_table_xinfo('we"ird')""").fetchall()
+    assert columns == [(name,)]

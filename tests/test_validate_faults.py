@@ -287,6 +287,48 @@ case("schema-maximum-not-a-number",
                 ("data/events.csv", None, "cameo_code", "foreign-key-table")})
 
 
+
+def _schema_pattern(table: str, field: str, pattern: str) -> Callable[[Path], None]:
+    """The field given ``pattern`` in its Table Schema, as a pull request can."""
+    def edit(root: Path) -> None:
+        path = root / "schemas" / f"{table}.json"
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        (column,) = [item for item in schema["fields"] if item["name"] == field]
+        column.setdefault("constraints", {})["pattern"] = pattern
+        path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+    return edit
+
+
+# A schema cannot switch the cell rules off: a pattern that admits anything, then a name
+# that a terminal or a spreadsheet would run.
+case("cell-rules-whatever-the-pattern", lambda r: (
+    _schema_pattern("actors", "name", "(?s).+")(r),
+    set_cell("actors", "nba", "name", "=HYPERLINK(\"x\")\u202e")(r)),
+     lambda r: {(A, line_of(r, "actors", "nba"), "name", code)
+                for code in ("cell-formula", "cell-invisible")})
+case("schema-enum-value-with-control-characters",
+     replace_text("schemas/stances.json", '"oppose",', '"oppose\\n\\tT1 x",'),
+     lambda r: {("schemas/stances.json", None, None, "schema-invalid")})
+case("schema-field-name-not-an-identifier",
+     replace_text("schemas/topics.json", '"name": "label"', '"name": "label\\" TEXT, x"'),
+     lambda r: {("schemas/topics.json", None, 'label" TEXT, x', "schema-invalid"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
+
+
+# A link target is a web address: never a script a page would run when clicked.
+case("link-target-javascript", lambda r: _set_link_target(r, "javascript:alert(1)"),
+     lambda r: {("data/links.csv", 2, "target_url", "link-target-scheme")})
+case("link-target-web-address", lambda r: _set_link_target(r, "HTTPS://example.org/a?b#c"),
+     lambda r: {("data/parquet/links.parquet", None, None, "parquet-stale")})  # not built
+
+
+def _set_link_target(root: Path, value: str) -> None:
+    rows = read_rows(root, "links")
+    rows[0]["target_url"] = value
+    write_rows(root, "links", rows)
+
+
 def _foreign_key_as_lists(root: Path) -> None:
     path = root / "schemas" / "stances.json"
     schema = json.loads(path.read_text(encoding="utf-8"))

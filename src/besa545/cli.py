@@ -215,7 +215,7 @@ def run_info(arguments: argparse.Namespace) -> int:
     from besa545.model.schema import table_names
 
     root = package_path()
-    print(f"besa545 {__version__}: {metadata.TITLE}")
+    print(f"besa545 {__version__}: {lines(metadata.TITLE)}")
     print(f"package: {printable(str(root))}")
     print("tables (rows):")
     for name in table_names():
@@ -223,7 +223,7 @@ def run_info(arguments: argparse.Namespace) -> int:
     from besa545.use.cite import render_citation
 
     print("cite as:")
-    print(render_citation("apa").rstrip())
+    print(lines(render_citation("apa").rstrip()))
     print("(besa545 cite --format bibtex|apa|cff for other formats)")
     return OK
 
@@ -231,8 +231,14 @@ def run_info(arguments: argparse.Namespace) -> int:
 def run_cite(arguments: argparse.Namespace) -> int:
     from besa545.use.cite import render_citation
 
-    print(render_citation(arguments.format), end="")
+    print(lines(render_citation(arguments.format)), end="")
     return OK
+
+
+def lines(text: str) -> str:
+    """Text for a terminal: its lines kept, every control, bidirectional or invisible
+    character inside them escaped (as validate's report is), whatever the data holds."""
+    return "\n".join(map(printable, text.split("\n")))
 
 
 def count_rows(path: Path) -> int:
@@ -250,7 +256,7 @@ def run_score(arguments: argparse.Namespace) -> int:
         result = score(arguments.predictions, arguments.gold)
     except ScoreError as error:
         raise UsageError(f"{error} (see docs/scoring.md for the prediction format)") from None
-    print(json.dumps(result, indent=2) if arguments.format == "json" else as_text(result))
+    print(json.dumps(result, indent=2) if arguments.format == "json" else lines(as_text(result)))
     return OK
 
 
@@ -258,7 +264,7 @@ def run_show(arguments: argparse.Namespace) -> int:
     from besa545.use.show import render_paragraphs
 
     try:
-        print(render_paragraphs(None if arguments.all else arguments.paragraph))
+        print(lines(render_paragraphs(None if arguments.all else arguments.paragraph)))
     except LookupError as error:
         raise UsageError(str(error.args[0])) from None
     return OK

@@ -7,12 +7,12 @@ derived tables equal to what the build would derive now.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from besa545.model.csvfile import StringTable
+from besa545.model.fields import cell_faults
 from besa545.model.package import DERIVED_TABLES, Package, span_column
 from besa545.model.paths import read_regular, unopenable
 from besa545.model.problems import Outcome, Problem, quote
@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-FORMULA_START = ("=", "+", "-", "@")
-# Control, format (zero-width, bidirectional override), separator and surrogate
-# characters: invisible in an editor, they make two equal-looking values differ. (A line
-# break is allowed in free text; a NUL byte is reported for the whole file.)
-INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
 def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
@@ -263,12 +258,12 @@ def check_cells(package: Package, rebuilt: Package | None = None) -> list[Proble
         if name in DERIVED_TABLES:
             continue  # copied from the paper by the build: nothing a contributor can edit
         for field in cells.schemas[name].fields:
-            if field.type != "string" or field.enum or field.pattern or table.lacks(field.name):
-                continue  # a pattern or enum already rules out stray characters
+            if field.type != "string" or table.lacks(field.name):
+                continue  # whatever its pattern or enum: the schema is edited too
             values = table.frame[field.name]
             for position in _suspect_cells(values):
                 value = values.iat[position]
-                for code, message, hint in _cell_problems(value):
+                for code, message, hint in cell_faults(value):
                     problems.append(Problem(table.file, table.line(int(position)), field.name,
                                             code, f"{quote(value)} {message}", hint))
     return problems
@@ -288,27 +283,6 @@ def _suspect_cells(values: pd.Series) -> np.ndarray:
 
     matches = pc.match_substring_regex(arrow_text(values), SUSPECT)
     return np.flatnonzero(pc.fill_null(matches, False).to_numpy(zero_copy_only=False))
-
-
-def _cell_problems(value: str) -> list[tuple[str, str, str]]:
-    found = []
-    if value != value.strip():
-        found.append(("cell-whitespace", "has leading or trailing whitespace",
-                      "remove the spaces or newlines at either end"))
-    if value.startswith(FORMULA_START):
-        found.append(("cell-formula",
-                      "starts with =, +, - or @, which spreadsheets run as a formula",
-                      "reword the value so that it starts with another character"))
-    hidden = sorted({character for character in value if character not in "\n\x00"
-                     and unicodedata.category(character) in INVISIBLE})
-    if hidden:
-        found.append(("cell-invisible", "contains an invisible or control character ("
-                      + ", ".join(f"U+{ord(character):04X}" for character in hidden) + ")",
-                      "delete it: copy the text again from the plain text in sources/"))
-    if not unicodedata.is_normalized("NFC", value):
-        found.append(("cell-unicode", "is not in Unicode NFC form",
-                      "normalise the text to NFC (compose accents)"))
-    return found
 
 
 def check_derived(package: Package, rebuilt: Package) -> Outcome[frozenset[str]]:

@@ -387,6 +387,21 @@ def check_role_texts(rebuilt: Package) -> list[Problem]:
             if isinstance(value, str) and (match := QUALIFIERS.search(value))]
 
 
+def check_link_targets(rebuilt: Package) -> list[Problem]:
+    """A link target is a web address (http or https), never a script or a local file that
+    a page or a spreadsheet would open."""
+    links = rebuilt.tables.get("links")
+    if links is None or links.lacks("target_url"):
+        return []
+    return [Problem(links.file, links.line(position), "target_url", "link-target-scheme",
+                    f"{quote(value)} is not an http or https address")
+            for position, value in enumerate(links.frame["target_url"].tolist())
+            if isinstance(value, str) and not WEB_ADDRESS.fullmatch(value)]
+
+
+WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
+
+
 def check_date_texts(rebuilt: Package) -> list[Problem]:
     """A non-empty ``date_text`` is a phrase of the row's own evidence (evidence that is
     not in the text is reported as such, not here)."""

@@ -38,6 +38,7 @@ from besa545.check.conventions import (
     check_codes_of_undone_events,
     check_date_texts,
     check_directed_targets,
+    check_link_targets,
     check_role_texts,
     check_same_positions,
     check_stance_duplicates,
@@ -146,6 +147,7 @@ PLAN: tuple[Task, ...] = (
     check(check_directed_targets),
     check(check_codes_of_undone_events),
     check(check_role_texts),
+    check(check_link_targets),
     check(check_date_texts),
     check(check_cells),
 )

@@ -187,6 +187,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "leave cameo_code empty; code the act of proposing or urging it"),
     Code("role-text-qualifier", "content", "a role_text says 'former' or 'new'",
          "write the office alone; is_former records 'former'"),
+    Code("link-target-scheme", "content", "a link target is not an http or https address",
+         "give the address the link pointed to (http:// or https://), or leave it empty"),
     Code("date-text-outside-evidence", "content", "a date_text is not in the row's evidence",
          "lengthen the evidence, or leave date_text empty"),
     Code("cell-whitespace", "content", "a cell has leading or trailing whitespace",

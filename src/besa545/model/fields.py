@@ -8,6 +8,7 @@ and the code recognises a slug by comparing with :data:`SLUG`, never by spelling
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 # An identifier: lowercase ASCII letters and digits in words joined by single hyphens.
@@ -31,3 +32,33 @@ SHARED: dict[str, dict[str, Any]] = {
 ID_SUFFIX = "_id"
 # ...except these, which are identifiers from elsewhere with a pattern of their own.
 FOREIGN_IDENTIFIERS = frozenset({"wikidata_id"})
+
+# The rules every text cell is held to, whatever its column's pattern or enum.
+FORMULA_START = ("=", "+", "-", "@")
+# Control, format (zero-width, bidirectional override), separator and surrogate
+# characters: invisible in an editor, they make two equal-looking values differ. (A line
+# break is allowed in free text; a NUL byte is reported for the whole file.)
+INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
+
+
+def cell_faults(value: str) -> list[tuple[str, str, str]]:
+    """What makes ``value`` unsafe or unclear as a cell, a schema's enum value, name or
+    description: (problem code, message, hint) for each rule it breaks."""
+    found = []
+    if value != value.strip():
+        found.append(("cell-whitespace", "has leading or trailing whitespace",
+                      "remove the spaces or newlines at either end"))
+    if value.startswith(FORMULA_START):
+        found.append(("cell-formula",
+                      "starts with =, +, - or @, which spreadsheets run as a formula",
+                      "reword the value so that it starts with another character"))
+    hidden = sorted({character for character in value if character not in "\n\x00"
+                     and unicodedata.category(character) in INVISIBLE})
+    if hidden:
+        found.append(("cell-invisible", "contains an invisible or control character ("
+                      + ", ".join(f"U+{ord(character):04X}" for character in hidden) + ")",
+                      "delete it: copy the text again from the plain text in sources/"))
+    if not unicodedata.is_normalized("NFC", value):
+        found.append(("cell-unicode", "is not in Unicode NFC form",
+                      "normalise the text to NFC (compose accents)"))
+    return found

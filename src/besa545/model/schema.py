@@ -15,6 +15,7 @@ from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from besa545.model.fields import cell_faults
 from besa545.model.fieldtypes import (
     FALSE_VALUES,
     PANDAS_DTYPES,
@@ -280,6 +281,11 @@ def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
         faults.append((None, "a field name is used twice"))
     for field in schema.fields:
         faults += [(field.name, message) for message in _field_faults(field)]
+    for where, text in _texts_shown(schema):
+        broken = [message for _, message, _ in cell_faults(text)]
+        if "\n" in text and "description" not in where:
+            broken.append("holds a line break")
+        faults += [(None, f"{where} {quote(text)} {message}") for message in broken]
     faults += [(key, f"primary key field {key!r} is not a field")
                for key in schema.primary_key if key not in names]
     faults += [(None, f"{where} is a URL; a schema may not refer to anything outside the "
@@ -301,6 +307,7 @@ def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
     return faults
 
 
+IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")  # a field name: safe as a column everywhere
 TABLE_SCHEMA_PROFILE = "https://datapackage.org/profiles/2.0/tableschema.json"
 URL = re.compile(r"^\s*([a-z][a-z0-9+.-]*:|//)", re.IGNORECASE)
 PROSE = frozenset({"title", "description", "example"})
@@ -319,8 +326,25 @@ def _urls(value: Any, where: str = "") -> list[str]:
     return [where] if isinstance(value, str) and URL.match(value) else []
 
 
+def _texts_shown(schema: TableSchema) -> list[tuple[str, str]]:
+    """The schema's texts that reach a cell, a page or a terminal: its title and
+    description, and each field's title, description, example and enum values."""
+    texts = [(f"the table's {key}", schema.descriptor.get(key))
+             for key in ("title", "description")]
+    for field in schema.fields:
+        raw = next(item for item in schema.descriptor["fields"] if item.get("name") == field.name)
+        texts += [(f"the {key} of field {quote(field.name)}", raw.get(key))
+                  for key in ("title", "description", "example")]
+        enum = field.enum if isinstance(field.enum, list) else []
+        texts += [(f"an enum value of field {quote(field.name)}", value) for value in enum]
+    return [(where, text) for where, text in texts if isinstance(text, str)]
+
+
 def _field_faults(field: Field) -> list[str]:
     faults = []
+    if not IDENTIFIER.fullmatch(field.name):
+        faults.append(f"the field name {quote(field.name)} is not a plain identifier "
+                      "(lowercase letters, digits and underscores, starting with a letter)")
     if field.example is not None and not isinstance(field.example, str):
         written = json.dumps(field.example)  # as JSON writes it: false, 8.0, 1234
         faults.append(f"example {written} must be a string (Data Package 2.0): "

@@ -369,17 +369,23 @@ def _brat_bytes() -> dict[str, bytes]:
 def create_table_sql(schema: TableSchema) -> str:
     """``CREATE TABLE`` of a table: columns typed through ``SQLITE_TYPES``, ``NOT NULL``
     for required fields, the primary key and every foreign key of its Table Schema."""
-    columns = [f'"{field.name}" {SQLITE_TYPES[field.type]}'
+    columns = [f"{sql_name(field.name)} {SQLITE_TYPES[field.type]}"
                + (" NOT NULL" if field.is_required else "") for field in schema.fields]
     keys = [f"PRIMARY KEY ({_names(schema.primary_key)})"] if schema.primary_key else []
-    keys += [f'FOREIGN KEY ({_names(key.fields)}) REFERENCES "{key.resource}" '
+    keys += [f"FOREIGN KEY ({_names(key.fields)}) REFERENCES {sql_name(key.resource)} "
              f"({_names(key.reference_fields)})" for key in schema.foreign_keys]
     body = ",\n  ".join(columns + keys)
-    return f'CREATE TABLE "{schema.name}" (\n  {body}\n)'
+    return f"CREATE TABLE {sql_name(schema.name)} (\n  {body}\n)"
+
+
+def sql_name(name: str) -> str:
+    """``name`` as an SQL identifier: quoted, a quote inside it doubled (so that no name,
+    whatever it holds, ends the identifier early)."""
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _names(names: tuple[str, ...]) -> str:
-    return ", ".join(f'"{name}"' for name in names)
+    return ", ".join(map(sql_name, names))
 
 
 def database_bytes() -> bytes:
@@ -395,7 +401,7 @@ def database_bytes() -> bytes:
                 connection.execute(create_table_sql(schema))
                 marks = ", ".join("?" for _ in schema.fields)
                 connection.executemany(
-                    f'INSERT INTO "{name}" VALUES ({marks})',
+                    f"INSERT INTO {sql_name(name)} VALUES ({marks})",
                     [tuple(row[field] for field in schema.field_names)
                      for row in _rows(schema)])
         return connection.serialize()
