@@ -307,3 +307,21 @@ def test_a_csv_with_cr_alone_is_still_refused_by_the_build(package_copy):
     result = invoke("build", "--root", str(package_copy))
     assert result.status == 1
     assert "file-line-ending" in result.stderr + result.stdout
+
+
+def test_the_build_refuses_a_paper_with_a_hidden_character(package_copy):
+    """The build runs the source rules too: no bidirectional override reaches the plain
+    text, data/paragraphs.csv or `besa545 show`."""
+    import hashlib
+
+    from helpers import replace_bytes, set_cell, snapshot
+
+    replace_bytes("sources/besa-pp-545.md", b"through the generosity",
+                  "through\u202e the generosity".encode())(package_copy)
+    digest = hashlib.sha256((package_copy / "sources" / "besa-pp-545.md").read_bytes())
+    set_cell("documents", "besa-pp-545", "raw_sha256", digest.hexdigest())(package_copy)
+    before = snapshot(package_copy)
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "source-character: U+202E" in result.stderr
+    assert snapshot(package_copy) == before

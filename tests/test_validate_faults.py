@@ -240,6 +240,37 @@ case("invalid-utf8-and-header-duplicate", _duplicate_header_and_bad_byte,
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 case("source-text-changed", replace_bytes("sources/besa-pp-545.md", b"July 30", b"July 31"),
      lambda r: {("data/documents.csv", 2, "raw_sha256", "source-hash")})
+def _paper_rewritten(old: bytes, new: bytes) -> Callable[[Path], None]:
+    """The paper's raw text edited, its hash recorded and every derived file written from
+    it, as a contributor's own tools could (the build itself refuses such a paper)."""
+    def edit(root: Path) -> None:
+        import hashlib
+
+        from besa545.assemble.pipeline import compute, write_atomically
+        from besa545.assemble.render import render
+
+        replace_bytes("sources/besa-pp-545.md", old, new)(root)
+        digest = hashlib.sha256((root / "sources" / "besa-pp-545.md").read_bytes()).hexdigest()
+        set_cell("documents", "besa-pp-545", "raw_sha256", digest)(root)
+        write_atomically(root, render(compute(root)))
+
+    return edit
+
+
+def _text_line(root: Path, words: str) -> int:
+    text = (root / "sources" / "besa-pp-545.txt").read_text(encoding="utf-8")
+    return text[: text.index(words)].count("\n") + 1
+
+
+# The paper's text is data too: what a terminal or a spreadsheet would run is refused
+case("source-with-a-bidi-override",
+     _paper_rewritten(b"through the generosity", "through\u202e the generosity".encode()),
+     lambda r: {("sources/besa-pp-545.txt", _text_line(r, "through the generosity"), None,
+                 "source-character")}, reseal_after=False)
+case("source-paragraph-like-a-formula", _paper_rewritten(b"PERSPECTIVES\n", b"=PERSPECTIVES\n"),
+     lambda r: {("sources/besa-pp-545.txt", 1, None, "source-formula")}, reseal_after=False)
+
+
 def _summary_padded_and_paper_changed(root: Path) -> None:
     set_cell("documents", "besa-pp-545", "executive_summary", " Padded summary ")(root)
     replace_bytes("sources/besa-pp-545.md", b"July 30", b"July 31")(root)

@@ -7,6 +7,7 @@ derived tables equal to what the build would derive now.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -54,6 +55,49 @@ def check_offsets(package: Package, rebuilt: Package) -> list[Problem]:
                 f"{recorded['char_end'].iat[position]} but {column} is at "
                 f"{located['char_start'].iat[position]}/{located['char_end'].iat[position]}"))
     return problems
+
+
+def check_sources(rebuilt: Package) -> list[Problem]:
+    """A paper's text is data too: none of the characters validate escapes (a line break
+    excepted), and no paragraph (a cell of data/paragraphs.csv) that a spreadsheet runs."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from besa545.model.vectors import arrow_text
+
+    problems = []
+    for document in rebuilt.documents.values():
+        for found in SOURCE_HIDDEN.finditer(document.text):
+            problems.append(Problem(
+                document.text_path, _text_line(document.text, found.start()), None,
+                "source-character",
+                f"U+{ord(found.group()):04X} at character {found.start()} of the plain text"))
+            if len(problems) >= 100:  # a text full of them says so in a hundred lines
+                return problems
+    paragraphs = rebuilt.tables.get("paragraphs")
+    if paragraphs is None:
+        return problems
+    frame = paragraphs.frame
+    formulas = pc.match_substring_regex(arrow_text(frame["text"]), r"^[=+\-@]")
+    for position in np.flatnonzero(pc.fill_null(formulas, False).to_numpy(
+            zero_copy_only=False)):
+        paper = rebuilt.documents.get(frame["document_id"].iat[position])
+        if paper is not None:
+            start = int(frame["char_start"].iat[position])
+            problems.append(Problem(
+                paper.text_path, _text_line(paper.text, start), None, "source-formula",
+                f"paragraph {frame['paragraph_id'].iat[position]} starts with "
+                f"{quote(frame['text'].iat[position], 20)}, which a spreadsheet runs as a "
+                "formula in data/paragraphs.csv"))
+    return problems
+
+
+# What validate escapes in a terminal (model.problems.UNPRINTABLE), a line break excepted:
+# C0 and C1 controls, DEL, invisible format characters (zero-width, bidirectional
+# overrides), line and paragraph separators, lone surrogates.
+SOURCE_HIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e"
+                           "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
+                           "\ud800-\udfff]")
 
 
 def check_subject_evidence(package: Package) -> list[Problem]:

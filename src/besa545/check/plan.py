@@ -31,6 +31,7 @@ from besa545.check.content import (
     check_links,
     check_offsets,
     check_quotations,
+    check_sources,
     check_subject_evidence,
 )
 from besa545.check.conventions import (
@@ -134,6 +135,7 @@ PLAN: tuple[Task, ...] = (
     check(check_case_duplicates),
     check(check_offsets),
     check(check_subject_evidence),
+    check(check_sources),
     check(check_aliases),
     check(check_quotations),
     check(check_links),

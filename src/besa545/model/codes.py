@@ -199,6 +199,13 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "delete it: copy the text again from the plain text in sources/"),
     Code("cell-unicode", "content", "a cell is not in Unicode NFC form",
          "normalise the text to NFC (compose accents)"),
+    Code("source-character", "content",
+         "a paper's text holds a control, bidirectional or invisible character",
+         "delete it from the raw text in sources/ (it shows as nothing, or reorders what a "
+         "reader sees)"),
+    Code("source-formula", "content",
+         "a paragraph of a paper starts like a spreadsheet formula",
+         "a list marker (-, +) is layout: start the item with its words in the raw text"),
     Code("text-stale", "content", "a plain text differs from the one derived from its raw file",
          RUN_BUILD),
     Code("derived-stale", "content", "a derived table differs from what the build derives",
