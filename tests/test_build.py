@@ -112,15 +112,18 @@ def test_a_paper_whose_summary_starts_a_formula_fails_the_build(package_copy):
     assert "data/documents.csv:2 [executive_summary]: cell-formula" in result.stderr
 
 
-def test_the_papers_own_paragraphs_are_not_held_to_the_cell_rules(package_copy):
-    """A paragraph is the paper's text, copied byte for byte: one that starts like a formula
-    is not refused (the contributor could not change it), unlike the summary above."""
+def test_a_paragraph_that_starts_like_a_formula_fails_the_build(package_copy):
+    """A paragraph is the paper's text, copied byte for byte into data/paragraphs.csv: one
+    that a spreadsheet would run as a formula is refused like the summary above (a list
+    marker is layout, which the raw text can leave out)."""
     _edit_paper(package_copy, b"\nAt the time of this writing,",
                 b"\n@ At the time of this writing,")
+    before = snapshot(package_copy)
     result = invoke("build", "--root", str(package_copy))
-    assert result.status == 0, result.stderr
-    paragraphs = (package_copy / "data" / "paragraphs.csv").read_text(encoding="utf-8")
-    assert ',"@ At the time of this writing,' in paragraphs
+    assert result.status == 1
+    assert "source-formula: paragraph besa-pp-545-p" in result.stderr
+    assert snapshot(package_copy) == before
+
 
 def _drop_line_containing(path, needle: str) -> None:
     lines = path.read_text(encoding="utf-8").split("\n")
@@ -325,3 +328,69 @@ def test_the_build_refuses_a_paper_with_a_hidden_character(package_copy):
     assert result.status == 1
     assert "source-character: U+202E" in result.stderr
     assert snapshot(package_copy) == before
+
+
+def test_a_second_build_at_the_same_time_fails_at_once_and_writes_nothing(package_copy):
+    import fcntl
+    import os
+
+    _edit_a_label(package_copy)
+    before = snapshot(package_copy)
+    first = os.open(package_copy, os.O_RDONLY)  # a first build holds the package
+    try:
+        fcntl.flock(first, fcntl.LOCK_EX)
+        result = invoke("build", "--root", str(package_copy))
+    finally:
+        os.close(first)
+    assert result.status == 1
+    assert "build-busy: another build of this package is running" in result.stderr
+    assert snapshot(package_copy) == before
+    assert invoke("build", "--root", str(package_copy)).status == 0  # the lock went with it
+
+
+def test_an_edit_saved_while_the_build_reads_stops_it_and_is_kept(package_copy, monkeypatch):
+    from besa545.assemble import pipeline
+
+    real_compute = pipeline.compute
+
+    def edited_meanwhile(root):
+        package = real_compute(root)
+        _edit_a_label(root)  # the contributor saves topics.csv while the build works
+        return package
+
+    monkeypatch.setattr(pipeline, "compute", edited_meanwhile)
+    before = committed()
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert ("data/topics.csv: build-input-changed: data/topics.csv changed while the build "
+            "read it") in result.stderr
+    after = snapshot(package_copy)
+    assert b"Six-Party" in after["data/topics.csv"]  # the edit is there, not overwritten
+    assert {path: data for path, data in after.items() if path != "data/topics.csv"} == {
+        path: data for path, data in before.items() if path != "data/topics.csv"}
+
+
+def test_a_journal_whose_staged_file_is_gone_is_a_failure_not_a_mix(package_copy,
+                                                                    monkeypatch):
+    import os
+
+    from besa545.assemble import pipeline
+
+    _edit_a_label(package_copy)
+    real_replace = os.replace
+
+    def killed_after_the_journal(source, target):
+        real_replace(source, target)
+        if str(target).endswith(pipeline.JOURNAL):
+            raise KeyboardInterrupt  # kill -9 once the journal is written
+
+    monkeypatch.setattr(pipeline.os, "replace", killed_after_the_journal)
+    with pytest.raises(KeyboardInterrupt):
+        pipeline.build(package_copy)
+    monkeypatch.undo()
+    for staged in package_copy.rglob(f"*{pipeline.STAGED}"):
+        staged.unlink()  # removed by something else before the renames
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "a file the build journal lists is missing" in result.stderr
+    assert (package_copy / pipeline.JOURNAL).is_file()  # still says the build is unfinished

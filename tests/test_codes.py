@@ -79,6 +79,8 @@ def test_every_registered_code_is_provoked_by_a_test():
         "file-too-large": "test_a_table_over_the_size_limit_is_refused_before_it_is_read",
         "file-unreadable": "test_a_file_that_cannot_be_opened_is_a_problem_at_that_file",
         "build-write": "test_a_build_that_cannot_write_changes_nothing_and_says_where",
+        "build-busy": "test_a_second_build_at_the_same_time_fails_at_once_and_writes_nothing",
+        "build-input-changed": "test_an_edit_saved_while_the_build_reads_stops_it_and_is_kept",
         "source-shared": "test_a_source_file_named_by_two_documents_is_read_once",
     }
     tests = "".join(path.read_text(encoding="utf-8") for path in ROOT.glob("tests/test_*.py"))

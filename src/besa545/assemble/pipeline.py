@@ -12,7 +12,8 @@ from __future__ import annotations
 import errno
 import json
 import os
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from besa545.assemble.render import descriptor_bytes, render
@@ -45,21 +46,62 @@ from besa545.model.schema import TableSchema, table_names
 def build(root: Path) -> dict[str, int]:
     """Rebuild every derived file of the package at ``root``; return rows per table.
 
-    Raises :class:`ProblemsError` when the package has problems or a file cannot be
-    written; then no file has changed.
+    One build at a time: the package folder is locked for the whole build, and a second
+    build fails at once (``build-busy``). An input (a CSV, a schema, a paper) changed while
+    the build read it stops the build (``build-input-changed``). Raises
+    :class:`ProblemsError` when the package has problems or a file cannot be written;
+    then no file has changed.
     """
-    package = compute(root)
-    problems = check_package(package)
-    if problems:
-        raise ProblemsError(problems)
+    with _locked(root):
+        inputs = _input_hashes(root)
+        package = compute(root)
+        problems = check_package(package)
+        if problems:
+            raise ProblemsError(problems)
+        files = render(package)
+        changed = [path for path, digest in _input_hashes(root).items()
+                   if inputs.get(path) != digest]
+        if changed:
+            raise ProblemsError([Problem(path, None, None, "build-input-changed",
+                                         f"{path} changed while the build read it")
+                                 for path in sorted(changed)])
+        _write(root, files)
+    return {name: len(table.frame) for name, table in package.tables.items()}
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the package folder itself (no lock file to leave behind)."""
+    import fcntl
+
+    descriptor = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
     try:
-        write_atomically(root, render(package))
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ProblemsError([Problem(".", None, None, "build-busy",
+                                         "another build of this package is running")]) from None
+        yield
+    finally:
+        os.close(descriptor)  # releases the lock
+
+
+def _input_hashes(root: Path) -> dict[str, str]:
+    """The hash of every file the build reads: the edited CSVs, the schemas, the papers."""
+    files = [*root.glob("schemas/*.json"), *root.glob("sources/*.md"),
+             *(path for path in root.glob("data/*.csv") if path.stem not in DERIVED_TABLES)]
+    return {path.relative_to(root).as_posix(): sha256(path.read_bytes())
+            for path in sorted(files) if path.is_file()}
+
+
+def _write(root: Path, files: dict[str, bytes]) -> None:
+    try:
+        write_atomically(root, files)
     except OSError as error:
         where = Path(error.filename).relative_to(root) if error.filename and Path(
             error.filename).is_relative_to(root) else Path(str(error.filename or root))
         raise ProblemsError([Problem(str(where), None, None, "build-write",
                                      f"cannot write: {error.strerror or error}")]) from error
-    return {name: len(table.frame) for name, table in package.tables.items()}
 
 
 def compute(root: Path) -> Package:
@@ -139,7 +181,7 @@ def write_atomically(root: Path, files: dict[str, bytes]) -> None:
     ``OSError`` when a file cannot be written, after removing what it staged.
     """
     finish_interrupted_build(root)
-    staged: list[tuple[str, str]] = []
+    staged: list[tuple[str, str, str]] = []  # staged file, target, hash of the new bytes
     try:
         for relative, data in files.items():
             target = root / relative
@@ -148,25 +190,32 @@ def write_atomically(root: Path, files: dict[str, bytes]) -> None:
             if target.is_symlink() or (target.exists() and not target.is_file()):
                 raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
             staged_file = write_beside(target, data, suffix=STAGED)
-            staged.append((staged_file.relative_to(root).as_posix(), relative))
+            staged.append((staged_file.relative_to(root).as_posix(), relative, sha256(data)))
         if not staged:
             return
         journal = write_beside(root / JOURNAL, json.dumps(staged).encode("utf-8"), suffix=STAGED)
         os.replace(journal, root / JOURNAL)
     except BaseException:
-        for temporary, _ in staged:
+        for temporary, _, _ in staged:
             (root / temporary).unlink(missing_ok=True)
         raise
     finish_interrupted_build(root)
 
 
 def finish_interrupted_build(root: Path) -> None:
-    """Complete the renames a journal lists, then remove every staged file left over."""
+    """Complete the renames a journal lists, then remove every staged file left over. A
+    listed file neither staged nor already renamed (its target does not hold the bytes the
+    journal records) raises ``FileNotFoundError``, the journal kept."""
     journal = root / JOURNAL
     if journal.is_file():
-        for temporary, relative in json.loads(journal.read_text(encoding="utf-8")):
+        for temporary, relative, digest in json.loads(journal.read_text(encoding="utf-8")):
             if (root / temporary).is_file():
                 os.replace(root / temporary, root / relative)
+            elif not ((root / relative).is_file()
+                      and sha256((root / relative).read_bytes()) == digest):
+                # neither staged nor renamed: the journal cannot be completed
+                raise FileNotFoundError(errno.ENOENT, "a file the build journal lists is "
+                                        "missing", str(root / temporary))
         journal.unlink()
     for leftover in staged_leftovers(root):
         leftover.unlink()

@@ -215,6 +215,10 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     # the build
     Code("build-write", "build", "the build cannot write a file",
          "make the package writable and free some disk space, then run the build again"),
+    Code("build-busy", "build", "another build of the package is running",
+         "wait for it to finish, then run the build again if needed"),
+    Code("build-input-changed", "build", "an input file changed while the build read it",
+         "save your edits, then run the build again"),
     # the validator itself
     Code("validator-crash", "validator", "a check failed on this input",
          "this is a bug in besa545; please report it with the files that trigger it"),
