@@ -565,3 +565,26 @@ def test_every_kind_of_file_that_cannot_be_opened_is_one_problem_at_it(tmp_path,
     assert [(p.file, p.code, p.message) for p in report.problems if p.file == file] == [
         (file, "file-unreadable", "the file cannot be read: Permission denied")]
     assert "validator-crash" not in report.codes()
+
+
+def test_a_pull_request_is_validated_by_the_base_branchs_code_too():
+    """One job runs none of the pull request's code: it installs besa545 from the base
+    branch's commit and hands the pull request's checkout to it as data only."""
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "validate.yml").read_text(
+        encoding="utf-8"))
+    job = workflow["jobs"]["trusted-validate"]
+    assert job["if"] == "github.event_name == 'pull_request'"
+    checkouts = {step["with"]["path"]: step["with"] for step in job["steps"]
+                 if step.get("uses", "").startswith("actions/checkout@")}
+    assert checkouts["trusted"]["ref"] == "${{ github.event.pull_request.base.sha }}"
+    assert checkouts["pr"]["ref"] == "${{ github.event.pull_request.head.sha }}"
+    assert all(options["persist-credentials"] is False for options in checkouts.values())
+    runs = [step["run"] for step in job["steps"] if "run" in step]
+    assert "python -m pip install --quiet ./trusted" in runs
+    validate = next(step for step in job["steps"] if "besa545 validate" in step.get("run", ""))
+    assert validate["working-directory"] == "${{ runner.temp }}"  # no checkout's src/ there
+    # the pull request's files are named only as the package to validate and to diff
+    assert not [run for run in runs if "./pr" in run or "pr/src" in run]
+    assert not [step for step in job["steps"] if step.get("uses", "").startswith("./")]
