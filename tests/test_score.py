@@ -489,7 +489,8 @@ def test_a_prediction_file_that_is_a_folder_is_a_usage_error(tmp_path):
     (folder / "events.csv").mkdir()
     with pytest.raises(ScoreError) as caught:
         score(folder)
-    assert str(caught.value) == "events.csv: is not a regular file"
+    assert str(caught.value) == ("events.csv: is not a regular file (a directory, FIFO or "
+                                 "device)")
     result = invoke("score", str(folder))
     assert (result.status, result.stdout) == (2, "")
     assert result.stderr.startswith("Error: events.csv: is not a regular file")
@@ -609,3 +610,59 @@ def _match_spans(predicted: list[tuple[int, int, Any]], gold: list[tuple[int, in
                               dtype=np.int64))
     pairs = match_spans(spans(predicted), spans(gold), strict)
     return [(int(one), int(other)) for one, other in pairs]
+
+
+@pytest.mark.parametrize("kind", ["link out of the folder", "link to a file with no size",
+                                  "link loop", "fifo"])
+def test_a_prediction_file_is_read_only_if_it_is_a_regular_file_in_the_folder(tmp_path, kind):
+    """As the validator reads: a link is never followed (out of the folder its values
+    would be echoed in messages; /proc/self/pagemap reports no size and never ends), a
+    FIFO is not waited on, and a link loop is refused, not skipped."""
+    import os
+
+    folder = _prediction(tmp_path, ("stances",))
+    target = folder / "stances.csv"
+    outside = tmp_path / "secret.csv"
+    outside.write_bytes(target.read_bytes())
+    target.unlink()
+    if kind == "fifo":
+        os.mkfifo(target)
+    else:
+        os.symlink({"link out of the folder": outside, "link loop": target,
+                    "link to a file with no size": "/proc/self/pagemap"}[kind], target)
+    result = invoke("score", str(folder))
+    reason = ("is not a regular file (a directory, FIFO or device)" if kind == "fifo"
+              else "is a symbolic link; only regular files inside the package are read")
+    assert result == (2, "", f"Error: stances.csv: {reason} (see docs/scoring.md for the "
+                             "prediction format)\n")
+
+
+def test_a_file_that_cannot_be_read_is_a_usage_error_naming_it(tmp_path, monkeypatch):
+    import errno
+
+    from besa545.model import paths
+
+    folder = _prediction(tmp_path, ("stances",))
+
+    real_open = paths.open_regular
+
+    def failing_disk(path, file):
+        if path.parent == folder:  # the gold is read as usual
+            raise OSError(errno.EIO, "Input/output error")
+        return real_open(path, file)
+
+    monkeypatch.setattr(paths, "open_regular", failing_disk)
+    assert invoke("score", str(folder)) == (
+        2, "", "Error: stances.csv: cannot be read: Input/output error (see "
+               "docs/scoring.md for the prediction format)\n")
+
+
+def test_a_misnamed_prediction_file_is_refused_with_the_names_it_could_have(tmp_path):
+    folder = _prediction(tmp_path, ("mentions",))
+    (folder / "mentions.csv").rename(folder / "mention.csv")
+    (folder / "NOTES.md").write_text("how these were made\n", encoding="utf-8")  # left alone
+    assert invoke("score", str(folder)) == (
+        2, "", "Error: mention.csv: is not named after a table; did you mean mentions.csv? "
+               "the files scored are actor_relations.csv, event_participants.csv, "
+               "events.csv, mentions.csv, quotations.csv, stances.csv (see docs/scoring.md "
+               "for the prediction format)\n")

@@ -31,6 +31,7 @@ from typing import Any
 import numpy as np
 
 from besa545.model.paths import package_path
+from besa545.model.schema import table_names
 from besa545.use.score.measures import SCORERS, Matched, as_text
 from besa545.use.score.read import ScoreError, _distinct, _read, _resolver, _text_length
 from besa545.use.score.spans import (
@@ -66,6 +67,28 @@ def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
                       for task, matched in match(predictions, gold).items()}}
 
 
+def _prediction_files(root: Path, tables: list[str]) -> set[str]:
+    """The names in the prediction folder. A CSV file must be named after a table of the
+    dataset (those the scorer does not score are left alone, so the dataset's own data/
+    scores): a misnamed one is refused with the names it could have, rather than left out
+    of the score unsaid. Files of other kinds (notes) are left alone."""
+    import difflib
+
+    scored = sorted(f"{name}.csv" for files in TASKS.values() for name in files)
+    try:
+        names = {entry.name for entry in root.iterdir()}
+    except OSError as error:
+        raise ScoreError(str(root), None, f"cannot be read: {error.strerror or error}") from None
+    unknown = sorted(name for name in names if name.lower().endswith(".csv")
+                     and name not in {f"{table}.csv" for table in tables})
+    if unknown:
+        close = difflib.get_close_matches(unknown[0], scored, n=1)
+        guess = f"did you mean {close[0]}? " if close else ""
+        raise ScoreError(unknown[0], None, f"is not named after a table; {guess}the files "
+                                           f"scored are {', '.join(scored)}")
+    return names
+
+
 def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, Matched]:
     """Read the prediction and the gold, and match them, for each task the prediction has.
 
@@ -77,13 +100,14 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
     if not predicted_root.is_dir():
         raise ScoreError(str(predictions), None, "is not a directory of prediction CSVs")
     gold_root = Path(gold) if gold is not None else package_path()
+    names = _prediction_files(predicted_root, table_names(gold_root))
     gold_data = gold_root / "data"
     text_length = _text_length(gold_root)
     resolve = _resolver(_read(gold_data / "actors.csv", "actors.csv", ("actor_id", "name")),
                         _read(gold_data / "aliases.csv", "aliases.csv", ("actor_id", "alias")))
     results: dict[str, Matched] = {}
     for task, files in TASKS.items():
-        present = [name for name in files if (predicted_root / f"{name}.csv").exists()]
+        present = [name for name in files if f"{name}.csv" in names]
         if not present:
             continue
         first = next(iter(files))

@@ -34,48 +34,69 @@ class ScoreError(ValueError):
 
 def _text_length(root: Path) -> int:
     documents = _read(root / "data" / "documents.csv", "documents.csv", ("text_path",))
-    return len((root / documents["text_path"][0].as_py()).read_text(encoding="utf-8"))
+    text_path = root / documents["text_path"][0].as_py()
+    return len(contents(text_path, text_path.name).decode("utf-8"))
+
+
+def contents(path: Path, file: str) -> bytes:
+    """The bytes of a file the scorer reads, read as the validator reads
+    (:func:`~besa545.model.paths.open_regular`): only a regular file in its folder (no
+    symbolic link, FIFO or device), at most :data:`MAX_BYTES` counted as they are read (a
+    size the file system reports can be 0 or wrong), every failure a :class:`ScoreError`
+    naming the file."""
+    from besa545.model.paths import UnsafeFile, open_regular
+
+    try:
+        with open_regular(path, path.name) as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except UnsafeFile as error:
+        raise ScoreError(file, None, error.reason) from None
+    except OSError as error:
+        raise ScoreError(file, None, f"cannot be read: {error.strerror or error}") from None
+    if len(data) > MAX_BYTES:
+        raise ScoreError(file, None, f"is over {MAX_BYTES:,} bytes")
+    return data
 
 
 def _read(path: Path, file: str, columns: tuple[str, ...],
           text_length: int | None = None, *, optional: tuple[str, ...] = ()) -> pa.Table:
     """A CSV file's needed columns, values stripped, offsets as ``int64`` (checked to lie
-    inside the text when ``text_length`` is given). The csv module reads the header first:
-    a needed column named twice is refused, and a file with no header on its first line
-    goes to the row reader alone. Otherwise Arrow reads the file; when Arrow refuses it or
-    a value is wrong, the row-by-row reader reads it again to name the line of the fault
-    (or to read what Arrow could not)."""
-    if not path.is_file():
-        raise ScoreError(file, None, "is not a regular file")
-    if path.stat().st_size > MAX_BYTES:
-        raise ScoreError(file, None, f"is over {MAX_BYTES:,} bytes")
-    _refuse_bytes_not_utf8(path, file)
+    inside the text when ``text_length`` is given). The file is read once
+    (:func:`contents`). The csv module reads the header first: a needed column named twice
+    is refused, and a file with no header on its first line goes to the row reader alone.
+    Otherwise Arrow reads the file; when Arrow refuses it or a value is wrong, the
+    row-by-row reader reads it again to name the line of the fault (or to read what Arrow
+    could not)."""
+    data = contents(path, file)
+    try:
+        text = data.decode("utf-8-sig")  # the whole file, columns the task skips included
+    except UnicodeDecodeError as error:
+        raise ScoreError(file, None, f"is not UTF-8 (byte {error.start})") from None
     _allow_long_cells()
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        header = next(csv.reader(stream), [])
+    header = next(csv.reader(io.StringIO(text, newline="")), [])
     columns += tuple(column for column in optional if column in header)
     repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
     if repeated:  # Arrow would read the first of the two, the row reader the last
         raise ScoreError(file, 1, f"names the column(s) {', '.join(repeated)} more than "
                                   "once in its header; keep one of each")
-    table = _read_with_arrow(path, columns) if header else None
+    table = _read_with_arrow(data, columns) if header else None
     if table is None:
-        table = _read_rows(path, file, columns)
+        table = _read_rows(text, file, columns)
     typed, bad = _parse_offsets(table, text_length)
     if typed is None:  # the row reader counts lines as an editor does: it names the line
-        raise ScoreError(file, _line_of_row(path, bad), _offsets_fault(table, bad,
+        raise ScoreError(file, _line_of_row(text, bad), _offsets_fault(table, bad,
                                                                        text_length))
     return typed
 
 
-def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
+def _read_with_arrow(data: bytes, columns: tuple[str, ...]) -> pa.Table | None:
     """The needed columns as stripped text, or None when Arrow cannot read the file. The
     caller sends only a file with a header on its first line (past a blank first line,
     Arrow would take the next line for the header)."""
     wanted = list(dict.fromkeys(columns))
     try:
         table = pacsv.read_csv(
-            path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            pa.BufferReader(data), parse_options=pacsv.ParseOptions(newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
                 include_columns=wanted, column_types=dict.fromkeys(wanted, pa.string()),
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
@@ -85,28 +106,6 @@ def _read_with_arrow(path: Path, columns: tuple[str, ...]) -> pa.Table | None:
                      for column in wanted})
 
 
-def _refuse_bytes_not_utf8(path: Path, file: str) -> None:
-    """The whole file is UTF-8, columns the task does not read included: Arrow converts only
-    the columns it is asked for, the row reader decodes everything, and both must take the
-    same files. Read in blocks, so that memory does not grow with the file."""
-    import codecs
-
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    read = 0
-    with path.open("rb") as stream:
-        while True:
-            block = stream.read(1 << 20)
-            pending = len(decoder.getstate()[0])  # bytes of a character the last block cut
-            try:
-                decoder.decode(block, final=not block)
-            except UnicodeDecodeError as error:
-                raise ScoreError(file, None, "is not UTF-8 (byte "
-                                 f"{read - pending + error.start})") from None
-            if not block:
-                return
-            read += len(block)
-
-
 def _allow_long_cells() -> None:
     """A cell as long as Arrow reads: the csv module's limit is one setting for the whole
     process (frictionless raises it too), so that the answer does not depend on what ran."""
@@ -114,15 +113,10 @@ def _allow_long_cells() -> None:
         csv.field_size_limit(MAX_BYTES)
 
 
-def _read_rows(path: Path, file: str, columns: tuple[str, ...]) -> pa.Table:
+def _read_rows(text: str, file: str, columns: tuple[str, ...]) -> pa.Table:
     """The simple reader: Python's csv module, row by row, raising :class:`ScoreError` at
     the first fault of its form with its line (``csv.DictReader`` counts lines as an editor
     does). Offsets are read as text, as Arrow reads them: one rule types them after."""
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ScoreError(file, None, f"is not UTF-8 (byte {error.start})") from None
-    _allow_long_cells()
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = reader.fieldnames
     if not header:
@@ -146,19 +140,18 @@ def _read_rows(path: Path, file: str, columns: tuple[str, ...]) -> pa.Table:
     return pa.table({column: pa.array(values[column], pa.string()) for column in values})
 
 
-def _line_of_row(path: Path, position: int) -> int | None:
+def _line_of_row(text: str, position: int) -> int | None:
     """The editor line where data row ``position`` (0-based) of a readable file starts;
     blank lines are no rows, as both readers skip them. None if the csv module finds fewer
     rows than Arrow did (the file is then named without a line rather than a wrong one)."""
-    with path.open(encoding="utf-8-sig", newline="") as stream:
-        reader = csv.reader(stream)
-        line, number = 1, -1  # the header is row -1
-        for row in reader:
-            if row:
-                if number == position:
-                    return line
-                number += 1
-            line = reader.line_num + 1
+    reader = csv.reader(io.StringIO(text, newline=""))
+    line, number = 1, -1  # the header is row -1
+    for row in reader:
+        if row:
+            if number == position:
+                return line
+            number += 1
+        line = reader.line_num + 1
     return None
 
 
