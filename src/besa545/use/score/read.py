@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +19,7 @@ ACTOR_COLUMNS = {"actor_id", "speaker_actor_id", "holder_actor_id", "subject_act
                  "object_actor_id"}
 OFFSETS = ("char_start", "char_end")
 MAX_BYTES = 200_000_000  # a prediction file larger than this is refused unread
+HEADER_CHARACTERS = 1 << 20  # where a header row must end (not a copy of the whole file)
 WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+", re.ASCII)
 LARGEST_OFFSET = 10**18  # an offset this large is surely wrong, and would overflow int64
 
@@ -73,7 +74,7 @@ def _read(path: Path, file: str, columns: tuple[str, ...],
     except UnicodeDecodeError as error:
         raise ScoreError(file, None, f"is not UTF-8 (byte {error.start})") from None
     _allow_long_cells()
-    header = next(csv.reader(io.StringIO(text, newline="")), [])
+    header = next(csv.reader(io.StringIO(text[:HEADER_CHARACTERS], newline="")), [])
     columns += tuple(column for column in optional if column in header)
     repeated = [column for column in dict.fromkeys(columns) if header.count(column) > 1]
     if repeated:  # Arrow would read the first of the two, the row reader the last
@@ -140,11 +141,22 @@ def _read_rows(text: str, file: str, columns: tuple[str, ...]) -> pa.Table:
     return pa.table({column: pa.array(values[column], pa.string()) for column in values})
 
 
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` with their endings, one at a time (a StringIO of a large
+    file would hold four bytes a character)."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end + 1
+        yield text[start:end]
+        start = end
+
+
 def _line_of_row(text: str, position: int) -> int | None:
     """The editor line where data row ``position`` (0-based) of a readable file starts;
     blank lines are no rows, as both readers skip them. None if the csv module finds fewer
     rows than Arrow did (the file is then named without a line rather than a wrong one)."""
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csv.reader(_lines(text))
     line, number = 1, -1  # the header is row -1
     for row in reader:
         if row:
