@@ -510,3 +510,13 @@ def test_the_page_is_written_over_a_link_never_through_it_and_never_over_another
     refused = invoke("html", str(other))
     assert refused.status == 2 and "was not written by this command" in refused.stderr
     assert other.read_text(encoding="utf-8") == "actor_id\nchina\n"
+
+
+def test_dash_writes_the_page_to_standard_output(tmp_path):
+    import subprocess
+    import sys
+
+    shown = subprocess.run([sys.executable, "-m", "besa545", "html", "-"], capture_output=True,
+                           check=True, cwd=tmp_path)
+    assert shown.stdout == PAGE.read_bytes()
+    assert list(tmp_path.iterdir()) == []

@@ -185,3 +185,17 @@ def test_the_readme_says_how_to_open_each_export():
         assert f"besa545 export --format {format}" in readme, format
     for tool in ("brat", "INCEpTION", "datasette besa545.db -m metadata.json", "Hypothesis"):
         assert tool in readme, tool
+
+
+def test_dash_is_standard_output_for_a_one_file_format(tmp_path):
+    import subprocess
+    import sys
+
+    written = besa545.export("webannotation", tmp_path / "out.jsonld").read_bytes()
+    shown = subprocess.run([sys.executable, "-m", "besa545", "export", "--format",
+                            "webannotation", "-"], capture_output=True, check=True, cwd=tmp_path)
+    assert shown.stdout == written
+    assert list(tmp_path.iterdir()) == [tmp_path / "out.jsonld"]  # no file named -
+    assert invoke("export", "--format", "brat", "-") == (
+        2, "", "Error: a brat export is a directory: pass its path, not - (standard output "
+               "takes a one-file format)\n")

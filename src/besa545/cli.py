@@ -150,8 +150,9 @@ def make_parser() -> argparse.ArgumentParser:
                                "access, opens from disk) showing the paper with every "
                                "located row highlighted, a details panel and filters.")
     page.add_argument("out", nargs="?", type=Path, default=None,
-                      help=f"file to write (default: {EXPLORER} in a repository checkout, "
-                      "besa545-explorer.html in the current folder otherwise)")
+                      help=f"file to write, - for standard output (default: {EXPLORER} "
+                      "in a repository checkout, besa545-explorer.html in the current folder "
+                      "otherwise)")
     page.set_defaults(run=run_html)
 
     from besa545.use.export import EXPORTS
@@ -165,7 +166,8 @@ def make_parser() -> argparse.ArgumentParser:
                         help="one of the formats described above")
     files = [name for name, chosen in EXPORTS.items() if not chosen.is_directory]
     export.add_argument("out", type=Path,
-                        help=f"the file ({', '.join(files)}) or directory (the others) to write")
+                        help=f"the file ({', '.join(files)}; - for standard output) or "
+                        "directory (the others) to write")
     export.add_argument("--force", action="store_true",
                         help="replace OUT if it exists (only an earlier export of the format)")
     export.set_defaults(run=run_export)
@@ -271,6 +273,7 @@ def run_show(arguments: argparse.Namespace) -> int:
 
 
 EXPLORER = "docs/explorer.html"
+STDOUT = Path("-")  # where a file is asked for, - is standard output
 
 
 def run_html(arguments: argparse.Namespace) -> int:
@@ -278,6 +281,11 @@ def run_html(arguments: argparse.Namespace) -> int:
     from besa545.use.explorer import write_explorer
 
     out = arguments.out
+    if out == STDOUT:
+        from besa545.use.explorer import render_explorer
+
+        sys.stdout.write(render_explorer())
+        return OK
     if out is None:
         root = package_path()
         out = Path("besa545-explorer.html") if root == HERE else root / EXPLORER
@@ -295,8 +303,16 @@ def run_html(arguments: argparse.Namespace) -> int:
 
 
 def run_export(arguments: argparse.Namespace) -> int:
-    from besa545.use.export import ExportError, OutputExistsError, export
+    from besa545.use.export import EXPORTS, ExportError, OutputExistsError, export
 
+    if arguments.out == STDOUT:
+        content = EXPORTS[arguments.format].write()
+        if not isinstance(content, bytes):
+            raise UsageError(f"a {arguments.format} export is a directory: pass its path, "
+                             "not - (standard output takes a one-file format)")
+        sys.stdout.flush()
+        sys.stdout.buffer.write(content)
+        return OK
     try:
         written = export(arguments.format, arguments.out, force=arguments.force)
     except OutputExistsError as error:
