@@ -146,7 +146,7 @@ def test_urls_are_refused_outside_prose_and_the_profile(tmp_path):
         "description": "see https://example.org", "title": "http://example.org",
         "fields": [{"name": "a", "type": "string", "example": "https://example.org/a",
                     "description": "https://example.org",
-                    "constraints": {"enum": ["x", " HTTPS://example.org/b"]}},
+                    "constraints": {"enum": ["x", "HTTPS://example.org/b"]}},
                    {"name": "b", "type": "string", "rdfType": "//example.org/b"}],
         "profile": "mailto:someone", "x-note": "not a url: http", "x-count": 3}
     assert problems_of(tmp_path, descriptor) == [

@@ -33,13 +33,19 @@ import numpy as np
 from besa545.model.paths import package_path
 from besa545.model.schema import table_names
 from besa545.use.score.measures import SCORERS, Matched, as_text
-from besa545.use.score.read import ScoreError, _distinct, _read, _resolver, _text_length
+from besa545.use.score.read import (
+    ScoreError,
+    actor_resolver,
+    distinct_rows,
+    read_csv,
+    text_length_of,
+)
 from besa545.use.score.spans import (
     Spans,
     TooManyCandidates,
-    _spans,
     match_spans,
     overlapping_pairs,
+    span_columns,
 )
 from besa545.use.score.tasks import GOLD_ONLY, OPTIONAL, SPAN_KEYS, TASKS
 
@@ -102,9 +108,9 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
     gold_root = Path(gold) if gold is not None else package_path()
     names = _prediction_files(predicted_root, table_names(gold_root))
     gold_data = gold_root / "data"
-    text_length = _text_length(gold_root)
-    resolve = _resolver(_read(gold_data / "actors.csv", "actors.csv", ("actor_id", "name")),
-                        _read(gold_data / "aliases.csv", "aliases.csv", ("actor_id", "alias")))
+    text_length = text_length_of(gold_root)
+    resolve = actor_resolver(read_csv(gold_data / "actors.csv", "actors.csv", ("actor_id", "name")),
+                        read_csv(gold_data / "aliases.csv", "aliases.csv", ("actor_id", "alias")))
     results: dict[str, Matched] = {}
     for task, files in TASKS.items():
         present = [name for name in files if f"{name}.csv" in names]
@@ -113,18 +119,18 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
         first = next(iter(files))
         if first not in present:  # e.g. event_participants.csv without events.csv
             raise ScoreError(f"{present[0]}.csv", None, f"needs {first}.csv beside it")
-        mine = {name: _distinct(resolve(_read(predicted_root / f"{name}.csv", f"{name}.csv",
+        mine = {name: distinct_rows(resolve(read_csv(predicted_root / f"{name}.csv", f"{name}.csv",
                                               columns, text_length,
                                               optional=OPTIONAL.get(name, ()))))
                 for name, columns in files.items() if name in present}
-        theirs = {name: _distinct(resolve(_read(  # a gold of an older version may lack these
+        theirs = {name: distinct_rows(resolve(read_csv(  # a gold of an older version may lack these
             gold_data / f"{name}.csv", f"gold {name}.csv", columns,
             optional=OPTIONAL.get(name, ()) + GOLD_ONLY.get(name, ()))))
                   for name, columns in files.items()}
         pairs = np.empty((0, 2), dtype=np.int64)
         if task in SPAN_KEYS:
             try:
-                pairs = match_spans(*_spans(mine[first], theirs[first], SPAN_KEYS[task]),
+                pairs = match_spans(*span_columns(mine[first], theirs[first], SPAN_KEYS[task]),
                                     strict=False)
             except TooManyCandidates as error:
                 raise ScoreError(f"{first}.csv", None, f"{error}: too many to score "

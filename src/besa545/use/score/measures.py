@@ -11,8 +11,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from besa545.use.score.read import _distinct
-from besa545.use.score.spans import _spans, match_spans
+from besa545.use.score.read import distinct_rows
+from besa545.use.score.spans import match_spans, span_columns
 from besa545.use.score.tasks import OPTIONAL
 
 
@@ -68,7 +68,7 @@ def _accuracy(matched: Matched, table: str, *columns: str) -> dict[str, Any]:
 
 
 def _score_mentions(matched: Matched) -> dict[str, Any]:
-    mine, theirs = _spans(matched.predicted["mentions"], matched.gold["mentions"],
+    mine, theirs = span_columns(matched.predicted["mentions"], matched.gold["mentions"],
                           "actor_id")
     strict = match_spans(mine, theirs, strict=True)
     return {"strict": _prf(len(strict), len(mine), len(theirs)),
@@ -76,7 +76,7 @@ def _score_mentions(matched: Matched) -> dict[str, Any]:
 
 
 def _score_quotations(matched: Matched) -> dict[str, Any]:
-    mine, theirs = _spans(matched.predicted["quotations"], matched.gold["quotations"], None)
+    mine, theirs = span_columns(matched.predicted["quotations"], matched.gold["quotations"], None)
     strict = match_spans(mine, theirs, strict=True)
     return {"strict": _prf(len(strict), len(mine), len(theirs)),
             "lenient": _prf(len(matched.pairs), len(mine), len(theirs)),
@@ -129,7 +129,7 @@ def _participants(matched: Matched) -> dict[str, Any]:
     unmatched = pc.binary_join_element_wise("unmatched:", joined["event_id"], "")
     mine = pa.table({"event_id": pc.coalesce(joined["gold_event_id"], unmatched),
                      "actor_id": joined["actor_id"], "role": joined["role"]})
-    mine, theirs = _distinct(mine), matched.gold["event_participants"]
+    mine, theirs = distinct_rows(mine), matched.gold["event_participants"]
     return _prf(_common(mine, theirs), mine.num_rows, theirs.num_rows)
 
 
@@ -141,8 +141,8 @@ def _last_per_key(table: pa.Table) -> pa.Table:
 
 
 def _triples(matched: Matched, table: str, columns: tuple[str, ...]) -> dict[str, Any]:
-    mine = _distinct(matched.predicted[table].select(list(columns)))
-    theirs = _distinct(matched.gold[table].select(list(columns)))
+    mine = distinct_rows(matched.predicted[table].select(list(columns)))
+    theirs = distinct_rows(matched.gold[table].select(list(columns)))
     return _prf(_common(mine, theirs), mine.num_rows, theirs.num_rows)
 
 
@@ -167,7 +167,7 @@ def _positions(matched: Matched) -> dict[str, Any]:
     else:  # a gold of a version before positions were linked: each row its own position
         root = pa.array(np.arange(gold.num_rows)).cast(pa.string())
     positions = pa.table({**{column: gold[column] for column in STANCE}, "root": root})
-    mine = _distinct(matched.predicted["stances"].select(list(STANCE)))
+    mine = distinct_rows(matched.predicted["stances"].select(list(STANCE)))
     joined = mine.join(positions, keys=list(STANCE), join_type="left outer")
     found = pc.count_distinct(joined["root"]).as_py()
     false = joined.num_rows - pc.count(joined["root"]).as_py()

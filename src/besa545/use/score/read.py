@@ -33,8 +33,8 @@ class ScoreError(ValueError):
         self.file, self.line = file, line
 
 
-def _text_length(root: Path) -> int:
-    documents = _read(root / "data" / "documents.csv", "documents.csv", ("text_path",))
+def text_length_of(root: Path) -> int:
+    documents = read_csv(root / "data" / "documents.csv", "documents.csv", ("text_path",))
     text_path = root / documents["text_path"][0].as_py()
     return len(contents(text_path, text_path.name).decode("utf-8"))
 
@@ -59,7 +59,7 @@ def contents(path: Path, file: str) -> bytes:
     return data
 
 
-def _read(path: Path, file: str, columns: tuple[str, ...],
+def read_csv(path: Path, file: str, columns: tuple[str, ...],
           text_length: int | None = None, *, optional: tuple[str, ...] = ()) -> pa.Table:
     """A CSV file's needed columns, values stripped, offsets as ``int64`` (checked to lie
     inside the text when ``text_length`` is given). The file is read once
@@ -231,7 +231,7 @@ def _all(values: pa.ChunkedArray | pa.Array) -> bool:
 
 # Rows: actors and repetitions -----------------------------------------------------------
 
-def _resolver(actors: pa.Table, aliases: pa.Table) -> Callable[[pa.Table], pa.Table]:
+def actor_resolver(actors: pa.Table, aliases: pa.Table) -> Callable[[pa.Table], pa.Table]:
     """A function that replaces, in each actor column of a table, an actor's name or
     alias (any case) by its id; an id stays itself, an empty cell stays empty, and a
     value that names no actor becomes ``unresolved:<value>``, which matches nothing.
@@ -261,7 +261,7 @@ def _resolver(actors: pa.Table, aliases: pa.Table) -> Callable[[pa.Table], pa.Ta
     return resolve
 
 
-def _distinct(table: pa.Table) -> pa.Table:
+def distinct_rows(table: pa.Table) -> pa.Table:
     """Each distinct row once, in the order of first appearance (a repeated row must not
     count twice)."""
     if table.num_rows == 0:

@@ -35,7 +35,7 @@ class Spans:
         return len(self.start)
 
 
-def _spans(mine: pa.Table, theirs: pa.Table, key: str | None) -> tuple[Spans, Spans]:
+def span_columns(mine: pa.Table, theirs: pa.Table, key: str | None) -> tuple[Spans, Spans]:
     """Both sides' spans, with one integer code per distinct value of ``key``."""
     if key is None:
         codes = np.zeros(mine.num_rows + theirs.num_rows, dtype=np.int64)
