@@ -394,3 +394,84 @@ def test_a_journal_whose_staged_file_is_gone_is_a_failure_not_a_mix(package_copy
     assert result.status == 1
     assert "a file the build journal lists is missing" in result.stderr
     assert (package_copy / pipeline.JOURNAL).is_file()  # still says the build is unfinished
+
+
+@pytest.mark.parametrize("journal", [
+    [["data/.payload.besa545-staged", ".git/hooks/pre-commit", "0" * 64]],
+    [["sources/.o.besa545-staged", "../outside", "0" * 64]],
+    [["data/.topics.csv.x.besa545-staged", "data/topics.csv"]],  # another shape
+    {"renames": 1},
+], ids=["target-outside-the-written-folders", "target-above-the-package", "two-parts",
+        "not-a-list"])
+def test_a_journal_a_build_did_not_write_moves_nothing(package_copy, journal):
+    """A pull request can commit a journal; the build that a maintainer then runs moves
+    none of the files it names, and says to delete it."""
+    import json
+
+    from besa545.assemble import pipeline
+
+    (package_copy / "data" / ".payload.besa545-staged").write_text("#!/bin/sh\n")
+    (package_copy / "sources" / ".o.besa545-staged").write_text("outside\n")
+    (package_copy / pipeline.JOURNAL).write_text(json.dumps(journal), encoding="utf-8")
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "delete it" in result.stderr or "not a file the build writes" in result.stderr
+    assert not (package_copy / ".git" / "hooks").exists()
+    assert not (package_copy.parent / "outside").exists()
+    assert (package_copy / "data" / ".payload.besa545-staged").exists()  # not moved
+
+
+def test_a_write_folder_that_is_a_link_out_of_the_package_is_not_written(package_copy,
+                                                                         tmp_path):
+    import os
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "actors.parquet").write_bytes(b"someone's file")
+    parquet = package_copy / "data" / "parquet"
+    for path in parquet.iterdir():
+        path.unlink()
+    parquet.rmdir()
+    os.symlink(victim, parquet)
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert "leads outside the package through a symbolic link" in result.stderr
+    assert [path.name for path in victim.iterdir()] == ["actors.parquet"]
+    assert (victim / "actors.parquet").read_bytes() == b"someone's file"
+
+
+@pytest.mark.parametrize("change", ["edited while staging", "deleted while computing"])
+def test_an_input_changed_late_in_the_build_stops_it(package_copy, monkeypatch, change):
+    from besa545.assemble import pipeline
+
+    topics = package_copy / "data" / "topics.csv"
+    actors = package_copy / "data" / "actors.csv"
+    if change == "edited while staging":
+        _edit_a_label(package_copy)  # so that the build has a file to stage
+        real_write_beside = pipeline.write_beside
+
+        def staging(path, data, **options):
+            if "USER-EDIT" not in actors.read_text(encoding="utf-8"):
+                _replace_in(actors, "Begin-Sadat", "USER-EDIT")  # saved while it stages
+            return real_write_beside(path, data, **options)
+
+        monkeypatch.setattr(pipeline, "write_beside", staging)
+    else:
+        real_compute = pipeline.compute
+
+        def computing(root):
+            package = real_compute(root)
+            topics.unlink()
+            return package
+
+        monkeypatch.setattr(pipeline, "compute", computing)
+    with pytest.raises(pipeline.ProblemsError) as caught:
+        pipeline.build(package_copy)
+    changed = "data/actors.csv" if change == "edited while staging" else "data/topics.csv"
+    assert [(problem.file, problem.code) for problem in caught.value.problems] == [
+        (changed, "build-input-changed")]
+    if change == "edited while staging":
+        assert "USER-EDIT" in actors.read_text(encoding="utf-8")  # kept
+    else:
+        assert not topics.exists()  # not brought back
+    assert list(package_copy.rglob(f"*{pipeline.STAGED}")) == []

@@ -12,7 +12,7 @@ from __future__ import annotations
 import errno
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -35,7 +35,9 @@ from besa545.model.paths import (
     JOURNAL,
     PARQUET_DESCRIPTOR,
     STAGED,
+    WRITTEN_FOLDERS,
     csv_path,
+    read_regular,
     staged_leftovers,
     write_beside,
 )
@@ -58,14 +60,7 @@ def build(root: Path) -> dict[str, int]:
         problems = check_package(package)
         if problems:
             raise ProblemsError(problems)
-        files = render(package)
-        changed = [path for path, digest in _input_hashes(root).items()
-                   if inputs.get(path) != digest]
-        if changed:
-            raise ProblemsError([Problem(path, None, None, "build-input-changed",
-                                         f"{path} changed while the build read it")
-                                 for path in sorted(changed)])
-        _write(root, files)
+        _write(root, render(package), unchanged=lambda: _same_inputs(root, inputs))
     return {name: len(table.frame) for name, table in package.tables.items()}
 
 
@@ -94,9 +89,21 @@ def _input_hashes(root: Path) -> dict[str, str]:
             for path in sorted(files) if path.is_file()}
 
 
-def _write(root: Path, files: dict[str, bytes]) -> None:
+def _same_inputs(root: Path, before: dict[str, str]) -> None:
+    """Raise ``build-input-changed`` for every input added, removed or edited since
+    ``before`` was taken."""
+    now = _input_hashes(root)
+    changed = sorted(path for path in before.keys() | now.keys()
+                     if before.get(path) != now.get(path))
+    if changed:
+        raise ProblemsError([Problem(path, None, None, "build-input-changed",
+                                     f"{path} changed while the build read it")
+                             for path in changed])
+
+
+def _write(root: Path, files: dict[str, bytes], unchanged: Callable[[], None]) -> None:
     try:
-        write_atomically(root, files)
+        write_atomically(root, files, before_renaming=unchanged)
     except OSError as error:
         where = Path(error.filename).relative_to(root) if error.filename and Path(
             error.filename).is_relative_to(root) else Path(str(error.filename or root))
@@ -170,7 +177,8 @@ def record_hashes(root: Path) -> None:
         (root / PARQUET_DESCRIPTOR).write_bytes(descriptor_bytes(parquet_descriptor(descriptor)))
 
 
-def write_atomically(root: Path, files: dict[str, bytes]) -> None:
+def write_atomically(root: Path, files: dict[str, bytes],
+                     before_renaming: Callable[[], None] = lambda: None) -> None:
     """Replace every changed file, all of them or none, even across a crash.
 
     Each new file is first written beside its target (:func:`write_beside`, under a name
@@ -178,19 +186,19 @@ def write_atomically(root: Path, files: dict[str, bytes]) -> None:
     so), the renames are done and the journal removed. A build killed before the journal
     exists leaves the old files intact (its staged files are removed by the next build);
     one killed during the renames is completed by the next build from the journal. Raises
-    ``OSError`` when a file cannot be written, after removing what it staged.
+    ``OSError`` when a file cannot be written, after removing what it staged, and whatever
+    ``before_renaming`` (called once every file is staged) raises, likewise.
     """
     finish_interrupted_build(root)
     staged: list[tuple[str, str, str]] = []  # staged file, target, hash of the new bytes
     try:
         for relative, data in files.items():
-            target = root / relative
+            target = _writable(root, relative)
             if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
                 continue
-            if target.is_symlink() or (target.exists() and not target.is_file()):
-                raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
             staged_file = write_beside(target, data, suffix=STAGED)
             staged.append((staged_file.relative_to(root).as_posix(), relative, sha256(data)))
+        before_renaming()  # the last moment to stop with nothing replaced
         if not staged:
             return
         journal = write_beside(root / JOURNAL, json.dumps(staged).encode("utf-8"), suffix=STAGED)
@@ -202,14 +210,64 @@ def write_atomically(root: Path, files: dict[str, bytes]) -> None:
     finish_interrupted_build(root)
 
 
+def _writable(root: Path, relative: str) -> Path:
+    """``root / relative`` if the build may write it: a plain name in one of the folders the
+    build writes, that folder really inside the package (not reached through a symbolic
+    link), and the file itself not a link or a directory; ``OSError`` otherwise."""
+    folder, _, name = relative.rpartition("/")
+    target = root / relative
+    if folder not in WRITTEN_FOLDERS or not name or name in (".", ".."):
+        raise OSError(errno.EINVAL, "not a file the build writes", str(target))
+    real_root = os.path.realpath(root)
+    if os.path.realpath(target.parent) != os.path.join(real_root, folder).rstrip("/"):
+        raise OSError(errno.EXDEV, "its folder leads outside the package through a "
+                      "symbolic link", str(target))
+    if target.is_symlink() or (target.exists() and not target.is_file()):
+        raise IsADirectoryError(errno.EISDIR, "not a regular file", str(target))
+    return target
+
+
+def _journal_entries(root: Path) -> list[tuple[str, str, str]]:
+    """The renames the journal lists, each checked: the target is a file the build
+    writes (:func:`_writable`) and the staged file a staging name beside it. A journal of
+    another shape, or one that names anything else (a pull request can commit one), is an
+    ``OSError``: nothing it lists is moved."""
+    journal = root / JOURNAL
+    try:
+        entries = json.loads(read_regular(journal, JOURNAL).decode("utf-8"))
+    except (OSError, ValueError) as error:
+        raise OSError(errno.EINVAL, f"the build journal cannot be read ({error}); if no "
+                      "build of yours was interrupted, delete it", str(journal)) from None
+    checked = []
+    for entry in entries if isinstance(entries, list) else [None]:
+        if not (isinstance(entry, list) and len(entry) == 3
+                and all(isinstance(part, str) for part in entry)):
+            raise OSError(errno.EINVAL, "the build journal is not one a build wrote; if no "
+                          "build of yours was interrupted, delete it", str(journal))
+        temporary, relative, digest = entry
+        folder, _, name = relative.rpartition("/")
+        staged_folder, _, staged_name = temporary.rpartition("/")
+        _writable(root, relative)
+        if (staged_folder != folder or not staged_name.startswith(f".{name}.")
+                or not staged_name.endswith(STAGED) or "/" in staged_name):
+            raise OSError(errno.EINVAL, "the build journal names a file the build did not "
+                          "stage; if no build of yours was interrupted, delete it",
+                          str(journal))
+        checked.append((temporary, relative, digest))
+    return checked
+
+
 def finish_interrupted_build(root: Path) -> None:
     """Complete the renames a journal lists, then remove every staged file left over. A
     listed file neither staged nor already renamed (its target does not hold the bytes the
     journal records) raises ``FileNotFoundError``, the journal kept."""
     journal = root / JOURNAL
-    if journal.is_file():
-        for temporary, relative, digest in json.loads(journal.read_text(encoding="utf-8")):
+    if journal.is_file() or journal.is_symlink():
+        for temporary, relative, digest in _journal_entries(root):
             if (root / temporary).is_file():
+                if sha256((root / temporary).read_bytes()) != digest:
+                    raise OSError(errno.EINVAL, "a file the build journal lists does not "
+                                  "hold what the journal records", str(root / temporary))
                 os.replace(root / temporary, root / relative)
             elif not ((root / relative).is_file()
                       and sha256((root / relative).read_bytes()) == digest):
