@@ -284,7 +284,7 @@ def test_a_time_budget_is_a_positive_finite_number_of_seconds(budget):
     assert "--time-budget" in result.stderr and repr(budget) in result.stderr
 
 
-HOSTILE = "a \x1b[2J\x07 b\u202e c\u200b\r"  # clear screen, bell, bidi override, zero width, CR
+HOSTILE = "a \x1b[2J\x07 b\u202e c\u200b\r\U000e0041"  # clear, bell, bidi, zero width, CR, tag
 
 
 @pytest.mark.parametrize(("command", "module", "function"), [
@@ -302,5 +302,5 @@ def test_text_from_the_data_reaches_the_terminal_escaped(monkeypatch, command, m
                         lambda *arguments: f"first {HOSTILE}\nsecond line\n")
     result = invoke(*command)
     assert result.status == 0
-    assert "first a \\x1b[2J\\x07 b\\u202e c\\u200b\\x0d\nsecond line" in result.stdout
-    assert not set(result.stdout) & set("\x1b\x07\u202e\u200b\r")
+    assert "first a \\x1b[2J\\x07 b\\u202e c\\u200b\\x0d\\U000e0041\nsecond line" in result.stdout
+    assert not set(result.stdout) & set("\x1b\x07\u202e\u200b\r\U000e0041")

@@ -267,6 +267,11 @@ case("source-with-a-bidi-override",
      _paper_rewritten(b"through the generosity", "through\u202e the generosity".encode()),
      lambda r: {("sources/besa-pp-545.txt", _text_line(r, "through the generosity"), None,
                  "source-character")}, reseal_after=False)
+case("source-with-tag-characters",  # invisible ASCII "smuggled" as Unicode tags
+     _paper_rewritten(b"through the generosity",
+                      "through\U000e0069\U000e0067 the generosity".encode()),
+     lambda r: {("sources/besa-pp-545.txt", _text_line(r, "through the generosity"), None,
+                 "source-character")}, reseal_after=False)
 case("source-paragraph-like-a-formula", _paper_rewritten(b"PERSPECTIVES\n", b"=PERSPECTIVES\n"),
      lambda r: {("sources/besa-pp-545.txt", 1, None, "source-formula")}, reseal_after=False)
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from besa545.model.csvfile import StringTable
-from besa545.model.fields import cell_faults
+from besa545.model.fields import cell_faults, is_invisible
 from besa545.model.package import DERIVED_TABLES, Package, span_column
 from besa545.model.paths import read_regular, unopenable
 from besa545.model.problems import Outcome, Problem, quote
@@ -67,7 +67,9 @@ def check_sources(rebuilt: Package) -> list[Problem]:
 
     problems = []
     for document in rebuilt.documents.values():
-        for found in SOURCE_HIDDEN.finditer(document.text):
+        for found in SOURCE_CANDIDATE.finditer(document.text):
+            if not is_invisible(found.group()):
+                continue
             problems.append(Problem(
                 document.text_path, _text_line(document.text, found.start()), None,
                 "source-character",
@@ -92,12 +94,9 @@ def check_sources(rebuilt: Package) -> list[Problem]:
     return problems
 
 
-# What validate escapes in a terminal (model.problems.UNPRINTABLE), a line break excepted:
-# C0 and C1 controls, DEL, invisible format characters (zero-width, bidirectional
-# overrides), line and paragraph separators, lone surrogates.
-SOURCE_HIDDEN = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e"
-                           "\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb"
-                           "\ud800-\udfff]")
+# Candidates for the source rule: every character but printable ASCII and the line break
+# (each then asked whether it is invisible, as a cell's characters are).
+SOURCE_CANDIDATE = re.compile("[^\x20-\x7e\n]")
 
 
 def check_subject_evidence(package: Package) -> list[Problem]:

@@ -41,6 +41,10 @@ FORMULA_START = ("=", "+", "-", "@")
 INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 
 
+def is_invisible(character: str) -> bool:
+    return unicodedata.category(character) in INVISIBLE
+
+
 def cell_faults(value: str) -> list[tuple[str, str, str]]:
     """What makes ``value`` unsafe or unclear as a cell, a schema's enum value, name or
     description: (problem code, message, hint) for each rule it breaks."""
@@ -53,7 +57,7 @@ def cell_faults(value: str) -> list[tuple[str, str, str]]:
                       "starts with =, +, - or @, which spreadsheets run as a formula",
                       "reword the value so that it starts with another character"))
     hidden = sorted({character for character in value if character not in "\n\x00"
-                     and unicodedata.category(character) in INVISIBLE})
+                     and is_invisible(character)})
     if hidden:
         found.append(("cell-invisible", "contains an invisible or control character ("
                       + ", ".join(f"U+{ord(character):04X}" for character in hidden) + ")",

@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from besa545.model.codes import lookup
+from besa545.model.fields import is_invisible
 
 T = TypeVar("T")
 
@@ -36,7 +37,7 @@ class Problem:
         # invisible formatting character or undecodable byte is ever printed raw.
         for name in ("file", "column", "message", "hint"):
             value = getattr(self, name)
-            if value is not None and UNPRINTABLE.search(value):
+            if value is not None and NOT_PLAIN_ASCII.search(value):
                 object.__setattr__(self, name, printable(value))
 
     def location(self) -> str:
@@ -122,20 +123,27 @@ def _escape_property(text: str) -> str:
     return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-# C0 and C1 controls, DEL, invisible format characters (zero-width, bidirectional
-# overrides), line and paragraph separators, and lone surrogates (undecodable bytes).
-UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f"
-                         "\u2028-\u202e\u2060-\u206f\ufeff\ufff9-\ufffb\ud800-\udfff]")
+# Every character but printable ASCII is looked at; those of the categories the cell rules
+# call invisible (controls, format characters such as zero-width and bidirectional ones or
+# tags, line and paragraph separators, lone surrogates) are escaped.
+NOT_PLAIN_ASCII = re.compile("[^\x20-\x7e]")
 
 
 def printable(text: str) -> str:
-    """``text`` with every character of :data:`UNPRINTABLE` written as an escape."""
-    return UNPRINTABLE.sub(_escape_character, text)
+    """``text`` with every invisible character (:data:`~besa545.model.fields.INVISIBLE`,
+    the line break included) written as an escape."""
+    return NOT_PLAIN_ASCII.sub(_escape_if_invisible, text)
+
+
+def _escape_if_invisible(match: re.Match[str]) -> str:
+    return _escape_character(match) if is_invisible(match.group()) else match.group()
 
 
 def _escape_character(match: re.Match[str]) -> str:
     code = ord(match.group())
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 def quote(value: Any, limit: int = 70) -> str:
