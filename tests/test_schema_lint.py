@@ -217,3 +217,19 @@ def test_a_schema_that_breaks_the_official_profile_is_refused(tmp_path, change, 
     change(descriptor)
     assert problems_of(tmp_path, descriptor) == [(column, message, SCHEMA_INVALID_HINT)]
 
+
+
+def test_a_pattern_holding_an_invisible_character_is_refused(tmp_path):
+    """A pattern is printed in the data dictionary: a bidirectional override in it would
+    reorder what a reader sees there (and no cell may hold one anyway)."""
+    descriptor = {"fields": [field(pattern="[a-z]+|\u202e=cmd")]}
+    assert problems_of(tmp_path, descriptor) == [
+        ("a", "pattern '[a-z]+|\\u202e=cmd' holds an invisible or control character, which "
+              "no cell may hold", SCHEMA_INVALID_HINT)]
+
+
+@pytest.mark.parametrize("key", ["title", "description"])
+def test_a_title_or_description_that_is_not_a_string_is_refused(tmp_path, key):
+    descriptor = {key: ["\u202eevil"], "fields": [field()]}
+    assert problems_of(tmp_path, descriptor) == [
+        (None, f"the table's {key} must be a string", SCHEMA_INVALID_HINT)]

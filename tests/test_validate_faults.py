@@ -355,6 +355,9 @@ case("schema-field-name-not-an-identifier",
 # A link target is a web address: never a script a page would run when clicked.
 case("link-target-javascript", lambda r: _set_link_target(r, "javascript:alert(1)"),
      lambda r: {("data/links.csv", 2, "target_url", "link-target-scheme")})
+case("document-url-javascript",
+     set_cell("documents", "besa-pp-545", "url", "javascript:alert(document.cookie)"),
+     lambda r: {("data/documents.csv", 2, "url", "link-target-scheme")})
 case("link-target-web-address", lambda r: _set_link_target(r, "HTTPS://example.org/a?b#c"),
      lambda r: {("data/parquet/links.parquet", None, None, "parquet-stale")})  # not built
 

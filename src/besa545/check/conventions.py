@@ -388,17 +388,21 @@ def check_role_texts(rebuilt: Package) -> list[Problem]:
 
 
 def check_link_targets(rebuilt: Package) -> list[Problem]:
-    """A link target is a web address (http or https), never a script or a local file that
-    a page or a spreadsheet would open."""
-    links = rebuilt.tables.get("links")
-    if links is None or links.lacks("target_url"):
-        return []
-    return [Problem(links.file, links.line(position), "target_url", "link-target-scheme",
-                    f"{quote(value)} is not an http or https address")
-            for position, value in enumerate(links.frame["target_url"].tolist())
-            if isinstance(value, str) and not WEB_ADDRESS.fullmatch(value)]
+    """A link target, and a document's address, is a web address (http or https), never a
+    script or a local file that a page or a spreadsheet would open."""
+    problems = []
+    for name, column in WEB_ADDRESS_COLUMNS:
+        table = rebuilt.tables.get(name)
+        if table is None or column not in table.frame.columns:
+            continue  # header-missing (or the schema renamed it: then it is no address)
+        problems += [Problem(table.file, table.line(position), column, "link-target-scheme",
+                             f"{quote(value)} is not an http or https address")
+                     for position, value in enumerate(table.frame[column].tolist())
+                     if isinstance(value, str) and not WEB_ADDRESS.fullmatch(value)]
+    return problems
 
 
+WEB_ADDRESS_COLUMNS = (("links", "target_url"), ("documents", "url"))
 WEB_ADDRESS = re.compile(r"https?://[^\s/?#]+[^\s]*", re.IGNORECASE)
 
 

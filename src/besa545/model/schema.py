@@ -15,7 +15,7 @@ from functools import cache, cached_property, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from besa545.model.fields import cell_faults
+from besa545.model.fields import cell_faults, is_invisible
 from besa545.model.fieldtypes import (
     FALSE_VALUES,
     PANDAS_DTYPES,
@@ -282,6 +282,9 @@ def lint_schema(schema: TableSchema) -> list[tuple[str | None, str]]:
     for field in schema.fields:
         faults += [(field.name, message) for message in _field_faults(field)]
     for where, text in _texts_shown(schema):
+        if not isinstance(text, str):
+            faults.append((None, f"{where} must be a string"))
+            continue
         broken = [message for _, message, _ in cell_faults(text)]
         if "\n" in text and "description" not in where:
             broken.append("holds a line break")
@@ -333,11 +336,13 @@ def _texts_shown(schema: TableSchema) -> list[tuple[str, str]]:
              for key in ("title", "description")]
     for field in schema.fields:
         raw = next(item for item in schema.descriptor["fields"] if item.get("name") == field.name)
-        texts += [(f"the {key} of field {quote(field.name)}", raw.get(key))
-                  for key in ("title", "description", "example")]
-        enum = field.enum if isinstance(field.enum, list) else []
-        texts += [(f"an enum value of field {quote(field.name)}", value) for value in enum]
-    return [(where, text) for where, text in texts if isinstance(text, str)]
+        texts += [(f"the {key} of field {quote(field.name)}", raw[key])
+                  for key in ("title", "description", "example")
+                  if isinstance(raw.get(key), str)]  # other types: the profile's faults
+        enum = field.enum if isinstance(field.enum, list) else []  # else: a fault of its own
+        texts += [(f"an enum value of field {quote(field.name)}", value) for value in enum
+                  if isinstance(value, str)]
+    return [(where, text) for where, text in texts if text is not None]
 
 
 def _field_faults(field: Field) -> list[str]:
@@ -365,6 +370,9 @@ def _field_faults(field: Field) -> list[str]:
         reason = pattern_fault(pattern)
         if reason:
             faults.append(f"pattern {pattern!r} {reason}")
+        elif any(map(is_invisible, pattern)):  # printed in the data dictionary
+            faults.append(f"pattern {quote(pattern)} holds an invisible or control "
+                          "character, which no cell may hold")
     return faults
 
 
