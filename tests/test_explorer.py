@@ -12,6 +12,7 @@ import os
 import re
 import shutil
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
@@ -520,3 +521,16 @@ def test_dash_writes_the_page_to_standard_output(tmp_path):
                            check=True, cwd=tmp_path)
     assert shown.stdout == PAGE.read_bytes()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_that_only_quotes_the_generator_tag_is_not_replaced(tmp_path):
+    """Recognised by how the page opens, not by a string anywhere in it: the explorer's
+    own source, which quotes the tag, is someone's file."""
+    from besa545.use import explorer
+
+    source = tmp_path / "notes.py"
+    source.write_bytes(Path(explorer.__file__).read_bytes())
+    result = invoke("html", str(source))
+    assert result.status == 2
+    assert "exists and was not written by this command" in result.stderr
+    assert source.read_bytes() == Path(explorer.__file__).read_bytes()

@@ -199,3 +199,12 @@ def test_dash_is_standard_output_for_a_one_file_format(tmp_path):
     assert invoke("export", "--format", "brat", "-") == (
         2, "", "Error: a brat export is a directory: pass its path, not - (standard output "
                "takes a one-file format)\n")
+
+
+def test_a_file_that_only_quotes_the_generator_name_is_not_replaced(tmp_path):
+    out = tmp_path / "notes.md"
+    out.write_text('I ran "besa545 export --format webannotation" yesterday.\n',
+                   encoding="utf-8")
+    result = invoke("export", "--format", "webannotation", str(out), "--force")
+    assert result == (2, "", f"Error: {out} exists and was not written by this command; it "
+                             "was not replaced, choose another path\n")

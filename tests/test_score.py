@@ -666,3 +666,15 @@ def test_a_misnamed_prediction_file_is_refused_with_the_names_it_could_have(tmp_
                "the files scored are actor_relations.csv, event_participants.csv, "
                "events.csv, mentions.csv, quotations.csv, stances.csv (see docs/scoring.md "
                "for the prediction format)\n")
+
+
+def test_a_gold_whose_text_path_leaves_the_package_is_refused(tmp_path):
+    gold = tmp_path / "gold"
+    shutil.copytree(ROOT / "data", gold / "data")
+    shutil.copytree(ROOT / "sources", gold / "sources")
+    documents = gold / "data" / "documents.csv"
+    documents.write_text(documents.read_text(encoding="utf-8").replace(
+        "sources/besa-pp-545.txt", "../secret.txt"), encoding="utf-8")
+    (tmp_path / "secret.txt").write_text("x" * 10, encoding="utf-8")
+    with pytest.raises(ScoreError, match="is not a path inside the package"):
+        score(_prediction(tmp_path, ("stances",)), gold)

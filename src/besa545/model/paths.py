@@ -266,14 +266,14 @@ def write_beside(path: Path, data: bytes, *, suffix: str = "") -> Path:
 
 
 def replace_file(path: Path, data: bytes, *, ours: bytes) -> None:
-    """Write ``data`` to ``path``. An existing regular file is replaced only if it holds
-    ``ours`` (a marker the command writes into every file it makes); anything else but a
-    symbolic link raises :class:`NotOurFile`."""
+    """Write ``data`` to ``path``. An existing regular file is replaced only if it starts
+    with ``ours`` (the opening every file the command makes starts with, its generator's
+    name included); anything else but a symbolic link raises :class:`NotOurFile`."""
     if not path.is_symlink() and path.exists():
         if not path.is_file():
             raise NotOurFile(f"{path} is not a regular file")
         with path.open("rb") as stream:
-            if ours not in stream.read(1 << 16):
+            if stream.read(len(ours)) != ours:
                 raise NotOurFile(f"{path} exists and was not written by this command")
     temporary = write_beside(path, data)
     try:

@@ -106,7 +106,8 @@ def write_explorer(path: Path) -> Path:
     (:class:`~besa545.model.paths.NotOurFile`)."""
     from besa545.model.paths import replace_file
 
-    replace_file(path, render_explorer().encode("utf-8"), ours=GENERATOR.encode())
+    page = render_explorer().encode("utf-8")
+    replace_file(path, page, ours=page[: page.index(GENERATOR.encode()) + len(GENERATOR)])
     return path
 
 

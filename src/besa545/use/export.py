@@ -75,7 +75,8 @@ def export(format: str, out: str | Path, *, force: bool = False) -> Path:
     content = EXPORTS[format].write()
     try:
         if isinstance(content, bytes):
-            replace_file(out, content, ours=json.dumps(generator(format)).encode("utf-8"))
+            name = json.dumps(generator(format)).encode("utf-8")
+            replace_file(out, content, ours=content[: content.index(name) + len(name)])
         else:
             replace_directory(out, content, ours=generator(format))
     except NotOurFile as error:
@@ -134,9 +135,9 @@ def web_annotations() -> dict[str, Any]:
     texts = _texts()
     items = [_annotation(schema, row, texts[str(row["document_id"])])
              for schema, rows in _span_tables() for row in rows]
-    return {"@context": ANNOTATION_CONTEXT, "id": _urn("annotations"),
-            "type": "AnnotationCollection", "label": metadata.TITLE,
+    return {"@context": ANNOTATION_CONTEXT,  # the opening by which --force knows its file
             "generator": {"type": "Software", "name": generator("webannotation")},
+            "id": _urn("annotations"), "type": "AnnotationCollection", "label": metadata.TITLE,
             "total": len(items),
             "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
 

@@ -106,7 +106,7 @@ def match(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
     if not predicted_root.is_dir():
         raise ScoreError(str(predictions), None, "is not a directory of prediction CSVs")
     gold_root = Path(gold) if gold is not None else package_path()
-    names = _prediction_files(predicted_root, table_names(gold_root))
+    names = _prediction_files(predicted_root, table_names())
     gold_data = gold_root / "data"
     text_length = text_length_of(gold_root)
     resolve = actor_resolver(read_csv(gold_data / "actors.csv", "actors.csv", ("actor_id", "name")),

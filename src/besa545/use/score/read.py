@@ -35,23 +35,26 @@ class ScoreError(ValueError):
 
 def text_length_of(root: Path) -> int:
     documents = read_csv(root / "data" / "documents.csv", "documents.csv", ("text_path",))
-    text_path = root / documents["text_path"][0].as_py()
-    return len(contents(text_path, text_path.name).decode("utf-8"))
+    relative = documents["text_path"][0].as_py()
+    return len(contents(root / relative, relative, within=relative).decode("utf-8"))
 
 
-def contents(path: Path, file: str) -> bytes:
+def contents(path: Path, file: str, *, within: str | None = None) -> bytes:
     """The bytes of a file the scorer reads, read as the validator reads
     (:func:`~besa545.model.paths.open_regular`): only a regular file in its folder (no
     symbolic link, FIFO or device), at most :data:`MAX_BYTES` counted as they are read (a
     size the file system reports can be 0 or wrong), every failure a :class:`ScoreError`
-    naming the file."""
+    naming the file. ``within`` is the path relative to the folder it must lie in (by
+    default its own name: the folder it is in)."""
     from besa545.model.paths import UnsafeFile, open_regular
 
     try:
-        with open_regular(path, path.name) as handle:
+        with open_regular(path, within or path.name) as handle:
             data = handle.read(MAX_BYTES + 1)
     except UnsafeFile as error:
         raise ScoreError(file, None, error.reason) from None
+    except ValueError:  # a path that leaves its folder ("../")
+        raise ScoreError(file, None, "is not a path inside the package") from None
     except OSError as error:
         raise ScoreError(file, None, f"cannot be read: {error.strerror or error}") from None
     if len(data) > MAX_BYTES:
@@ -118,7 +121,7 @@ def _read_rows(text: str, file: str, columns: tuple[str, ...]) -> pa.Table:
     """The simple reader: Python's csv module, row by row, raising :class:`ScoreError` at
     the first fault of its form with its line (``csv.DictReader`` counts lines as an editor
     does). Offsets are read as text, as Arrow reads them: one rule types them after."""
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(_lines(text))  # not a StringIO copy of the whole file
     header = reader.fieldnames
     if not header:
         what = "is empty" if not text.strip() else "has a blank first line"
