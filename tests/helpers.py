@@ -144,10 +144,12 @@ def replace_bytes(relative: str, old: bytes, new: bytes) -> Callable[[Path], Non
 
 
 def link_to_copy(relative: str) -> Callable[[Path], None]:
-    """``relative`` replaced by a symbolic link to a copy of it inside the package."""
+    """``relative`` replaced by a symbolic link to a copy of it inside the package (at its
+    top, where no check looks for stray files)."""
     def edit(root: Path) -> None:
-        (root / relative).rename(root / f"{relative}.copy")
-        (root / relative).symlink_to(root / f"{relative}.copy")
+        copy = root / f"{Path(relative).name}.copy"
+        (root / relative).rename(copy)
+        (root / relative).symlink_to(copy)
     return edit
 
 

@@ -352,6 +352,15 @@ case("schema-field-name-not-an-identifier",
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 
 
+# data/ and sources/ hold the package's files only: the wheel carries them whole
+case("stray-files", lambda r: (
+    (r / "data" / "helper.py").write_text("import os\n"),
+    (r / "data" / "parquet" / "x").mkdir(),
+    (r / "sources" / "notes.html").write_text("<script></script>\n")),
+     lambda r: {(f, None, None, "file-unexpected")
+                for f in ("data/helper.py", "data/parquet/x", "sources/notes.html")})
+
+
 # A link target is a web address: never a script a page would run when clicked.
 case("link-target-javascript", lambda r: _set_link_target(r, "javascript:alert(1)"),
      lambda r: {("data/links.csv", 2, "target_url", "link-target-scheme")})

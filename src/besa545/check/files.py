@@ -21,6 +21,7 @@ from besa545.model.paths import (
     DESCRIPTOR,
     JOURNAL,
     PARQUET_DESCRIPTOR,
+    STAGED,
     csv_file,
     mapped,
     open_regular,
@@ -91,6 +92,30 @@ def check_no_interrupted_build(root: Path) -> list[Problem]:
     return [Problem(str(path.relative_to(root)), None, None, "build-interrupted",
                     "a build stopped before it replaced every file")
             for path in leftovers[:1]]
+
+
+def check_no_stray_files(root: Path, tables: list[str],
+                         edited_tables: dict[str, Any] | None = None) -> list[Problem]:
+    """``data/``, ``data/parquet/`` and ``sources/`` hold only the package's files: the
+    tables, their Parquet copies and the papers' sources (the wheel carries these folders
+    whole, so anything else would ship to every user unchecked)."""
+    expected = {"data": {csv_file(name).removeprefix("data/") for name in tables} | {"parquet"},
+                "data/parquet": {parquet_file(name).removeprefix("data/parquet/")
+                                 for name in tables}}
+    documents = (edited_tables or {}).get("documents")
+    if documents is not None and not documents.lacks("raw_path", "text_path"):
+        expected["sources"] = {os.path.basename(value) for column in ("raw_path", "text_path")
+                               for value in documents.frame[column].dropna().tolist()}
+    problems = []
+    for folder, names in expected.items():
+        try:
+            entries = sorted(os.listdir(root / folder))
+        except OSError:
+            continue  # a folder missing or unreadable: its files are reported as such
+        problems += [Problem(f"{folder}/{entry}", None, None, "file-unexpected",
+                             f"{folder}/{entry} is not a file of the package")
+                     for entry in entries if entry not in names and not entry.endswith(STAGED)]
+    return problems
 
 
 def list_tables(root: Path, descriptor: dict[str, Any] | None = None) -> Outcome[list[str]]:

@@ -50,6 +50,7 @@ from besa545.check.files import (
     check_descriptor_fresh,
     check_hashes,
     check_no_interrupted_build,
+    check_no_stray_files,
     check_parquet,
     check_parquet_descriptor,
     hashes_of_unbuilt_csvs,
@@ -122,6 +123,7 @@ PLAN: tuple[Task, ...] = (
     # the tables a contributor edits, each on its own
     step("edited_tables", read_edited_tables),
     check(check_edited_columns),
+    check(check_no_stray_files),
     # the texts: read the papers, derive paragraphs, mentions and every offset afresh
     step("text_package", read_text_package),
     step("rebuilt", rederive_package),

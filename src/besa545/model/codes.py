@@ -92,6 +92,9 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "copy the paper into sources/ byte for byte"),
     Code("source-hash", "files", "a paper's raw text differs from its recorded hash",
          "restore the file as received; the source text must not change"),
+    Code("file-unexpected", "files", "a file in data/ or sources/ is not one of the package",
+         "remove it: data/ holds the tables and data/parquet/ their copies, sources/ the "
+         "papers' files"),
     Code("source-shared", "files", "two documents name the same source file",
          "give each document its own raw and plain-text file in sources/"),
     Code("parquet-unreadable", "files", "a Parquet copy cannot be compared with its CSV",
