@@ -405,8 +405,9 @@ def run_tests(python: str, copy_root: Path, timeout: float, module: str | None =
     first = failures[0][:160] if failures else output.strip().splitlines()[-1][:160]
     if process.returncode == 0:
         return "survived", ""
-    if process.returncode in (1, 2):  # tests failed, or a test module failed to import
-        return "killed", first
+    if process.returncode in (1, 2) or output.startswith("ImportError while loading conftest"):
+        return "killed", first  # tests failed, or a test module or the conftest (pytest's
+        # exit status 4) failed to import the mutated package
     return "error", f"pytest exited with {process.returncode}: {first}"
 
 
