@@ -1,20 +1,25 @@
-"""Mutation testing of a seeded sample of the validator's modules, run in a private copy.
+"""Mutation testing of a seeded sample of every module of ``src/besa545``, run in a private copy.
 
 Each mutant is one small change at one place in one module (a comparison or boolean
 operator swapped, a ``not`` removed, a constant changed, ``continue``/``break`` swapped, a
 returned value replaced by ``None``, a statement replaced by ``pass``). A fixed number of
 mutants per module is drawn with ``random.Random(seed)``; each is written into a copy of
 the repository (``git archive`` of a commit, never the working tree) and the behaviour
-tests are run there with the copy's ``src`` first on ``PYTHONPATH``. A mutant is killed
-when a behaviour test fails (or the run times out); the lint, type and architecture tests
-and the slow environment tests are not run, so the linter never kills a mutant.
+tests are run there with the copy's ``src`` first on ``PYTHONPATH``, the test files named
+after the mutated module or importing it first. A mutant is killed when a behaviour test
+fails (or the run times out); the lint, type and architecture tests and the slow
+environment tests are not run (the browser's and Datasette's only for the modules they
+relate to), so the linter never kills a mutant. The modules are every
+``.py`` file under ``src/besa545`` at the commit, named by their path there
+(``check/files``, ``use/score/read``, ``derive/__init__``), except ``__main__.py`` and the
+``__init__.py`` files that hold only a docstring and imports.
 
 Run from the repository root, with the project's virtual environment::
 
     .venv/bin/python scripts/mutation_sample.py                  # seed 545, 40 per module
     .venv/bin/python scripts/mutation_sample.py --per-module 3   # check the machinery
     .venv/bin/python scripts/mutation_sample.py --list           # the sample, not run
-    .venv/bin/python scripts/mutation_sample.py --ids schema:17 files:4   # rerun some
+    .venv/bin/python scripts/mutation_sample.py --ids model/schema:17 check/files:4
     .venv/bin/python scripts/mutation_sample.py --include tests/test_new.py  # + new tests
     .venv/bin/python scripts/mutation_sample.py --commit 20c90f9 --json r.json --resume
 
@@ -35,6 +40,7 @@ import json
 import os
 import queue
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -48,20 +54,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = {
-    "files": "src/besa545/check/files.py",
-    "tables": "src/besa545/check/tables.py",
-    "content": "src/besa545/check/content.py",
-    "schema": "src/besa545/model/schema.py",
-    "conventions": "src/besa545/check/conventions.py",
-    "score-read": "src/besa545/use/score/read.py",
-    "score-spans": "src/besa545/use/score/spans.py",
-    "score-measures": "src/besa545/use/score/measures.py",
-}
+SRC = "src/besa545"
 # Not behaviour tests (lint, types, imports between stages) or slow environment tests.
 EXCLUDED_TESTS = {"test_lint.py", "test_types.py", "test_architecture.py", "test_wheel.py",
                   "test_citation.py", "test_benchmarks.py", "test_examples.py",
-                  "test_consumers.py", "test_explorer.py", "test_export_sqlite.py"}
+                  "test_consumers.py"}
+# Slow, or needing a browser or Datasette: run only for the modules they relate to (the
+# explorer's page is tested nowhere else).
+ONLY_RELATED_TESTS = {"test_explorer.py", "test_export_sqlite.py"}
 # Run first: they exercise the mutated modules most, so a killed mutant stops early (-x).
 FIRST_TESTS = ["test_check_messages.py", "test_conventions.py", "test_score.py",
                "test_schema_lint.py", "test_column_checks.py",
@@ -294,13 +294,35 @@ def check_splicing(module: str, source: str) -> None:
             raise SystemExit(f"splicing statement {position} of {module} changes the program")
 
 
+def find_modules(commit: str) -> dict[str, str]:
+    """The source of every module of ``src/besa545`` at ``commit`` that holds code, by its
+    path under ``src/besa545`` without ``.py`` (not ``__main__.py``, nor an ``__init__.py``
+    of only a docstring and imports)."""
+    def git(*arguments: str) -> str:
+        return subprocess.run(["git", "-C", str(ROOT), *arguments], capture_output=True,
+                              text=True, check=True).stdout
+
+    sources = {}
+    for path in sorted(git("ls-tree", "-r", "--name-only", commit, f"{SRC}/").split()):
+        if not path.endswith(".py") or path.endswith("/__main__.py"):
+            continue
+        source = git("show", f"{commit}:{path}")
+        if path.endswith("/__init__.py") and all(
+                isinstance(statement, ast.Import | ast.ImportFrom) or (
+                    isinstance(statement, ast.Expr) and isinstance(statement.value, ast.Constant))
+                for statement in ast.parse(source).body):
+            continue
+        sources[path.removeprefix(f"{SRC}/").removesuffix(".py")] = source
+    return sources
+
+
 def sample(mutants: dict[str, list[Mutant]], seed: int, per_module: int
            ) -> list[Mutant]:
     """``per_module`` mutants of each module, drawn with one ``random.Random(seed)`` in the
-    order of :data:`MODULES`."""
+    order of ``mutants``."""
     generator = random.Random(seed)
     chosen = []
-    for module in MODULES:
+    for module in mutants:
         found = mutants[module]
         picks = generator.sample(range(len(found)), min(per_module, len(found)))
         chosen += [found[index] for index in sorted(picks)]
@@ -326,14 +348,29 @@ def make_copy(commit: str, destination: Path, include: list[str]) -> None:
         (destination.parent / "shared").symlink_to(shared)
 
 
-def test_files(copy_root: Path) -> list[str]:
-    """The behaviour test files, in a fixed order: the ones that check most first."""
-    present = sorted(path.name for path in (copy_root / "tests").glob("test_*.py")
-                     if path.name not in EXCLUDED_TESTS)
-    middle = [name for name in present if name not in FIRST_TESTS + LAST_TESTS]
-    ordered = [name for name in FIRST_TESTS if name in present] + middle + [
-        name for name in LAST_TESTS if name in present]
-    return [f"tests/{name}" for name in ordered]
+def related(module: str, test: Path) -> bool:
+    """Whether the test file is named after ``module`` (``use/export``:
+    ``test_export_brat.py``) or imports it (``besa545.model.csvfile``, ``from
+    besa545.check import plan``)."""
+    dotted = ".".join(["besa545", *module.split("/")]).removesuffix(".__init__")
+    package, _, name = dotted.rpartition(".")
+    return name in test.stem.split("_")[1:] or re.search(
+        rf"\b{re.escape(dotted)}\b|from {re.escape(package)} import [\w\s,(]*\b{name}\b",
+        test.read_text(encoding="utf-8")) is not None
+
+
+def test_files(copy_root: Path, module: str | None = None) -> list[str]:
+    """The behaviour test files, in a fixed order: the ones that check most first, and for
+    a mutant of ``module`` the ones related to it before those (and the
+    :data:`ONLY_RELATED_TESTS` only if related); without a module, every one."""
+    present = {path.name: path for path in (copy_root / "tests").glob("test_*.py")
+               if path.name not in EXCLUDED_TESTS}
+    middle = sorted(name for name in present if name not in FIRST_TESTS + LAST_TESTS)
+    ordered = [present[name] for name in FIRST_TESTS + middle + LAST_TESTS if name in present]
+    if module is not None:
+        ordered = sorted((path for path in ordered if path.name not in ONLY_RELATED_TESTS
+                          or related(module, path)), key=lambda path: not related(module, path))
+    return [f"tests/{path.name}" for path in ordered]
 
 
 def environment(copy_root: Path) -> dict[str, str]:
@@ -348,10 +385,12 @@ def imported_from(python: str, copy_root: Path) -> str:
                           text=True, check=True).stdout.strip()
 
 
-def run_tests(python: str, copy_root: Path, timeout: float) -> tuple[str, str]:
-    """Run the behaviour tests in ``copy_root``: (status, first failure)."""
+def run_tests(python: str, copy_root: Path, timeout: float, module: str | None = None
+              ) -> tuple[str, str]:
+    """Run the behaviour tests for a mutant of ``module`` (every one without a module) in
+    ``copy_root``: (status, first failure)."""
     command = [python, "-m", "pytest", "-x", "-q", "-p", "no:cacheprovider",
-               f"--basetemp={copy_root.parent / 'pytest-tmp'}", *test_files(copy_root)]
+               f"--basetemp={copy_root.parent / 'pytest-tmp'}", *test_files(copy_root, module)]
     process = subprocess.Popen(command, cwd=copy_root, env=environment(copy_root),
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                                start_new_session=True)
@@ -366,19 +405,20 @@ def run_tests(python: str, copy_root: Path, timeout: float) -> tuple[str, str]:
     first = failures[0][:160] if failures else output.strip().splitlines()[-1][:160]
     if process.returncode == 0:
         return "survived", ""
-    if process.returncode in (1, 2):  # tests failed, or a test module failed to import
-        return "killed", first
+    if process.returncode in (1, 2) or output.startswith("ImportError while loading conftest"):
+        return "killed", first  # tests failed, or a test module or the conftest (pytest's
+        # exit status 4) failed to import the mutated package
     return "error", f"pytest exited with {process.returncode}: {first}"
 
 
 def run_mutant(mutant: Mutant, sources: dict[str, str], python: str, copies: queue.Queue[Path],
                timeout: float) -> Result:
     copy_root = copies.get()
-    path = copy_root / MODULES[mutant.module]
+    path = copy_root / SRC / f"{mutant.module}.py"
     started = time.monotonic()
     try:
         path.write_text(mutated_source(sources[mutant.module], mutant), encoding="utf-8")
-        status, failed = run_tests(python, copy_root, timeout)
+        status, failed = run_tests(python, copy_root, timeout, mutant.module)
     finally:
         path.write_text(sources[mutant.module], encoding="utf-8")
         copies.put(copy_root)
@@ -389,18 +429,18 @@ def run_mutant(mutant: Mutant, sources: dict[str, str], python: str, copies: que
 
 
 def summary(results: list[Result]) -> str:
-    lines = [f"{'module':<10}{'sampled':>9}{'killed':>8}{'survived':>10}{'errors':>8}"]
-    for module in [*MODULES, "total"]:
+    lines = [f"{'module':<20}{'sampled':>9}{'killed':>8}{'survived':>10}{'errors':>8}"]
+    for module in [*dict.fromkeys(result.mutant.module for result in results), "total"]:
         chosen = [result for result in results if module in (result.mutant.module, "total")]
         if not chosen:
             continue
         killed = sum(result.is_killed for result in chosen)
         survived = sum(result.status == "survived" for result in chosen)
         errors = sum(result.status == "error" for result in chosen)
-        lines.append(f"{module:<10}{len(chosen):>9}{killed:>8}{survived:>10}{errors:>8}")
+        lines.append(f"{module:<20}{len(chosen):>9}{killed:>8}{survived:>10}{errors:>8}")
     survivors = [result.mutant for result in results if result.status == "survived"]
     lines.append(f"\nsurvivors ({len(survivors)}):")
-    lines += [f"  {m.id:<12} {MODULES[m.module]}:{m.line} {m.operator}: {m.original!r} -> "
+    lines += [f"  {m.id:<22} {SRC}/{m.module}.py:{m.line} {m.operator}: {m.original!r} -> "
               f"{m.mutated!r}" for m in survivors]
     errors = [result for result in results if result.status == "error"]
     lines += [f"  error {result.mutant.id}: {result.failed}" for result in errors]
@@ -456,7 +496,7 @@ def run_all(chosen: list[Mutant], sources: dict[str, str], options: argparse.Nam
                 results.append(result)
                 record(results)
                 m = result.mutant
-                print(f"{len(results):>4}/{len(chosen)} {m.id:<12} {result.status:<9} "
+                print(f"{len(results):>4}/{len(chosen)} {m.id:<22} {result.status:<9} "
                       f"{result.seconds:>6.1f}s line {m.line} {m.operator}: {m.original!r} -> "
                       f"{m.mutated!r} {result.failed}", flush=True)
     order = {mutant.id: position for position, mutant in enumerate(chosen)}
@@ -491,9 +531,7 @@ def main(arguments: list[str] | None = None) -> int:
     options = parse_options(arguments)
     commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", options.commit],
                             capture_output=True, text=True, check=True).stdout.strip()
-    sources = {module: subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:{path}"],
-                                      capture_output=True, text=True, check=True).stdout
-               for module, path in MODULES.items()}
+    sources = find_modules(commit)
     mutants = {module: enumerate_mutants(module, source) for module, source in sources.items()}
     for module, source in sources.items():
         check_splicing(module, source)
@@ -507,7 +545,7 @@ def main(arguments: list[str] | None = None) -> int:
           + ", ".join(f"{module} {len(found)} mutants" for module, found in mutants.items()))
     if options.list:
         for mutant in chosen:
-            print(f"{mutant.id:<12} {MODULES[mutant.module]}:{mutant.line} {mutant.operator}: "
+            print(f"{mutant.id:<22} {SRC}/{mutant.module}.py:{mutant.line} {mutant.operator}: "
                   f"{mutant.original!r} -> {mutant.mutated!r}")
         return 0
     header: dict[str, object] = {"commit": commit, "seed": options.seed,

@@ -303,6 +303,10 @@ case("descriptor-without-resources", edit_descriptor(lambda d: d.pop("resources"
      lambda r: {(D, None, "resources", "descriptor-resources",
                  "the descriptor has no list of resources", default("descriptor-resources"))},
      reseal_after=False)
+case("source-missing", lambda r: (r / "sources" / "besa-pp-545.md").unlink(),
+     lambda r: {("data/documents.csv", 2, "raw_path", "source-missing",
+                 "the raw text 'sources/besa-pp-545.md' does not exist",
+                 default("source-missing"))})
 
 
 # --- tables: keys --------------------------------------------------------------------

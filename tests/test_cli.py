@@ -58,6 +58,21 @@ def test_help_lists_the_commands_and_is_a_usage_status():
         assert re.search(rf"^\s+{command}\s", result.stdout, re.MULTILINE), command
 
 
+@pytest.mark.parametrize(("command", "default", "others"), [
+    ("validate", "text", ["json", "github"]), ("cite", "apa", ["bibtex", "cff"]),
+    ("score", "text", ["json"])])
+def test_a_commands_help_names_its_default_format_and_each_other_one(command, default, others):
+    """``--help`` is where a user learns the formats: the help of ``--format`` names the
+    default as such, then every other choice by name."""
+    result = invoke(command, "--help")
+    assert result.status == 0
+    text = " ".join(result.stdout.split())
+    described = re.search(rf"--format {{[a-z,]+}} {default} \(default\)(.*?)(?= -|$)", text)
+    assert described, text
+    for other in others:
+        assert re.search(rf"\b{other}\b", described.group(1)), (other, described.group(1))
+
+
 def test_every_command_is_documented_in_the_readme():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for command in _commands():

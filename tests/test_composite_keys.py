@@ -1,6 +1,7 @@
 """Keys of several fields: a foreign key of two fields is checked on both together, and a
 primary key of two fields on the pair (the real package has only single-field foreign
-keys, so these run on a small package built in memory)."""
+keys, so these run on a small package built in memory); and an identifier spelt in three
+cases, which the real package does not have either."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from besa545.check.tables import check_columns, check_foreign_keys
+from besa545.check.tables import check_case_duplicates, check_columns, check_foreign_keys
 from besa545.model.csvfile import StringTable
 from besa545.model.package import Package
 from besa545.model.schema import TableSchema, parse_schema
@@ -98,3 +99,15 @@ def test_a_two_field_primary_key_is_unique_as_a_pair(places, lines):
 
 def test_schemas_are_table_schemas():
     assert all(isinstance(schema, TableSchema) for schema in SCHEMAS.values())
+
+
+def test_each_of_three_spellings_that_differ_only_by_case_names_the_two_others():
+    """One message is enough to find every row to fix: it lists the other spellings."""
+    visits = [("Talks", "fr", "paris"), ("talks", "fr", "paris"), ("TALKS", "us", "paris"),
+              ("v4", "us", "austin")]
+    assert [(p.line, p.column, p.code, p.message)
+            for p in check_case_duplicates(_package(visits))] == [
+        (2, "visit_id", "id-case-duplicate", "'Talks' differs only by case from 'TALKS', 'talks'"),
+        (3, "visit_id", "id-case-duplicate", "'talks' differs only by case from 'TALKS', 'Talks'"),
+        (4, "visit_id", "id-case-duplicate", "'TALKS' differs only by case from 'Talks', 'talks'"),
+    ]

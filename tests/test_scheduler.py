@@ -176,6 +176,29 @@ def _cut_off_while(monkeypatch, blocked: str, root, *, spec: bool,
     return report
 
 
+def test_a_budget_spent_once_every_task_has_finished_cuts_nothing_off(monkeypatch):
+    """Once the last task has ended, the run has found all it will: a budget that runs out
+    while the report is assembled still gives the whole report, not a timeout."""
+    ended = threading.Event()
+    last = plan.PLAN[-1]
+
+    def run_then_end(**inputs: object) -> object:
+        try:
+            return last.run(**inputs)
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(scheduler, "PLAN", (*plan.PLAN[:-1],
+                                            dataclasses.replace(last, run=run_then_end)))
+    # past the budget after the last task, for the run's thread only: the caller, which
+    # would wait a moment more for the report, keeps waiting, so the test has no race
+    clock = types.SimpleNamespace(monotonic=lambda: 1000.0 if ended.is_set() and (
+        threading.current_thread().name == "besa545-validate") else 0.0)
+    monkeypatch.setattr(scheduler, "time", clock)
+    report = validate(spec=False, time_budget=5)
+    assert report.codes() == []
+
+
 def test_a_budget_spent_during_the_frictionless_layer_names_it(monkeypatch):
     report = _cut_off_while(monkeypatch, "spec", None, spec=True)
     assert [(p.code, p.message) for p in report.problems] == [
