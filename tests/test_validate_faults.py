@@ -299,8 +299,6 @@ case("schema-unknown-type", replace_text("schemas/topics.json", '"type": "string
                                           '"type": "geopoint"'),
      lambda r: {("schemas/topics.json", None, "topic_id", "schema-invalid"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})
-case("source-missing", lambda r: (r / "sources" / "besa-pp-545.md").unlink(),
-     lambda r: {("data/documents.csv", 2, "raw_path", "source-missing")})
 case("descriptor-resources-not-a-list", edit_descriptor(lambda d: d.update(resources={})),
      lambda r: {("datapackage.json", None, "resources", "descriptor-resources")},
      reseal_after=False)

@@ -112,6 +112,9 @@ def check_no_stray_files(root: Path, tables: list[str],
             entries = sorted(os.listdir(root / folder))
         except OSError:
             continue  # a folder missing or unreadable: its files are reported as such
+        if not names - {"parquet"} <= set(entries):
+            continue  # a file named is not there (or a name is wrong): a source left unnamed
+            # is then that fault's consequence, reported where the name is
         problems += [Problem(f"{folder}/{entry}", None, None, "file-unexpected",
                              f"{folder}/{entry} is not a file of the package")
                      for entry in entries if entry not in names and not entry.endswith(STAGED)]

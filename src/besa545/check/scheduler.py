@@ -50,8 +50,9 @@ def validate(path: str | Path | None = None, *, spec: bool = True,
         if wait <= 0:
             if progress.waiting():  # a task had not finished: the budget cut the run off
                 return progress.cut_off()
-            runner.join(WAIT)  # every task had finished: the report is being assembled
-            return progress.report or progress.cut_off()
+            while runner.is_alive():  # every task had finished: only the report is left,
+                runner.join(WAIT)  # linear in the problems found (under load, > WAIT)
+            break
         runner.join(wait)
     if progress.report is None:  # the run itself broke down: never a silent ok
         return Report([*progress.problems, Problem(
