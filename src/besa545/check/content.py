@@ -7,7 +7,6 @@ derived tables equal to what the build would derive now.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ from besa545.model.csvfile import StringTable
 from besa545.model.fields import cell_faults, is_invisible
 from besa545.model.package import DERIVED_TABLES, Package, span_column
 from besa545.model.paths import read_regular, unopenable
-from besa545.model.problems import Outcome, Problem, quote
+from besa545.model.problems import NOT_PLAIN_ASCII, Outcome, Problem, quote
 from besa545.model.sourcetext import (
     LocateError,
     locate,
@@ -67,15 +66,13 @@ def check_sources(rebuilt: Package) -> list[Problem]:
 
     problems = []
     for document in rebuilt.documents.values():
-        for found in SOURCE_CANDIDATE.finditer(document.text):
-            if not is_invisible(found.group()):
+        for found in NOT_PLAIN_ASCII.finditer(document.text):
+            if found.group() == "\n" or not is_invisible(found.group()):
                 continue
             problems.append(Problem(
                 document.text_path, _text_line(document.text, found.start()), None,
                 "source-character",
                 f"U+{ord(found.group()):04X} at character {found.start()} of the plain text"))
-            if len(problems) >= 100:  # a text full of them says so in a hundred lines
-                return problems
     paragraphs = rebuilt.tables.get("paragraphs")
     if paragraphs is None:
         return problems
@@ -92,11 +89,6 @@ def check_sources(rebuilt: Package) -> list[Problem]:
                 f"{quote(frame['text'].iat[position], 20)}, which a spreadsheet runs as a "
                 "formula in data/paragraphs.csv"))
     return problems
-
-
-# Candidates for the source rule: every character but printable ASCII and the line break
-# (each then asked whether it is invisible, as a cell's characters are).
-SOURCE_CANDIDATE = re.compile("[^\x20-\x7e\n]")
 
 
 def check_subject_evidence(package: Package) -> list[Problem]:

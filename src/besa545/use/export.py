@@ -76,9 +76,9 @@ def export(format: str, out: str | Path, *, force: bool = False) -> Path:
     try:
         if isinstance(content, bytes):
             name = json.dumps(generator(format)).encode("utf-8")
-            opening = content.find(name) + len(name)  # a format that names no generator:
-            replace_file(out, content, ours=content[:opening] if opening >= len(name)
-                         else content)  # only the same bytes are known as its own
+            at = content.find(name)  # a format that names no generator knows only its bytes
+            replace_file(out, content,
+                         ours=content[: at + len(name)] if at >= 0 else content)
         else:
             replace_directory(out, content, ours=generator(format))
     except NotOurFile as error:
