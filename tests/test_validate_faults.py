@@ -758,6 +758,11 @@ case("date-precision-year-spans-two", _year_ends_in_another_year,
 cell_case("formula-injection", "topics", "six-party-talks", "label", "=HYPERLINK(1)",
           "cell-formula")
 cell_case("whitespace", "topics", "six-party-talks", "label", "Six Party Talks ", "cell-whitespace")
+cell_case("leading-space", "topics", "six-party-talks", "label", " Six Party Talks",
+          "cell-whitespace")
+cell_case("tab-inside", "topics", "six-party-talks", "label", "Six\tParty Talks", "cell-invisible")
+cell_case("delete-character", "topics", "six-party-talks", "label", "Six\x7fParty Talks",
+          "cell-invisible")
 cell_case("zero-width-space", "topics", "six-party-talks", "label", "Six\u200bParty Talks",
           "cell-invisible")
 cell_case("bidi-override", "actors", "nba", "description", "National \u202eBasketball",

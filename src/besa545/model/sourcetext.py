@@ -16,6 +16,7 @@ every one of them is annotated.
 from __future__ import annotations
 
 import re
+from itertools import repeat
 from dataclasses import dataclass
 
 LINK = re.compile(r"\[([^\[\]\n]+)\]\(#\)")
@@ -67,6 +68,10 @@ def quoted_passages(text: str) -> list[Span]:
     spans: list[Span] = []
     start = 0
     while start <= len(text):
+        marks = [at for at in map(text.find, QUOTE_MARKS, repeat(start)) if at >= 0]
+        if not marks:
+            break  # no line left holds a mark
+        start = text.rfind("\n", start, min(marks)) + 1 or start  # the line of the next mark
         end = text.find("\n", start)
         end = len(text) if end < 0 else end
         _quoted_in_line(text, start, end, spans)
