@@ -16,8 +16,8 @@ every one of them is annotated.
 from __future__ import annotations
 
 import re
-from itertools import repeat
 from dataclasses import dataclass
+from itertools import repeat
 
 LINK = re.compile(r"\[([^\[\]\n]+)\]\(#\)")
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
