@@ -20,7 +20,6 @@ import besa545
 from besa545.use.explorer import GENERATOR, KINDS, Piece, nest, render_explorer, script_json
 from helpers import ROOT, invoke
 
-PAGE = ROOT / "docs" / "explorer.html"
 LOCATED = [name for name in besa545.tables() if name != "paragraphs"
            and {"char_start", "char_end"} <= set(besa545.load(name).columns)]
 
@@ -55,8 +54,16 @@ class Elements(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def page_html() -> str:
-    return PAGE.read_text(encoding="utf-8")
+def page_file(tmp_path_factory) -> Path:
+    """The page as ``besa545 html`` writes it, rendered once for the module."""
+    path = tmp_path_factory.mktemp("explorer") / "explorer.html"
+    path.write_bytes(render_explorer().encode("utf-8"))
+    return path
+
+
+@pytest.fixture(scope="module")
+def page_html(page_file) -> str:
+    return page_file.read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -68,16 +75,19 @@ def parsed(page_html) -> Elements:
     return parser
 
 
-def test_the_committed_page_is_what_besa545_html_writes_now():
-    assert PAGE.read_bytes() == render_explorer().encode("utf-8"), (
-        "docs/explorer.html is stale: run `make data` (or `besa545 html docs/explorer.html`)")
+def test_the_page_is_generated_never_committed():
+    """A committed page could carry a script no one reviewed: `make data` writes it, and
+    git ignores it."""
+    ignored = (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
+    assert "/docs/explorer.html" in ignored
+    assert "besa545 html docs/explorer.html" in (ROOT / "Makefile").read_text(encoding="utf-8")
 
 
-def test_the_command_writes_the_page_and_refuses_a_directory(tmp_path):
+def test_the_command_writes_the_page_and_refuses_a_directory(tmp_path, page_file):
     out = tmp_path / "sub" / "explorer.html"
     result = invoke("html", str(out))
     assert (result.status, result.stdout, result.stderr) == (0, f"wrote {out}\n", "")
-    assert out.read_bytes() == PAGE.read_bytes()
+    assert out.read_bytes() == page_file.read_bytes()
     refused = invoke("html", str(tmp_path))
     assert refused.status == 2
     assert refused.stderr == (f"Error: {tmp_path} is a directory; pass the path of the HTML "
@@ -198,7 +208,8 @@ def browser():
 class Opened:
     """A page of the explorer with what it requested and logged."""
 
-    def __init__(self, browser) -> None:
+    def __init__(self, browser, page: Path) -> None:
+        self.uri = page.as_uri()
         self.requests: list[str] = []
         self.errors: list[str] = []
         self.page = browser.new_page(viewport={"width": 1400, "height": 900})
@@ -206,7 +217,7 @@ class Opened:
         self.page.on("console", lambda message: self.errors.append(message.text)
                      if message.type == "error" else None)
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
-        self.page.goto(PAGE.as_uri())
+        self.page.goto(self.uri)
         self.page.wait_for_selector("html[data-ready]")
 
     def shown(self) -> int:
@@ -214,15 +225,15 @@ class Opened:
 
 
 @pytest.fixture
-def opened(browser):
-    page = Opened(browser)
-    yield page
-    page.page.close()
+def opened(browser, page_file):
+    shown = Opened(browser, page_file)
+    yield shown
+    shown.page.close()
 
 
 def test_it_loads_from_disk_with_no_error_and_no_request(opened, record_property):
     assert opened.errors == []
-    assert opened.requests == [PAGE.as_uri()]
+    assert opened.requests == [opened.uri]
     ready = float(opened.page.get_attribute("html", "data-ready"))
     record_property("explorer_interactive_ms", ready)  # reported, not asserted
     print(f"explorer interactive after {ready:.0f} ms")
@@ -402,10 +413,10 @@ def test_after_a_click_on_a_passage_tab_goes_on_from_its_paragraph(opened):
     assert page.evaluate("document.activeElement.closest('section').id") == "p21"
 
 
-def test_a_narrow_window_scrolls_the_focused_panel_into_view(browser):
+def test_a_narrow_window_scrolls_the_focused_panel_into_view(browser, page_file):
     page = browser.new_page(viewport={"width": 600, "height": 800})
     try:
-        page.goto(PAGE.as_uri())
+        page.goto(page_file.as_uri())
         page.wait_for_selector("html[data-ready]")
         page.focus("#p12 .pnum")
         page.keyboard.press("Enter")
@@ -477,7 +488,7 @@ def test_a_click_on_a_nested_row_opens_it_and_names_every_row_around_it(opened):
 
 
 def test_without_a_path_it_writes_into_the_checkout_or_the_current_folder(monkeypatch,
-                                                                          tmp_path):
+                                                                          tmp_path, page_file):
     """In a checkout the default is docs/explorer.html; an installed package's folder is
     never written: the page goes to the current folder instead."""
     from besa545 import cli
@@ -490,7 +501,7 @@ def test_without_a_path_it_writes_into_the_checkout_or_the_current_folder(monkey
     monkeypatch.setattr(cli, "package_path", lambda: installed)
     monkeypatch.chdir(tmp_path)
     assert invoke("html").stdout == "wrote besa545-explorer.html\n"
-    assert (tmp_path / "besa545-explorer.html").read_bytes() == PAGE.read_bytes()
+    assert (tmp_path / "besa545-explorer.html").read_bytes() == page_file.read_bytes()
     assert not installed.exists()
 
 
@@ -513,13 +524,13 @@ def test_the_page_is_written_over_a_link_never_through_it_and_never_over_another
     assert other.read_text(encoding="utf-8") == "actor_id\nchina\n"
 
 
-def test_dash_writes_the_page_to_standard_output(tmp_path):
+def test_dash_writes_the_page_to_standard_output(tmp_path, page_file):
     import subprocess
     import sys
 
     shown = subprocess.run([sys.executable, "-m", "besa545", "html", "-"], capture_output=True,
                            check=True, cwd=tmp_path)
-    assert shown.stdout == PAGE.read_bytes()
+    assert shown.stdout == page_file.read_bytes()
     assert list(tmp_path.iterdir()) == []
 
 

@@ -208,3 +208,27 @@ def test_a_file_that_only_quotes_the_generator_name_is_not_replaced(tmp_path):
     result = invoke("export", "--format", "webannotation", str(out), "--force")
     assert result == (2, "", f"Error: {out} exists and was not written by this command; it "
                              "was not replaced, choose another path\n")
+
+
+@pytest.mark.parametrize("command", [("html",), ("export", "--format", "brat")])
+def test_a_folder_of_the_checkout_that_links_outside_it_is_not_written_through(
+        tmp_path, monkeypatch, command):
+    """A pull request can commit `docs` (or any folder) as a link to elsewhere: html and
+    export refuse to write through it, as the build does, and write nothing there."""
+    from besa545 import cli
+
+    checkout, elsewhere = tmp_path / "checkout", tmp_path / "elsewhere"
+    checkout.mkdir()
+    elsewhere.mkdir()
+    (checkout / "docs").symlink_to(elsewhere, target_is_directory=True)
+    monkeypatch.setattr(cli, "package_path", lambda: checkout)
+    out = checkout / "docs" / "out"
+    result = invoke(*command, str(out))
+    assert result.status == 2 and result.stdout == ""
+    assert result.stderr.endswith(
+        f"{out} is inside the checkout, but a symbolic link in its folders leads outside "
+        "it: nothing was written; remove the link, or pass a path outside the checkout\n")
+    assert list(elsewhere.iterdir()) == []
+    monkeypatch.chdir(tmp_path)  # outside the checkout, a path is followed as given
+    assert invoke(*command, "elsewhere/out").status == 0
+    assert [path.name for path in elsewhere.iterdir()] == ["out"]

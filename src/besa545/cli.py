@@ -291,6 +291,7 @@ def run_html(arguments: argparse.Namespace) -> int:
         out = Path("besa545-explorer.html") if root == HERE else root / EXPLORER
     if out.is_dir():
         raise UsageError(f"{out} is a directory; pass the path of the HTML file to write")
+    _not_out_of_the_checkout(out)
     try:
         written = write_explorer(out)
     except NotOurFile as error:
@@ -313,6 +314,7 @@ def run_export(arguments: argparse.Namespace) -> int:
         sys.stdout.flush()
         sys.stdout.buffer.write(content)
         return OK
+    _not_out_of_the_checkout(arguments.out)
     try:
         written = export(arguments.format, arguments.out, force=arguments.force)
     except OutputExistsError as error:
@@ -324,6 +326,17 @@ def run_export(arguments: argparse.Namespace) -> int:
         raise UsageError(f"cannot write {arguments.out}: {error.strerror or error}") from None
     print(f"wrote {printable(str(written))} ({arguments.format})")
     return OK
+
+
+def _not_out_of_the_checkout(out: Path) -> None:
+    """A path inside the checkout is written there, never through a folder that is a
+    symbolic link out of it (a pull request can commit one)."""
+    from besa545.model.paths import leads_out_of
+
+    if leads_out_of(package_path(), out):
+        raise UsageError(f"{printable(str(out))} is inside the checkout, but a symbolic link "
+                         "in its folders leads outside it: nothing was written; remove the "
+                         "link, or pass a path outside the checkout")
 
 
 def _existing_dir(path: Path) -> Path:

@@ -246,6 +246,15 @@ class NotOurFile(ValueError):
 # and renames them under a journal (besa545.assemble.pipeline.write_atomically).
 
 
+def leads_out_of(root: Path, path: Path) -> bool:
+    """Whether ``path`` names a place inside ``root`` that a symbolic link in a folder of
+    it moves outside ``root`` (a pull request can commit such a link; a path outside the
+    checkout is followed as given, as ``cp`` would)."""
+    real_root = os.path.realpath(root)
+    return (_inside(os.path.abspath(path), os.path.abspath(root))
+            and not _inside(os.path.realpath(path.parent), real_root))
+
+
 def write_beside(path: Path, data: bytes, *, suffix: str = "") -> Path:
     """A new file in ``path``'s folder, named after it, holding ``data``; its path."""
     import tempfile
