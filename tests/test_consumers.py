@@ -155,6 +155,45 @@ def test_every_table_reads_the_same_in_each_python_reader(reader, name):
     assert READERS[reader](name) == loaded(name)
 
 
+def _pandas_folder(folder: Path) -> object:
+    import pandas as pd
+
+    return pd.read_parquet(folder)
+
+
+def _pyarrow_folder(folder: Path) -> object:
+    import pyarrow.parquet as pq
+
+    return pq.read_table(folder)
+
+
+def _polars_folder(folder: Path) -> object:
+    import polars as pl
+
+    return pl.read_parquet(folder)
+
+
+def _duckdb_folder(folder: Path) -> object:
+    import duckdb
+
+    return duckdb.sql(f"SELECT * FROM read_parquet('{folder}/*.parquet')").fetchall()
+
+
+FOLDER_READERS = {"pandas": (_pandas_folder, "README.md"), "pyarrow": (_pyarrow_folder,
+                  "README.md"), "polars": (_polars_folder, "README.md"),
+                  "duckdb": (_duckdb_folder, "schema mismatch")}
+
+
+@pytest.mark.parametrize("reader", FOLDER_READERS)
+def test_reading_the_parquet_folder_as_one_dataset_fails_and_says_where(reader):
+    """Read whole, the folder would give every table's rows under one table's columns:
+    each reader stops instead, naming the README that says to read one file per table
+    (DuckDB's glob meets the tables' different columns first)."""
+    read, named = FOLDER_READERS[reader]
+    with pytest.raises(Exception, match=re.escape(named)):
+        read(ROOT / "data" / "parquet")
+
+
 def test_the_comparison_would_see_a_leading_zero_lost():
     """The failure this matrix exists for: a guessing reader turns 051 into 51."""
     import pandas as pd

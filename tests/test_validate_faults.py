@@ -185,6 +185,12 @@ case("parquet-of-another-table", _swap_parquet,
      lambda r: {("data/parquet/topics.parquet", None, None, "parquet-stale")})
 
 
+case("parquet-guide-missing", lambda r: (r / "data" / "parquet" / "README.md").unlink(),
+     lambda r: {("data/parquet/README.md", None, None, "parquet-guide")})
+case("parquet-guide-emptied", lambda r: (r / "data" / "parquet" / "README.md").write_bytes(b""),
+     lambda r: {("data/parquet/README.md", None, None, "parquet-guide")})
+case("parquet-guide-a-link", link_to_copy("data/parquet/README.md"),
+     lambda r: {("data/parquet/README.md", None, None, "path-unsafe")})
 case("parquet-corrupt", lambda r: (r / "data" / "parquet" / "topics.parquet").write_bytes(
     b"PAR1 not really parquet PAR1"),
      lambda r: {("data/parquet/topics.parquet", None, None, "parquet-unreadable")})

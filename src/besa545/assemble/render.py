@@ -15,7 +15,7 @@ from besa545.derive.descriptor import package_descriptor, parquet_descriptor
 from besa545.model.csvfile import write_csv
 from besa545.model.hashing import sha256
 from besa545.model.package import Package
-from besa545.model.paths import DESCRIPTOR, PARQUET_DESCRIPTOR
+from besa545.model.paths import DESCRIPTOR, PARQUET_DESCRIPTOR, PARQUET_GUIDE, PARQUET_GUIDE_TEXT
 from besa545.model.schema import TableSchema, coerce
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ def render(package: Package) -> dict[str, bytes]:
         strings, typed = sorted_frames(table.frame, schema)
         files[f"data/{name}.csv"] = write_csv(strings)
         files[f"data/parquet/{name}.parquet"] = parquet_bytes(typed, schema)
+    files[PARQUET_GUIDE] = PARQUET_GUIDE_TEXT.encode("utf-8")
     descriptor = package_descriptor(package.schemas, lambda path: (len(files[path]),
                                                                    sha256(files[path])))
     files[DESCRIPTOR] = descriptor_bytes(descriptor)

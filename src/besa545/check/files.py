@@ -21,6 +21,8 @@ from besa545.model.paths import (
     DESCRIPTOR,
     JOURNAL,
     PARQUET_DESCRIPTOR,
+    PARQUET_GUIDE,
+    PARQUET_GUIDE_TEXT,
     STAGED,
     csv_file,
     mapped,
@@ -101,7 +103,7 @@ def check_no_stray_files(root: Path, tables: list[str],
     whole, so anything else would ship to every user unchecked)."""
     expected = {"data": {csv_file(name).removeprefix("data/") for name in tables} | {"parquet"},
                 "data/parquet": {parquet_file(name).removeprefix("data/parquet/")
-                                 for name in tables}}
+                                 for name in tables} | {os.path.basename(PARQUET_GUIDE)}}
     documents = (edited_tables or {}).get("documents")
     if documents is not None and not documents.lacks("raw_path", "text_path"):
         expected["sources"] = {os.path.basename(value) for column in ("raw_path", "text_path")
@@ -207,6 +209,26 @@ def check_descriptor_fresh(descriptor: dict[str, Any],
     problems += [_stale(f"table {name} has no resource", "resources")
                  for name in wanted if name not in seen]
     return problems
+
+
+def check_parquet_guide(root: Path) -> list[Problem]:
+    """``data/parquet/README.md`` is there, as the build writes it: without it, reading the
+    folder as one dataset mixes the tables silently."""
+    file = PARQUET_GUIDE
+    reason = why_not_readable(root, file)
+    if reason:
+        return [Problem(file, None, None, "path-unsafe", f"{file} {reason}")]
+    if not (root / file).is_file():
+        return [Problem(file, None, None, "parquet-guide", f"{file} does not exist")]
+    wanted = PARQUET_GUIDE_TEXT.encode("utf-8")
+    try:
+        with open_regular(root / file, file) as handle:
+            stored = handle.read(len(wanted) + 1)
+    except OSError as error:
+        return [unopenable(file, error)]
+    if stored != wanted:
+        return [Problem(file, None, None, "parquet-guide", f"{file} is not what the build writes")]
+    return []
 
 
 def check_parquet_descriptor(root: Path, schemas: dict[str, TableSchema]) -> list[Problem]:

@@ -53,6 +53,7 @@ from besa545.check.files import (
     check_no_stray_files,
     check_parquet,
     check_parquet_descriptor,
+    check_parquet_guide,
     hashes_of_unbuilt_csvs,
     list_tables,
     parquet_of_broken_csvs,
@@ -119,6 +120,7 @@ PLAN: tuple[Task, ...] = (
     step("schemas", read_schemas),
     check(check_descriptor_fresh),
     check(check_parquet_descriptor),
+    check(check_parquet_guide),
     check(check_hashes),
     # the tables a contributor edits, each on its own
     step("edited_tables", read_edited_tables),

@@ -100,6 +100,8 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
     Code("parquet-unreadable", "files", "a Parquet copy cannot be compared with its CSV",
          f"fix the CSV's values, then {RUN_BUILD}"),
     Code("parquet-stale", "files", "a Parquet copy does not hold its CSV's rows", RUN_BUILD),
+    Code("parquet-guide", "files", "data/parquet/README.md is missing or not what the build "
+         "writes (without it, reading the folder as one dataset mixes the tables)", RUN_BUILD),
     # tables
     Code("not-built", "tables", "a computed cell is empty: the build has not run since",
          f"leave the computed cells empty and {RUN_BUILD}, which fills them"),

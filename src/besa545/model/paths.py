@@ -25,6 +25,22 @@ HERE = Path(__file__).resolve().parent.parent  # the besa545 package
 DESCRIPTOR = "datapackage.json"
 # The same package with the typed Parquet copies as its resources, for Frictionless tools.
 PARQUET_DESCRIPTOR = "datapackage-parquet.json"
+# A file that is not Parquet, in the folder of the Parquet copies: a reader asked for the
+# whole folder stops at it (its name first in sorted order) instead of mixing fourteen
+# tables under one table's columns; its text says what to read instead.
+PARQUET_GUIDE = "data/parquet/README.md"
+PARQUET_GUIDE_TEXT = """\
+# One Parquet file per table
+
+Each file in this folder is one table of the besa545 package, with its own columns. Read
+one file at a time, for example `pandas.read_parquet("data/parquet/events.parquet")`, or
+`besa545.load("events")` once the package is installed.
+
+Read as one dataset, the folder would mix the tables: pandas, pyarrow, Dask and Spark
+would return every table's rows under one table's columns. This file is here so that
+they stop with an error naming it instead. The build writes it; `besa545 validate`
+reports it missing or changed.
+"""
 # How the build replaces its files all at once (see besa545.assemble.pipeline.write_atomically):
 # new files wait under a staging name beside their target, and a journal lists the renames.
 JOURNAL = ".besa545-build-journal.json"
