@@ -6,10 +6,11 @@ import csv
 import io
 import json
 import random
+import re
 
 import pytest
 
-from helpers import ROOT, invoke, snapshot
+from helpers import ROOT, invoke, set_cell, snapshot
 
 COMMITTED = None
 
@@ -475,3 +476,20 @@ def test_an_input_changed_late_in_the_build_stops_it(package_copy, monkeypatch, 
     else:
         assert not topics.exists()  # not brought back
     assert list(package_copy.rglob(f"*{pipeline.STAGED}")) == []
+
+
+def test_a_table_saved_by_a_spreadsheet_fails_the_build_once_per_column(package_copy):
+    """Codes that lost their zeros and dates in a spreadsheet's format: the build names the
+    spreadsheet once per column, not one foreign key or date per cell, and writes nothing."""
+    before = snapshot(package_copy)
+    for event in ("g20-summit-hamburg", "moon-trump-white-house-meeting"):
+        set_cell("events", event, "date_start", "7/1/2017")(package_copy)
+    set_cell("events", "g20-summit-hamburg", "cameo_code", "44")(package_copy)
+    set_cell("events", "moon-trump-white-house-meeting", "cameo_code", "42")(package_copy)
+    edited = snapshot(package_copy)
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    codes = re.findall(r"^data/events\.csv:\d+ \[(\w+)\]: ([a-z-]+):", result.stderr, re.M)
+    assert sorted(codes) == [("cameo_code", "spreadsheet-zeros"),
+                             ("date_start", "spreadsheet-dates")], result.stderr
+    assert snapshot(package_copy) == edited != before

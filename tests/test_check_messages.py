@@ -81,10 +81,19 @@ case("csv-crlf", replace_bytes(T, b"\n", b"\r\n"),
 case("csv-nul-byte", replace_bytes(T, b"Six Party", b"Six\x00Party"),
      lambda r: {(T, _six_party(r), None, "file-nul-byte", "the file contains a NUL byte",
                  "remove the NUL byte; the file is probably not a text file")})
-case("csv-not-utf8", replace_bytes(T, b"Six Party", b"Six \xff Party"),
+case("csv-not-utf8", replace_bytes(T, b"Six Party", b"Six \x81 Party"),
      lambda r: {(T, _six_party(r), None, "file-encoding",
-                 "invalid UTF-8 byte sequence b'\\xff Pa' at byte "
+                 "invalid UTF-8 byte sequence b'\\x81 Pa' at byte "
                  f"{(r / T).read_bytes().index(b'Six Party') + 4}", "save the file as UTF-8"),
+                CANNOT_CHECK_TOPICS})
+# a curly quote as Excel's plain "CSV" writes it (Windows-1252): the spreadsheet is named
+case("csv-saved-as-windows-1252", replace_bytes(T, b"Six Party", b"\x93Six\x94 Party"),
+     lambda r: {(T, _six_party(r), None, "file-encoding",
+                 "invalid UTF-8 byte sequence b'\\x93Six' at byte "
+                 f"{(r / T).read_bytes().index(b'Six Party')}, which Windows-1252 reads as "
+                 "'\u201c': the file was probably saved by a spreadsheet in its own encoding",
+                 "save it again as UTF-8 (Excel: CSV UTF-8; LibreOffice: Character set Unicode "
+                 "(UTF-8)), or edit the CSV in a text editor"),
                 CANNOT_CHECK_TOPICS})
 case("csv-empty", lambda r: (r / T).write_text(""),
      lambda r: {(T, 1, None, "file-empty", "the file is empty", default("file-empty")),
@@ -727,6 +736,43 @@ case("date-text-outside-evidence", set_cell("events", "trump-april-tweet", "date
                  "date_text empty when the date comes from elsewhere")})
 
 
+# a spreadsheet's marks: said once per column, the per-cell problems they explain left out
+def _codes_read_as_numbers(root: Path) -> None:
+    for event, code in (("g20-summit-hamburg", "44"), ("mar-a-lago-agreement", "57"),
+                        ("moon-trump-white-house-meeting", "42")):
+        set_cell("events", event, "cameo_code", code)(root)
+
+
+case("spreadsheet-dropped-the-zeros-of-codes", _codes_read_as_numbers,
+     lambda r: {(E, min(line_of(r, "events", event) for event in (
+         "g20-summit-hamburg", "mar-a-lago-agreement", "moon-trump-white-house-meeting")),
+                 "cameo_code", "spreadsheet-zeros",
+                 "3 cells look like codes a spreadsheet read as numbers, dropping the leading "
+                 "zero: " + ", ".join(
+                     f"'{code}' for '0{code}'" for _, code in sorted(
+                         (line_of(r, "events", event), code) for event, code in (
+                             ("g20-summit-hamburg", "44"), ("mar-a-lago-agreement", "57"),
+                             ("moon-trump-white-house-meeting", "42")))),
+                 default("spreadsheet-zeros"))})
+# no foreign key says it: the pattern does (a root code is two digits)
+case("spreadsheet-dropped-the-zero-of-a-root-code",
+     set_cell("cameo_codes", "057", "root_code", "5"),
+     lambda r: {("data/cameo_codes.csv", line_of(r, "cameo_codes", "057"), "root_code",
+                 "spreadsheet-zeros", "1 cell looks like codes a spreadsheet read as numbers, "
+                 "dropping the leading zero: '5' for '05'", default("spreadsheet-zeros"))})
+case("spreadsheet-rewrote-a-date", set_cell("events", "g20-summit-hamburg", "date_start",
+                                            "7/1/2017"),
+     lambda r: {(E, line_of(r, "events", "g20-summit-hamburg"), "date_start",
+                 "spreadsheet-dates", "1 cell looks like dates a spreadsheet rewrote in its own "
+                 "format: '7/1/2017'", default("spreadsheet-dates"))})
+case("foreign-key-one-edit-away", set_cell("stances", "china-supports-six-party-talks",
+                                           "topic_id", "six-party-talk"),
+     lambda r: {("data/stances.csv", line_of(r, "stances", "china-supports-six-party-talks"),
+                 "topic_id", "foreign-key",
+                 "'six-party-talk' is not in topics.topic_id; did you mean 'six-party-talks'?",
+                 "use an existing topic_id from data/topics.csv, or add a row there first")})
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_problem_is_reported_word_for_word(name, tmp_path):
     edit, reseal_after, expected = CASES[name]
@@ -768,3 +814,4 @@ def test_a_missing_link_across_lines_is_located_where_it_starts(tmp_path):
                       {"d": Document("d", "sources/d.md", "sources/d.txt", text, [anchor])})
     assert [(p.file, p.line, p.code) for p in check_links(package)] == [
         ("sources/d.txt", 3, "link-missing")]
+

@@ -88,3 +88,18 @@ def test_a_long_error_of_a_check_is_quoted_to_200_characters(monkeypatch):
         quoted[length] = crash.message.removeprefix("the maximum check of low could not run: ")
     assert quoted[186] == repr(f'ValueError("{"e" * 186}")')
     assert quoted[187] == repr(f'ValueError("{"e" * 187}")'[:199] + "\u2026")
+
+
+@pytest.mark.parametrize(("value", "known", "expected"), [
+    ("chna", {"china", "japan"}, "china"),  # a character left out
+    ("chiina", {"china"}, "china"),  # one too many
+    ("cihna", {"china"}, "china"),  # two neighbours swapped
+    ("chine", {"china"}, "china"),  # one changed
+    ("chn", {"china"}, None),  # two edits away
+    ("ca", {"cat", "car"}, None),  # one edit from two: no guess
+    ("china", {"china"}, None),  # the value itself is no guess
+])
+def test_a_missing_key_is_guessed_only_when_one_value_is_one_edit_away(value, known, expected):
+    from besa545.check.tables import one_edit_away
+
+    assert one_edit_away(value, known, "abcdefghijklmnopqrstuvwxyz") == expected

@@ -68,6 +68,7 @@ from besa545.check.reading import (
     rederive_package,
 )
 from besa545.check.spec import check_spec
+from besa545.check.spreadsheet import cells_a_spreadsheet_changed, check_spreadsheet_marks
 from besa545.check.tables import (
     check_case_duplicates,
     check_derived_columns,
@@ -126,6 +127,7 @@ PLAN: tuple[Task, ...] = (
     step("edited_tables", read_edited_tables),
     check(check_edited_columns),
     check(check_no_stray_files),
+    check(check_spreadsheet_marks),
     # the texts: read the papers, derive paragraphs, mentions and every offset afresh
     step("text_package", read_text_package),
     step("rebuilt", rederive_package),
@@ -168,4 +170,5 @@ REPORT_RULES: tuple[Callable[[list[Problem]], set[Problem]], ...] = (
     parquet_of_broken_csvs,  # a copy is only compared with a CSV that is right
     hashes_of_unbuilt_csvs,  # "run the build" is said once, by not-built
     conventions_of_broken_tables,  # a lost row explains what the conventions miss
+    cells_a_spreadsheet_changed,  # a column a spreadsheet changed is said once
 )

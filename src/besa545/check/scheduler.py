@@ -146,7 +146,7 @@ def check_package(package: Package) -> list[Problem]:
         need in values for need in task.required)]
     progress = Progress(None)
     _run(runnable, values, keep=set(values), deadline=None, progress=progress)
-    return progress.problems
+    return kept(progress.problems)
 
 
 def _run(tasks: Iterable[Task], values: dict[str, Any], keep: set[str],

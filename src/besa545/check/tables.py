@@ -176,10 +176,46 @@ def _foreign_key_problems(package: Package, table: StringTable,
         extra = f" (and {more} more row{'s' if more > 1 else ''} of this file)" if more else ""
         hint = (f"{table.file} is written by the build, not by hand: run `besa545 build` "
                 "once the tables it comes from are right")
+    guess = _guesses(table, target, key, positions)
     return [Problem(table.file, table.line(position), column, "foreign-key",
                     ", ".join(repr(table.frame[field].iat[position]) for field in key.fields)
-                    + f" is not in {key.resource}.{target_column}{extra}", hint)
+                    + f" is not in {key.resource}.{target_column}{extra}"
+                    + guess.get(position, ""), hint)
             for position in positions]
+
+
+GUESSED = 100  # rows given a "did you mean": the first ones (each guess is a few thousand lookups)
+
+
+def _guesses(table: StringTable, target: StringTable, key: ForeignKey,
+             positions: list[int]) -> dict[int, str]:
+    """For a one-field key, "; did you mean ...?" for each missing value that is one edit
+    away from exactly one existing value."""
+    if len(key.fields) != 1 or not positions:
+        return {}
+    known = set(target.frame[key.reference_fields[0]].dropna().tolist())
+    alphabet = "".join(sorted(set().union(*map(set, known)))) if len(known) < 10_000 else (
+        "abcdefghijklmnopqrstuvwxyz0123456789-_")
+    guesses = {}
+    for position in positions[:GUESSED]:
+        value = table.frame[key.fields[0]].iat[position]
+        found = one_edit_away(value, known, alphabet)
+        if found is not None:
+            guesses[position] = f"; did you mean {found!r}?"
+    return guesses
+
+
+def one_edit_away(value: str, known: set[str], alphabet: str) -> str | None:
+    """The one value of ``known`` that a single edit turns ``value`` into (a character of
+    ``alphabet`` added or put in place of another, a character removed, two neighbours
+    swapped), or None when there is none or more than one."""
+    splits = [(value[:cut], value[cut:]) for cut in range(len(value) + 1)]
+    edits = {left + right[1:] for left, right in splits if right}
+    edits |= {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
+    edits |= {left + letter + right[1:] for left, right in splits if right for letter in alphabet}
+    edits |= {left + letter + right for left, right in splits for letter in alphabet}
+    found = (edits - {value}) & known
+    return found.pop() if len(found) == 1 else None
 
 
 KEY_SEPARATOR = "\x1f"  # the ASCII unit separator: cannot occur in a valid identifier

@@ -119,6 +119,16 @@ CODES: dict[str, Code] = {entry.code: entry for entry in [
          "write a whole number without decimals, e.g. 3 (at most 9223372036854775807)"),
     Code("type-number", "tables", "a value is not a number", "write a number, e.g. -4 or 3.5"),
     Code("type-boolean", "tables", "a value is not true or false", "write true or false"),
+    Code("spreadsheet-zeros", "tables", "codes lost their leading zeros in a spreadsheet "
+         "(said once per column; the foreign-key and pattern problems of those cells are "
+         "left out)", "open the CSV with every column as text (LibreOffice: in Text Import "
+         "select every column and set Column type to Text; Excel: Data > From Text/CSV, "
+         "then set each column's type to Text), or type the zeros back"),
+    Code("spreadsheet-dates", "tables", "dates were rewritten in a spreadsheet's format (said "
+         "once per column; the type-date problems of those cells are left out)",
+         "write each date as YYYY-MM-DD (format the column as Text before typing, or import "
+         "the CSV with every column as text); a date like 7/1/2017 is ambiguous, so check it "
+         "against the paper"),
     Code("type-date", "tables", "a value is not a real YYYY-MM-DD date from 1678 to 2261",
          "write a real date as YYYY-MM-DD, e.g. 2017-04-30, between 1678-01-01 and "
          "2261-12-31"),

@@ -109,9 +109,18 @@ def decode(data: bytes | mmap.mmap, file: str) -> tuple[str | None, Problem | No
     try:
         return str(data[:], "utf-8"), None
     except UnicodeDecodeError as error:
-        bad = data[error.start : error.start + 4]
-        return None, Problem(file, _line_at(data, error.start), None, "file-encoding",
-                             f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}")
+        bad = bytes(data[error.start : error.start + 4])
+        message = f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}"
+        try:
+            read = bad[:1].decode("cp1252")
+        except UnicodeDecodeError:
+            return None, Problem(file, _line_at(data, error.start), None, "file-encoding",
+                                 message)
+        return None, Problem(
+            file, _line_at(data, error.start), None, "file-encoding",
+            f"{message}, which Windows-1252 reads as {read!r}: the file was probably saved by a "
+            "spreadsheet in its own encoding", "save it again as UTF-8 (Excel: CSV UTF-8; "
+            "LibreOffice: Character set Unicode (UTF-8)), or edit the CSV in a text editor")
 
 
 def _line_at(data: bytes | mmap.mmap, offset: int) -> int:
