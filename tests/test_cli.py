@@ -162,7 +162,7 @@ REPRESENTATIVE: dict[str, tuple[Edit, str, str, str, str, str]] = {
                 "9223372036854775807)"),
     "foreign key": (set_cell("stances", "china-opposes-war", "holder_actor_id", "chinaa"),
                     "stances", "china-opposes-war", "holder_actor_id", "foreign-key",
-                    "'chinaa' is not in actors.actor_id\n"
+                    "'chinaa' is not in actors.actor_id; did you mean 'china'?\n"
                     "    hint: use an existing actor_id from data/actors.csv, or add a row "
                     "there first"),
     "evidence": (set_cell("events", "mar-a-lago-agreement", "evidence",

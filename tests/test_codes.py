@@ -36,12 +36,14 @@ def test_every_literal_code_in_the_source_is_registered():
 def test_codes_computed_at_run_time_come_from_known_places():
     """Only these modules pass a computed code: the content rules (from their tables of
     rules), the span-in-evidence check (from the column name), the pandera failures
-    (mapped by PANDERA_CODES) and the spec layer (spec-*). Any of those codes that is not
+    (mapped by PANDERA_CODES), the spreadsheet marks (one code per kind of mark) and the
+    spec layer (spec-*). Any of those codes that is not
     registered fails when the Problem is made, which the fault cases would show."""
     computed = sorted({file for file, argument in _code_arguments()
                        if not isinstance(argument, ast.Constant)})
     assert computed == ["src/besa545/check/content.py", "src/besa545/check/spec.py",
-                        "src/besa545/check/tables.py", "src/besa545/derive/offsets.py"]
+                        "src/besa545/check/spreadsheet.py", "src/besa545/check/tables.py",
+                        "src/besa545/derive/offsets.py"]
 
 
 def test_an_unregistered_code_cannot_make_a_problem():

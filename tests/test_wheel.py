@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 import besa545
-from helpers import ROOT
+from helpers import ROOT, tool_environment
 
 pytestmark = pytest.mark.slow
 
@@ -67,7 +67,8 @@ def test_wheel_installed_in_a_fresh_environment_loads_every_table(wheel, tmp_pat
     venv.create(environment, with_pip=True)
     python = environment / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", "-c",
-                    str(ROOT / "constraints.txt"), str(wheel)], check=True, capture_output=True)
+                    str(ROOT / "constraints.txt"), f"{wheel}[validate]"], check=True,
+                   capture_output=True)
     code = ("import besa545, pathlib; "
             "frames = besa545.load_all(); "
             "assert 'site-packages' in str(besa545.package_path()); "
@@ -87,3 +88,62 @@ def test_wheel_installed_in_a_fresh_environment_loads_every_table(wheel, tmp_pat
                            capture_output=True, text=True, cwd=tmp_path, check=False)
     assert build.returncode == 2, build.stdout + build.stderr
     assert "an installed package is not rebuilt in place" in build.stderr
+
+
+# Every cell of every table as JSON: text, integers, floats, booleans and ISO dates, missing
+# as null, whatever dtypes the pandas at hand gives; and the dtypes by kind.
+DUMP = """
+import datetime, json, math, sys
+import pandas as pd
+import besa545
+def plain(value):
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, (pd.Timestamp, datetime.date)):
+        return value.strftime("%Y-%m-%d")
+    return value.item() if hasattr(value, "item") else value
+tables = {}
+for name in besa545.tables():
+    for form in ("parquet", "csv"):
+        frame = besa545.load(name, format=form)
+        kinds = {column: "text" if str(dtype) in ("str", "string") else str(dtype)
+                 for column, dtype in frame.dtypes.items()}
+        rows = [[plain(value) for value in row] for row in frame.astype(object).itertuples(
+            index=False)]
+        tables[f"{name} {form}"] = {"dtypes": kinds, "rows": rows}
+json.dump(tables, sys.stdout, sort_keys=True)
+"""
+# The oldest versions the package supports (pyproject.toml); the newest are .venv's.
+OLDEST = ("pandas==2.2.3", "pyarrow==17.0.0", "numpy==1.26.4")
+
+
+def test_the_oldest_supported_pandas_and_pyarrow_read_every_cell_alike(wheel, tmp_path):
+    """A research environment with pandas 2.2: the wheel needs nothing more, every table
+    loads with the same values and dtypes (text as pandas 2's ``string``) as with pandas 3,
+    and validation asks for its extra in one line."""
+    import json
+
+    metadata = zipfile.ZipFile(wheel).read(
+        next(name for name in zipfile.ZipFile(wheel).namelist()
+             if name.endswith(".dist-info/METADATA"))).decode()
+    required = [line.split(": ", 1)[1] for line in metadata.splitlines()
+                if line.startswith("Requires-Dist: ") and "extra ==" not in line]
+    assert sorted(required) == ["numpy>=1.26", "pandas>=2.2", "pyarrow>=17"]
+    bin_folder = tool_environment(*OLDEST)
+    zipfile.ZipFile(wheel).extractall(tmp_path / "site")
+    environment = {"PYTHONPATH": str(tmp_path / "site"), "PATH": "/usr/bin:/bin"}
+    oldest = subprocess.run([str(bin_folder / "python"), "-c", DUMP], capture_output=True,
+                            text=True, cwd=tmp_path, env=environment, check=True).stdout
+    newest = subprocess.run([sys.executable, "-c", DUMP], capture_output=True, text=True,
+                            cwd=tmp_path, check=True).stdout
+    assert json.loads(oldest) == json.loads(newest)
+    refused = subprocess.run([str(bin_folder / "python"), "-m", "besa545", "validate"],
+                             capture_output=True, text=True, cwd=tmp_path, env=environment,
+                             check=False)
+    assert (refused.returncode, refused.stdout) == (2, "")
+    assert refused.stderr == (
+        "Error: besa545 validate needs frictionless, pandera, jsonschema, pandas 3 (this is "
+        "pandas 2.2.3); install them with pip install 'besa545[validate]' (reading the "
+        "tables needs only pandas and pyarrow)\n")

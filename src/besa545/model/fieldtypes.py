@@ -23,6 +23,16 @@ PANDAS_DTYPES: dict[str, tuple[str, str]] = {
     "boolean": ("bool", "boolean"),
     "date": ("datetime64[ns]", "datetime64[ns]"),
 }
+
+
+def text_dtype() -> str:
+    """The dtype of a text column: pandas 3's ``str``; on pandas 2, ``string`` (missing is
+    ``pd.NA``), since its ``str`` is ``object`` and turns a missing value into "None"."""
+    import pandas as pd
+
+    return "str" if int(pd.__version__.split(".")[0]) >= 3 else "string"
+
+
 # How a Frictionless type becomes a Croissant (schema.org) data type.
 CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:Float",
                    "boolean": "sc:Boolean", "date": "sc:Date"}

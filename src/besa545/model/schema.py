@@ -22,6 +22,7 @@ from besa545.model.fieldtypes import (
     TRUE_VALUES,
     TYPE_PATTERNS,
     arrow_type,
+    text_dtype,
 )
 from besa545.model.paths import read_regular, schema_dir, unopenable, why_not_readable
 from besa545.model.problems import Outcome, Problem, quote
@@ -74,7 +75,8 @@ class Field:
 
             return pd.CategoricalDtype(self.enum, ordered=False)
         required, nullable = PANDAS_DTYPES[self.type]
-        return required if self.is_required else nullable
+        dtype = required if self.is_required else nullable
+        return text_dtype() if dtype == "str" else dtype
 
 
 class ForeignKey(NamedTuple):
