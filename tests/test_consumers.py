@@ -64,7 +64,8 @@ def recipes(reader: str) -> dict[str, str]:
     """Per table, the line of the data dictionary that reads its CSV with ``reader``."""
     text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     start = {"pandas": "pd.read_csv(", "polars": "pl.read_csv(", "duckdb": "duckdb.sql(",
-             "readr": "readr::read_csv("}[reader]
+             "readr": "readr::read_csv(", "read.csv": "read.csv(",
+             "fread": "data.table::as.data.table(lapply(data.table::fread("}[reader]
     found = {}
     for section in re.split(r"^## ", text, flags=re.M)[1:]:
         name = section.split("\n", 1)[0].strip()
@@ -249,23 +250,34 @@ json.dump(tables, sys.stdout)
 '''.replace("CACHE", repr(str(cache)))))
 
 
+R_PACKAGES = {"readr": "r-cran-readr", "read.csv": "r-base-core",
+              "fread": "r-cran-data.table"}
+
+
 @pytest.mark.slow
-def test_readr_reads_every_table_with_the_documented_col_types(tmp_path):
-    """R is not installed by ``make``: when ``Rscript`` is missing this test is skipped with
-    its reason, except under CI (``.ci/run`` installs R), where a missing R is a failure."""
+@pytest.mark.parametrize("reader", R_PACKAGES)
+def test_r_reads_every_table_with_the_documented_column_types(tmp_path, reader):
+    """readr, base R's read.csv and data.table's fread, each with the data dictionary's
+    line. R is not installed by ``make``: when ``Rscript`` or the package is missing this
+    test is skipped with its reason, except under CI (``.ci/run`` installs them from
+    Debian), where a missing R is a failure."""
     import os
 
-    if shutil.which("Rscript") is None:
+    library = {"readr": "readr", "fread": "data.table"}.get(reader)
+    found = shutil.which("Rscript") is not None and (library is None or subprocess.run(
+        ["Rscript", "-e", f"library({library})"], capture_output=True, check=False
+    ).returncode == 0)
+    if not found:
         if os.environ.get("CI"):
-            pytest.fail("Rscript is missing; .ci/run installs r-base-core and r-cran-readr")
-        pytest.skip("Rscript is not installed (apt install r-base-core r-cran-readr)")
-    lines = [f'tables[["{name}"]] <- {line}' for name, line in recipes("readr").items()]
+            pytest.fail(f"R with {reader} is missing; .ci/run installs {R_PACKAGES[reader]}")
+        pytest.skip(f"R with {reader} is not installed (apt install {R_PACKAGES[reader]})")
+    lines = [f'tables[["{name}"]] <- {line}' for name, line in recipes(reader).items()]
     script = tmp_path / "read.R"
-    script.write_text("suppressMessages(library(readr))\ntables <- list()\n"
-                      + "\n".join(lines) + "\n"
+    script.write_text("tables <- list()\n" + "\n".join(lines) + "\n"
                       + 'for (name in names(tables)) {\n'
                       + '  out <- file.path(commandArgs(TRUE)[1], paste0(name, ".csv"))\n'
-                      + '  readr::write_csv(tables[[name]], out, na = "\\\\N")\n}\n',
+                      + '  write.csv(tables[[name]], out, na = "\\\\N", row.names = FALSE,'
+                      + ' fileEncoding = "UTF-8")\n}\n',
                       encoding="utf-8")
     subprocess.run(["Rscript", str(script), str(tmp_path)], cwd=ROOT, check=True,
                    capture_output=True)

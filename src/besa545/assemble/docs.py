@@ -106,7 +106,9 @@ def data_dictionary(package: Package) -> str:
         "is a CSV file in `data/` and a Parquet file in `data/parquet/`; read one Parquet "
         "file per table (read whole, the folder would mix the tables' rows, so "
         "`data/parquet/README.md` stops the readers that try). Columns marked "
-        "*computed* are filled by the build.",
+        "*computed* are filled by the build. Each table's section gives the calls that read "
+        "its CSV with every value right; in R, data.table's `fread` (1.14) keeps a doubled "
+        "quote inside a quoted cell as two quotes, so its line undoes that.",
         "",
     ]
     lines += [f"- [`{name}`](#{name}): {schema.title}" for name, schema in
@@ -134,7 +136,8 @@ def data_dictionary(package: Package) -> str:
 
 
 def reading_recipes(name: str, schema: TableSchema) -> list[str]:
-    """How to read the table's CSV with pandas, polars, DuckDB and readr, each told every
+    """How to read the table's CSV with pandas, polars, DuckDB and R (readr, base R and
+    data.table), each told every
     column's type (:data:`~besa545.model.fieldtypes.READER_TYPES`) and that only an empty
     cell is missing; ``tests/test_consumers.py`` runs these very lines."""
     file = csv_file(name)
@@ -144,6 +147,7 @@ def reading_recipes(name: str, schema: TableSchema) -> list[str]:
     pandas = {column: kind for column, kind in types["pandas"].items() if column not in dates}
     polars = ", ".join(f'"{column}": pl.{kind}' for column, kind in types["polars"].items())
     duckdb = ", ".join(f"'{column}': '{kind}'" for column, kind in types["duckdb"].items())
+    classes = "c(" + ", ".join(f'"{kind}"' for kind in types["r"].values()) + ")"
     return [
         "Every reader that guesses types (and reads the code `051` as the number 51) is told "
         "each column's type; only an empty cell is missing. The Parquet copy needs none "
@@ -160,6 +164,10 @@ def reading_recipes(name: str, schema: TableSchema) -> list[str]:
         "```r",
         f'readr::read_csv("{file}", col_types = "{"".join(types["readr"].values())}", '
         'na = "")',
+        f'read.csv("{file}", colClasses = {classes}, na.strings = "", encoding = "UTF-8")',
+        f'data.table::as.data.table(lapply(data.table::fread("{file}", colClasses = '
+        f'{classes}, na.strings = "", encoding = "UTF-8"), function(v) if (is.character(v)) '
+        'gsub(\'""\', \'"\', v, fixed = TRUE) else v))',
         "```",
     ]
 

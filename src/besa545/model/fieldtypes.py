@@ -39,7 +39,8 @@ CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:F
 # The type to give each column when reading a CSV with a reader that would otherwise guess
 # (and read a code such as 051 as the number 51): pandas ``read_csv(dtype=...)`` (dates
 # through ``parse_dates``), polars ``read_csv(schema_overrides=...)``, readr's compact
-# ``col_types`` letters and DuckDB ``read_csv(columns=...)``. The data dictionary prints
+# ``col_types`` letters, base R's and data.table's ``colClasses`` and DuckDB
+# ``read_csv(columns=...)``. The data dictionary prints
 # them per table and the consumer tests read the CSVs with exactly these.
 READER_TYPES: dict[str, dict[str, str]] = {
     "pandas": {"string": "string", "integer": "Int64", "number": "Float64",
@@ -47,6 +48,8 @@ READER_TYPES: dict[str, dict[str, str]] = {
     "polars": {"string": "String", "integer": "Int64", "number": "Float64",
                "boolean": "Boolean", "date": "Date"},
     "readr": {"string": "c", "integer": "i", "number": "d", "boolean": "l", "date": "D"},
+    "r": {"string": "character", "integer": "integer", "number": "numeric",
+          "boolean": "logical", "date": "Date"},
     "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                "boolean": "BOOLEAN", "date": "DATE"},
 }
