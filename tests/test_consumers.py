@@ -296,3 +296,68 @@ def _read_back(path: Path, name: str) -> list[dict[str, object]]:
     with path.open(encoding="utf-8", newline="") as stream:
         return [{column: None if value == "\\N" else cast[kinds[column]](value)
                  for column, value in record.items()} for record in csv.DictReader(stream)]
+
+
+# The npm packages of docs/readers.md's JavaScript recipe, at fixed versions.
+NODE_PACKAGES = ("d3-dsv@3.0.1", "hyparquet@1.33.0")
+
+
+def _node_folder() -> Path:
+    """A folder with NODE_PACKAGES installed from npm, kept under ``.venv/tools/`` like
+    the Python tool environments (rebuilt when a previous install did not finish)."""
+    import fcntl
+    import hashlib
+
+    from helpers import TOOLS
+
+    key = hashlib.sha256(" ".join(NODE_PACKAGES).encode()).hexdigest()[:12]
+    where = TOOLS / f"node-{key}"
+    TOOLS.mkdir(parents=True, exist_ok=True)
+    with open(TOOLS / f"{where.name}.lock", "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (where / ".complete").is_file():
+            shutil.rmtree(where, ignore_errors=True)
+            where.mkdir()
+            subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund",
+                            "--prefix", str(where), *NODE_PACKAGES], check=True,
+                           capture_output=True)
+            (where / ".complete").write_text(" ".join(NODE_PACKAGES) + "\n", encoding="utf-8")
+    return where
+
+
+def _readers_block(language: str) -> str:
+    """The one ``language`` code block of docs/readers.md."""
+    text = (ROOT / "docs" / "readers.md").read_text(encoding="utf-8")
+    (block,) = re.findall(rf"^```{language}\n(.*?)^```", text, flags=re.M | re.S)
+    return block
+
+
+@pytest.mark.slow
+def test_javascript_reads_every_table_with_the_documented_recipe():
+    """Node runs docs/readers.md's recipe on every CSV and every Parquet copy. Node and npm
+    come from Debian (``.ci/run``); without them the test skips locally and fails in CI."""
+    import os
+
+    if shutil.which("node") is None or shutil.which("npm") is None:
+        if os.environ.get("CI"):
+            pytest.fail("node or npm is missing; .ci/run installs nodejs and npm")
+        pytest.skip("node and npm are not installed (apt install nodejs npm)")
+    folder = _node_folder()
+    script = folder / "read.mjs"  # beside node_modules, so that the imports resolve
+    script.write_text(_readers_block("js") + """
+const plain = (value) => typeof value === "bigint" ? Number(value)
+  : value instanceof Date ? value.toISOString().slice(0, 10) : value;
+const tables = {};
+for (const name of process.argv.slice(2)) {
+  tables[`${name} csv`] = readCsv(name);
+  tables[`${name} parquet`] = (await readParquet(name)).map((row) =>
+    Object.fromEntries(Object.entries(row).map(([column, value]) => [column, plain(value)])));
+}
+process.stdout.write(JSON.stringify(tables));
+""", encoding="utf-8")
+    result = subprocess.run(["node", str(script), *besa545.tables()], cwd=ROOT,
+                            capture_output=True, text=True, check=True)
+    read = json.loads(result.stdout)
+    for name in besa545.tables():
+        for form in ("csv", "parquet"):
+            assert rows(read[f"{name} {form}"]) == loaded(name), (name, form)
