@@ -35,3 +35,17 @@ def test_dictionary_documents_every_column():
         assert f"\n## {name}\n" in dictionary
         for field in table_schema(name).fields:
             assert f"| `{field.name}` | {field.type} |" in dictionary
+
+
+def test_the_citations_carry_the_home_page_once_the_dataset_has_one(monkeypatch):
+    """No home page is invented while there is none; once metadata.HOMEPAGE is set, the
+    APA citation ends with it, once."""
+    from besa545.assemble import citation
+    from besa545.model import metadata
+
+    paper = citation.Paper(title="T", author="Ann B. Author", series="S", number=1,
+                           publisher="P", date="2017-07-30")
+    assert "http" not in citation.apa(paper).split("\n")[0]
+    monkeypatch.setattr(metadata, "HOMEPAGE", "https://example.org/besa545")
+    assert citation.apa(paper).split("\n")[0].endswith("[Data set]. https://example.org/besa545")
+    assert citation.apa(paper).count("https://example.org/besa545") == 1
