@@ -14,7 +14,14 @@ from helpers import ROOT, invoke
 
 FORMATS = export_module.FORMATS
 # Written here, not read from EXPORTS: a new format must say which it is (the test below).
-IS_DIRECTORY = {"webannotation": False, "brat": True, "sqlite": True}
+IS_DIRECTORY = {"webannotation": False, "brat": True, "sqlite": True, "xlsx": False,
+                "stata": True, "spss": True}
+# A file each format writes (a directory's, or "" for the one file).
+A_FILE = {"webannotation": "", "brat": "visual.conf", "sqlite": "metadata.json", "xlsx": "",
+          "stata": "topics.dta", "spss": "topics.sav"}
+# Another format's export, planted where this one's goes.
+ANOTHER = {"webannotation": "brat", "brat": "sqlite", "sqlite": "brat", "xlsx": "webannotation",
+           "stata": "spss", "spss": "stata"}
 
 
 def contents(path: Path) -> dict[str, bytes]:
@@ -56,8 +63,7 @@ def test_an_existing_out_is_refused_without_force(tmp_path, format):
 def test_force_replaces_an_earlier_export(tmp_path, format):
     reference = besa545.export(format, tmp_path / "reference")
     out = besa545.export(format, tmp_path / "out")
-    stale = out / ("metadata.json" if format == "sqlite" else "visual.conf"
-                   if format == "brat" else "")  # a file it writes
+    stale = out / A_FILE[format]
     stale.write_bytes(stale.read_bytes() + b" ")
     assert invoke("export", "--format", format, str(out), "--force") == (
         0, f"wrote {out} ({format})\n", "")
@@ -77,8 +83,7 @@ def test_force_replaces_only_what_an_export_of_the_format_wrote(tmp_path, format
     if planted == "a copy of a data file":
         out.write_bytes((ROOT / "data" / "actors.csv").read_bytes())
     elif planted == "another format's export":
-        besa545.export({"webannotation": "brat", "brat": "sqlite", "sqlite": "brat"}[format],
-                       out)
+        besa545.export(ANOTHER[format], out)
     else:
         besa545.export(format, out)
         (out / "notes.txt").write_text("keep me\n", encoding="utf-8")
@@ -139,9 +144,10 @@ def test_an_unknown_format_is_refused_with_the_choices(tmp_path):
     assert result.status == 2
     assert result.stdout == ""
     assert result.stderr.endswith("error: argument --format: invalid choice: 'xml' "
-                                  "(choose from 'webannotation', 'brat', 'sqlite')\n")
+                                  "(choose from 'webannotation', 'brat', 'sqlite', 'xlsx', "
+                                  "'stata', 'spss')\n")
     with pytest.raises(ValueError, match="unknown export format 'xml'; use one of: "
-                                         "webannotation, brat, sqlite"):
+                                         "webannotation, brat, sqlite, xlsx, stata, spss"):
         besa545.export("xml", tmp_path / "out")
     assert list(tmp_path.iterdir()) == []
 

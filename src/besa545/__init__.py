@@ -109,9 +109,10 @@ def score(predictions: str | Path, gold: str | Path | None = None) -> dict[str, 
 
 def export(format: str, out: str | Path, *, force: bool = False) -> Path:
     """Write the dataset for another tool and return ``out``: ``"webannotation"`` (W3C Web
-    Annotation JSON-LD, one file), ``"brat"`` (brat standoff, a directory) or ``"sqlite"``
-    (a directory with ``besa545.db`` and Datasette's ``metadata.json``); the formats and
-    what each writes are ``besa545.use.export.EXPORTS``. See
+    Annotation JSON-LD, one file), ``"brat"`` (brat standoff, a directory), ``"sqlite"``
+    (a directory with ``besa545.db`` and Datasette's ``metadata.json``), ``"xlsx"`` (a
+    workbook, one file), ``"stata"`` or ``"spss"`` (a directory with a file per table);
+    the formats and what each writes are ``besa545.use.export.EXPORTS``. See
     :func:`besa545.use.export.export`. Raises ``OutputExistsError`` when ``out`` exists
     and ``force`` is false."""
     from besa545.use.export import export as run

@@ -41,6 +41,7 @@ from besa545.model.paths import (
     replace_file,
 )
 from besa545.model.schema import TableSchema, table_names, table_schema
+from besa545.use.workbooks import spss_files, stata_files, workbook_bytes
 
 ANNOTATION_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 QUOTE_CONTEXT = 32  # characters of prefix and suffix in a TextQuoteSelector
@@ -72,18 +73,29 @@ def export(format: str, out: str | Path, *, force: bool = False) -> Path:
         raise ExportError(f"{out.parent} is not a directory; create it first")
     if (out.exists() or out.is_symlink()) and not force:
         raise OutputExistsError(f"{out} already exists")
-    content = EXPORTS[format].write()
+    try:
+        content = EXPORTS[format].write()
+    except ImportError as error:  # a format whose library is an extra: the message says which
+        raise ExportError(str(error)) from None
     try:
         if isinstance(content, bytes):
-            name = json.dumps(generator(format)).encode("utf-8")
-            at = content.find(name)  # a format that names no generator knows only its bytes
-            replace_file(out, content,
-                         ours=content[: at + len(name)] if at >= 0 else content)
+            replace_file(out, content, ours=_opening(content, generator(format)))
         else:
             replace_directory(out, content, ours=generator(format))
     except NotOurFile as error:
         raise ExportError(f"{error}; it was not replaced, choose another path") from None
     return out
+
+
+def _opening(content: bytes, name: str) -> bytes:
+    """The start of a one-file export through the first place it names its generator (in
+    JSON quotes, or else plain): what every export of the format starts with. A format
+    that names no generator is known only by all its bytes."""
+    for spelled in (json.dumps(name).encode("utf-8"), name.encode("utf-8")):
+        at = content.find(spelled)
+        if at >= 0:
+            return content[: at + len(spelled)]
+    return content
 
 
 def generator(format: str) -> str:
@@ -452,4 +464,15 @@ EXPORTS: dict[str, ExportFormat] = {
                            f"{DATASETTE_METADATA} (datasette {DATABASE} -m "
                            f"{DATASETTE_METADATA})", _sqlite_bytes, True),
 }
+EXPORTS.update({
+    "xlsx": ExportFormat("a workbook for Excel and LibreOffice, one file: a sheet per table "
+                         "(codes as text, dates as dates) and two sheets that describe the "
+                         "tables and columns", lambda: workbook_bytes(generator("xlsx")), False),
+    "stata": ExportFormat("Stata: a directory with one .dta per table (format 118), "
+                          "categories as value labels, columns labelled",
+                          lambda: stata_files(generator("stata")), True),
+    "spss": ExportFormat("SPSS: a directory with one .sav per table, categories as value "
+                         "labels, columns labelled", lambda: spss_files(generator("spss")),
+                         True),
+})
 FORMATS = tuple(EXPORTS)  # the names, as shipped (export() checks EXPORTS itself)

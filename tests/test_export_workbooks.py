@@ -1,0 +1,133 @@
+"""``besa545 export --format xlsx|stata|spss``: every cell, read back by the tools
+researchers open these files with, equals ``besa545.load``; the bytes are the same each
+run; a missing library is one line naming the extra."""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+import besa545
+from besa545.use.export import export
+from helpers import invoke
+
+pytestmark = pytest.mark.slow
+
+
+def _plain(value: object, kind: str) -> object:
+    """A cell as the comparison sees it: missing text and an empty string alike (Stata has
+    no missing text), booleans from their labels, dates as ISO text."""
+    import datetime
+    import math
+
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if kind == "boolean":
+        return value in (True, "true")
+    if kind == "date":
+        return value.isoformat()[:10] if isinstance(value, datetime.date) else str(value)
+    if kind == "integer":
+        return int(value)
+    if kind == "number":
+        return float(value)
+    return value
+
+
+def _expected(name: str) -> list[list[object]]:
+    kinds = [field["type"] for field in besa545.schema(name)["fields"]]
+    frame = besa545.load(name).astype(object)
+    return [[_plain(None if str(value) in ("nan", "NaT", "<NA>") else value, kind)
+             for value, kind in zip(row, kinds, strict=True)]
+            for row in frame.itertuples(index=False)]
+
+
+def test_the_workbook_holds_every_cell_as_loaded_with_codes_as_text(tmp_path):
+    import openpyxl
+
+    out = export("xlsx", tmp_path / "besa545.xlsx")
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["tables", "columns", *besa545.tables()]
+    described = [row[0] for row in book["tables"].iter_rows(min_row=2, values_only=True)]
+    assert described == besa545.tables()
+    for name in besa545.tables():
+        kinds = [field["type"] for field in besa545.schema(name)["fields"]]
+        sheet = list(book[name].iter_rows(values_only=True))
+        assert list(sheet[0]) == [field["name"] for field in besa545.schema(name)["fields"]]
+        read = [[_plain(value, kind) for value, kind in zip(row, kinds, strict=True)]
+                for row in sheet[1:]]
+        assert read == _expected(name), name
+    codes = [cell for cell in book["cameo_codes"]["A"][1:]]
+    assert all(cell.data_type == "s" for cell in codes) and "014" in [c.value for c in codes]
+
+
+def _r_with_haven() -> None:
+    found = shutil.which("Rscript") is not None and subprocess.run(
+        ["Rscript", "-e", "library(haven)"], capture_output=True, check=False).returncode == 0
+    if not found:
+        if os.environ.get("CI"):
+            pytest.fail("R with haven is missing; .ci/run installs r-cran-haven")
+        pytest.skip("R with haven is not installed (apt install r-cran-haven)")
+
+
+@pytest.mark.parametrize(("format", "suffix", "reader"), [
+    ("stata", "dta", "read_dta"), ("spss", "sav", "read_sav")])
+def test_r_haven_reads_every_cell_of_the_stata_and_spss_files(tmp_path, format, suffix, reader):
+    """haven, what R users open Stata and SPSS files with: labels give the categories
+    back, dates are dates, long text is whole."""
+    _r_with_haven()
+    out = export(format, tmp_path / format)
+    script = tmp_path / "read.R"
+    script.write_text(
+        "for (path in commandArgs(TRUE)) {\n"
+        f"  data <- haven::as_factor(haven::{reader}(path), levels = 'labels')\n"
+        "  data[] <- lapply(data, function(v) if (is.factor(v)) as.character(v) else v)\n"
+        "  write.csv(data, paste0(path, '.csv'), na = '\\\\N', row.names = FALSE,"
+        " fileEncoding = 'UTF-8')\n}\n", encoding="utf-8")
+    files = [str(out / f"{name}.{suffix}") for name in besa545.tables()]
+    subprocess.run(["Rscript", str(script), *files], check=True, capture_output=True)
+    for name in besa545.tables():
+        kinds = [field["type"] for field in besa545.schema(name)["fields"]]
+        with open(out / f"{name}.{suffix}.csv", encoding="utf-8", newline="") as stream:
+            records = list(csv.reader(stream))
+        assert records[0] == [field["name"] for field in besa545.schema(name)["fields"]]
+        read = [[_plain(None if value == "\\N" else value, kind)
+                 for value, kind in zip(row, kinds, strict=True)] for row in records[1:]]
+        assert read == _expected(name), (format, name)
+
+
+@pytest.mark.parametrize("format", ["xlsx", "stata", "spss"])
+def test_each_export_is_the_same_bytes_a_second_later(tmp_path, format):
+    from besa545.use.export import EXPORTS
+
+    first = EXPORTS[format].write()
+    time.sleep(1.1)  # a timestamp of the export's own time would differ now
+    assert EXPORTS[format].write() == first
+
+
+def test_a_missing_library_is_one_line_naming_the_extra(tmp_path, monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "openpyxl", None)  # as if not installed
+    result = invoke("export", "--format", "xlsx", str(tmp_path / "out.xlsx"))
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr == ("Error: the xlsx export needs openpyxl: "
+                             "pip install 'besa545[export]'\n")
+    assert not Path(tmp_path / "out.xlsx").exists()
+
+
+def test_force_replaces_an_earlier_workbook_but_not_another_file(tmp_path):
+    out = tmp_path / "besa545.xlsx"
+    assert invoke("export", "--format", "xlsx", str(out)).status == 0
+    out.write_bytes(out.read_bytes()[:-10] + b"x" * 10)  # changed after the opening
+    assert invoke("export", "--format", "xlsx", "--force", str(out)).status == 0
+    other = tmp_path / "mine.xlsx"
+    other.write_bytes(b"PK\x03\x04 someone's workbook")
+    refused = invoke("export", "--format", "xlsx", "--force", str(other))
+    assert refused.status == 2 and "was not written by this command" in refused.stderr
+    assert other.read_bytes() == b"PK\x03\x04 someone's workbook"
