@@ -63,8 +63,8 @@ def loaded(name: str) -> list[dict[str, object]]:
 def recipes(reader: str) -> dict[str, str]:
     """Per table, the line of the data dictionary that reads its CSV with ``reader``."""
     text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
-    start = {"pandas": "pd.read_csv(", "polars": "pl.read_csv(", "duckdb": "duckdb.sql(",
-             "readr": "readr::read_csv(", "read.csv": "read.csv(",
+    start = {"pandas": "pd.read_csv(", "dask": "dd.read_csv(", "polars": "pl.read_csv(",
+             "duckdb": "duckdb.sql(", "readr": "readr::read_csv(", "read.csv": "read.csv(",
              "fread": "data.table::as.data.table(lapply(data.table::fread("}[reader]
     found = {}
     for section in re.split(r"^## ", text, flags=re.M)[1:]:
@@ -248,6 +248,28 @@ for name in datasets.get_dataset_config_names(folder):
     tables[name] = rows(datasets.load_dataset(folder, name, split="train"))
 json.dump(tables, sys.stdout)
 '''.replace("CACHE", repr(str(cache)))))
+
+
+@pytest.mark.slow
+def test_dask_reads_every_table_with_the_documented_dtypes_and_refuses_the_parquet_folder():
+    """Dask (in its own environment: it brings its own pandas) runs the data dictionary's
+    dd.read_csv line of every table; reading the Parquet folder whole fails."""
+    python = tool_environment("dask[dataframe]") / "python"
+    lines = "\n".join(f"tables[{name!r}] = rows({line.split('  #')[0]}.compute().astype("
+                      "object).to_dict(orient='records'))"
+                      for name, line in recipes("dask").items())
+    _assert_every_table_equal(_tables_printed_by([str(python), "-c"], NORMALISE + f"""
+import dask.dataframe as dd
+tables = {{}}
+{lines}
+try:
+    dd.read_parquet("data/parquet/").compute()
+except Exception:
+    pass
+else:
+    raise SystemExit("dd.read_parquet read the folder of fourteen tables as one")
+json.dump(tables, sys.stdout)
+"""))
 
 
 R_PACKAGES = {"readr": "r-cran-readr", "read.csv": "r-base-core",

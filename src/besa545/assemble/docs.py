@@ -136,8 +136,8 @@ def data_dictionary(package: Package) -> str:
 
 
 def reading_recipes(name: str, schema: TableSchema) -> list[str]:
-    """How to read the table's CSV with pandas, polars, DuckDB and R (readr, base R and
-    data.table), each told every
+    """How to read the table's CSV with pandas, Dask, polars, DuckDB and R (readr, base R
+    and data.table), each told every
     column's type (:data:`~besa545.model.fieldtypes.READER_TYPES`) and that only an empty
     cell is missing; ``tests/test_consumers.py`` runs these very lines."""
     file = csv_file(name)
@@ -147,6 +147,8 @@ def reading_recipes(name: str, schema: TableSchema) -> list[str]:
     pandas = {column: kind for column, kind in types["pandas"].items() if column not in dates}
     polars = ", ".join(f'"{column}": pl.{kind}' for column, kind in types["polars"].items())
     duckdb = ", ".join(f"'{column}': '{kind}'" for column, kind in types["duckdb"].items())
+    pandas_arguments = (f'"{file}", dtype={pandas}, parse_dates={dates}, '
+                        'keep_default_na=False, na_values=[""]')
     classes = "c(" + ", ".join(f'"{kind}"' for kind in types["r"].values()) + ")"
     return [
         "Every reader that guesses types (and reads the code `051` as the number 51) is told "
@@ -154,8 +156,8 @@ def reading_recipes(name: str, schema: TableSchema) -> list[str]:
         "of this.",
         "",
         "```python",
-        f'pd.read_csv("{file}", dtype={pandas}, parse_dates={dates}, keep_default_na=False, '
-        'na_values=[""])',
+        f'pd.read_csv({pandas_arguments})',
+        f'dd.read_csv({pandas_arguments})  # Dask: the same arguments',
         f'pl.read_csv("{file}", schema_overrides={{{polars}}})',
         f'duckdb.sql("SELECT * FROM read_csv(\'{file}\', header = true, columns = '
         f'{{{duckdb}}})")',
