@@ -64,7 +64,8 @@ def recipes(reader: str) -> dict[str, str]:
     """Per table, the line of the data dictionary that reads its CSV with ``reader``."""
     text = (ROOT / "docs" / "data-dictionary.md").read_text(encoding="utf-8")
     start = {"pandas": "pd.read_csv(", "dask": "dd.read_csv(", "polars": "pl.read_csv(",
-             "duckdb": "duckdb.sql(", "readr": "readr::read_csv(", "read.csv": "read.csv(",
+             "duckdb": "duckdb.sql(", "spark": "spark.read.csv(", "readr": "readr::read_csv(",
+             "read.csv": "read.csv(",
              "fread": "data.table::as.data.table(lapply(data.table::fread("}[reader]
     found = {}
     for section in re.split(r"^## ", text, flags=re.M)[1:]:
@@ -268,6 +269,38 @@ except Exception:
     pass
 else:
     raise SystemExit("dd.read_parquet read the folder of fourteen tables as one")
+json.dump(tables, sys.stdout)
+"""))
+
+
+@pytest.mark.slow
+def test_spark_reads_every_table_with_the_documented_schema_and_refuses_the_parquet_folder():
+    """PySpark (its own environment; the JVM from Debian, as `.ci/run` installs it) runs the
+    data dictionary's spark.read.csv line of every table; reading the Parquet folder whole
+    fails, naming the README that says to read one file per table."""
+    import os
+
+    if shutil.which("java") is None:
+        if os.environ.get("CI"):
+            pytest.fail("java is missing; .ci/run installs default-jre-headless")
+        pytest.skip("java is not installed (apt install default-jre-headless)")
+    python = tool_environment("pyspark") / "python"
+    lines = "\n".join(f"tables[{name!r}] = rows(row.asDict() for row in "
+                      f"{line.split('  #')[0]}.collect())"
+                      for name, line in recipes("spark").items())
+    _assert_every_table_equal(_tables_printed_by([str(python), "-c"], NORMALISE + f"""
+from pyspark.sql import SparkSession
+spark = (SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+         .config("spark.sql.session.timeZone", "UTC").getOrCreate())
+spark.sparkContext.setLogLevel("OFF")
+tables = {{}}
+{lines}
+try:
+    spark.read.parquet("data/parquet/").count()
+except Exception as error:
+    assert "data/parquet/README.md" in str(error), str(error)[:500]
+else:
+    raise SystemExit("spark.read.parquet read the folder of fourteen tables as one")
 json.dump(tables, sys.stdout)
 """))
 

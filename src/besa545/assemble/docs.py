@@ -136,8 +136,8 @@ def data_dictionary(package: Package) -> str:
 
 
 def reading_recipes(name: str, schema: TableSchema) -> list[str]:
-    """How to read the table's CSV with pandas, Dask, polars, DuckDB and R (readr, base R
-    and data.table), each told every
+    """How to read the table's CSV with pandas, Dask, polars, DuckDB, Spark and R (readr,
+    base R and data.table), each told every
     column's type (:data:`~besa545.model.fieldtypes.READER_TYPES`) and that only an empty
     cell is missing; ``tests/test_consumers.py`` runs these very lines."""
     file = csv_file(name)
@@ -147,6 +147,7 @@ def reading_recipes(name: str, schema: TableSchema) -> list[str]:
     pandas = {column: kind for column, kind in types["pandas"].items() if column not in dates}
     polars = ", ".join(f'"{column}": pl.{kind}' for column, kind in types["polars"].items())
     duckdb = ", ".join(f"'{column}': '{kind}'" for column, kind in types["duckdb"].items())
+    spark = ", ".join(f"{column} {kind}" for column, kind in types["spark"].items())
     pandas_arguments = (f'"{file}", dtype={pandas}, parse_dates={dates}, '
                         'keep_default_na=False, na_values=[""]')
     classes = "c(" + ", ".join(f'"{kind}"' for kind in types["r"].values()) + ")"
@@ -161,6 +162,8 @@ def reading_recipes(name: str, schema: TableSchema) -> list[str]:
         f'pl.read_csv("{file}", schema_overrides={{{polars}}})',
         f'duckdb.sql("SELECT * FROM read_csv(\'{file}\', header = true, columns = '
         f'{{{duckdb}}})")',
+        f'spark.read.csv("{file}", header=True, schema="{spark}", multiLine=True, '
+        """escape='"')  # Spark: a doubled quote is its escape, not a backslash""",
         "```",
         "",
         "```r",

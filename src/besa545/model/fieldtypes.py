@@ -39,8 +39,8 @@ CROISSANT_TYPES = {"string": "sc:Text", "integer": "sc:Integer", "number": "sc:F
 # The type to give each column when reading a CSV with a reader that would otherwise guess
 # (and read a code such as 051 as the number 51): pandas ``read_csv(dtype=...)`` (dates
 # through ``parse_dates``), polars ``read_csv(schema_overrides=...)``, readr's compact
-# ``col_types`` letters, base R's and data.table's ``colClasses`` and DuckDB
-# ``read_csv(columns=...)``. The data dictionary prints
+# ``col_types`` letters, base R's and data.table's ``colClasses``, DuckDB
+# ``read_csv(columns=...)`` and Spark's schema. The data dictionary prints
 # them per table and the consumer tests read the CSVs with exactly these.
 READER_TYPES: dict[str, dict[str, str]] = {
     "pandas": {"string": "string", "integer": "Int64", "number": "Float64",
@@ -52,6 +52,8 @@ READER_TYPES: dict[str, dict[str, str]] = {
           "boolean": "logical", "date": "Date"},
     "duckdb": {"string": "VARCHAR", "integer": "BIGINT", "number": "DOUBLE",
                "boolean": "BOOLEAN", "date": "DATE"},
+    "spark": {"string": "STRING", "integer": "BIGINT", "number": "DOUBLE",
+              "boolean": "BOOLEAN", "date": "DATE"},
 }
 # How a Frictionless type becomes an SQLite column type (`besa545 export --format sqlite`):
 # SQLite has no boolean or date type, so booleans are INTEGER 0/1 and dates ISO TEXT.
