@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -131,3 +132,54 @@ def test_force_replaces_an_earlier_workbook_but_not_another_file(tmp_path):
     refused = invoke("export", "--format", "xlsx", "--force", str(other))
     assert refused.status == 2 and "was not written by this command" in refused.stderr
     assert other.read_bytes() == b"PK\x03\x04 someone's workbook"
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is missing; .ci/run installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice is not installed (apt install libreoffice-calc-nogui)")
+    return found
+
+
+# LibreOffice's CSV filter: comma, double quote, UTF-8, from line 1; the last option (-1)
+# writes every sheet of a workbook to its own file.
+CSV_FILTER = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+
+
+def test_libreoffice_opens_the_workbook_with_every_value_as_loaded(tmp_path):
+    """LibreOffice Calc itself reads the workbook and writes each sheet back as CSV:
+    the codes keep their zeros and every cell equals besa545.load."""
+    soffice = _soffice()
+    export("xlsx", tmp_path / "besa545.xlsx")
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", CSV_FILTER, "--outdir", str(tmp_path),
+                    str(tmp_path / "besa545.xlsx")], check=True, capture_output=True)
+    for name in besa545.tables():
+        kinds = [field["type"] for field in besa545.schema(name)["fields"]]
+        with open(tmp_path / f"besa545-{name}.csv", encoding="utf-8", newline="") as stream:
+            records = list(csv.reader(stream))
+        read = [[_plain({"TRUE": True, "FALSE": False}.get(value, value), kind)
+                 for value, kind in zip(row, kinds, strict=True)] for row in records[1:]]
+        assert read == _expected(name), name
+
+
+def test_a_csv_that_libreoffice_opened_and_saved_is_named_once_by_the_build(tmp_path):
+    """The contributor's mistake itself: LibreOffice opens data/events.csv with its
+    default import (which guesses types) and saves it. The build names the spreadsheet
+    once, at the column, with the fix; no foreign key or coding rule per cell."""
+    from helpers import copy_package
+
+    soffice = _soffice()
+    root = copy_package(tmp_path / "package")
+    saved = tmp_path / "saved"
+    subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+                    "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76,1", "--outdir",
+                    str(saved), str(root / "data" / "events.csv")], check=True,
+                   capture_output=True)
+    shutil.copy(saved / "events.csv", root / "data" / "events.csv")
+    result = invoke("build", "--root", str(root))
+    assert result.status == 1
+    found = re.findall(r"^(data/[a-z_]+\.csv):\d+ \[(\w+)\]: ([a-z-]+):", result.stderr, re.M)
+    assert found == [("data/events.csv", "cameo_code", "spreadsheet-zeros")], result.stderr
