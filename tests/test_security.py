@@ -588,3 +588,16 @@ def test_a_pull_request_is_validated_by_the_base_branchs_code_too():
     # the pull request's files are named only as the package to validate and to diff
     assert not [run for run in runs if "./pr" in run or "pr/src" in run]
     assert not [step for step in job["steps"] if step.get("uses", "").startswith("./")]
+
+
+def test_a_descriptor_the_spec_layer_cannot_open_is_located_not_a_crash(tmp_path):
+    """The descriptor swapped for a link after the other layers read it: the spec layer
+    reports it at the descriptor (a list of problems, as every check returns)."""
+    from besa545.check.spec import check_spec
+
+    root = copy_package(tmp_path / "package")
+    descriptor = root / "datapackage.json"
+    descriptor.rename(root / "elsewhere.json")
+    descriptor.symlink_to(root / "elsewhere.json")
+    assert [(problem.file, problem.code) for problem in check_spec(root, {})] == [
+        ("datapackage.json", "path-unsafe")]
