@@ -183,3 +183,22 @@ def test_a_csv_that_libreoffice_opened_and_saved_is_named_once_by_the_build(tmp_
     assert result.status == 1
     found = re.findall(r"^(data/[a-z_]+\.csv):\d+ \[(\w+)\]: ([a-z-]+):", result.stderr, re.M)
     assert found == [("data/events.csv", "cameo_code", "spreadsheet-zeros")], result.stderr
+
+
+def test_stata_keeps_a_text_longer_than_its_fixed_width_strings(monkeypatch):
+    """Stata's fixed-width strings hold 2,045 bytes; a longer cell (no table has one yet,
+    the longest paragraph is under 800) is stored as a strL, whole."""
+    import io
+
+    import pandas as pd
+
+    from besa545.use import workbooks
+
+    frame = besa545.load("topics").head(2)
+    long = "word " * 1000
+    frame.loc[0, "description"] = long.strip()
+    monkeypatch.setattr(workbooks, "_tables", lambda: [
+        (workbooks.table_schema("topics"), frame)])
+    read = pd.read_stata(io.BytesIO(workbooks.stata_files("test")["topics.dta"]))
+    assert read.loc[0, "description"] == long.strip()
+    assert read.loc[1, "description"] == frame.loc[1, "description"]
