@@ -145,6 +145,19 @@ def make_parser() -> argparse.ArgumentParser:
     target.add_argument("--all", action="store_true", help="walk the whole paper")
     show.set_defaults(run=run_show)
 
+    compare = commands.add_parser(
+        "diff", help="what changed between two versions, and whether it breaks users' code",
+        description="Rows added, removed and changed per table (by primary key, column by "
+        "column) and schema changes, with the release they call for: major (something "
+        "removed or retyped), minor (added), patch (cells corrected). OLD and NEW are "
+        "package folders or git revisions of this checkout; NEW defaults to the working "
+        "tree.")
+    compare.add_argument("old", metavar="OLD", help="a package folder or a git revision")
+    compare.add_argument("new", metavar="NEW", nargs="?", default=None,
+                         help="a package folder or a git revision (default: the working "
+                              "tree)")
+    compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.set_defaults(run=run_diff)
     page = commands.add_parser("html", help="the paper with every annotation as one HTML page",
                                description="Write a self-contained HTML page (no network "
                                "access, opens from disk) showing the paper with every "
@@ -295,6 +308,17 @@ def run_show(arguments: argparse.Namespace) -> int:
 
 EXPLORER = "docs/explorer.html"
 STDOUT = Path("-")  # where a file is asked for, - is standard output
+
+
+def run_diff(arguments: argparse.Namespace) -> int:
+    from besa545.use.diff import DiffError, diff
+
+    try:
+        found = diff(arguments.old, arguments.new, checkout=package_path())
+    except DiffError as error:
+        raise UsageError(str(error)) from None
+    print(lines(found.to_json() if arguments.format == "json" else found.to_text()))
+    return OK
 
 
 def run_html(arguments: argparse.Namespace) -> int:

@@ -1,0 +1,122 @@
+"""``besa545 diff``: rows and schema changes between two versions, the release they call
+for under the versioning rule, and one clear error for what cannot be compared."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from besa545.use.diff import diff
+from helpers import ROOT, copy_package, drop_row, invoke, set_cell
+
+
+@pytest.fixture
+def versions(tmp_path) -> tuple[Path, Path]:
+    return copy_package(tmp_path / "old"), copy_package(tmp_path / "new")
+
+
+def _as_json(old: Path, new: Path) -> dict:
+    result = invoke("diff", str(old), str(new), "--format", "json")
+    assert result.status == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_same_package_is_no_change(versions):
+    old, new = versions
+    assert _as_json(old, new) == {"old": str(old), "new": str(new), "level": "none",
+                                  "tables": {}}
+    assert invoke("diff", str(old), str(new)).stdout == f"{old} -> {new}: no change\n"
+
+
+def test_a_corrected_cell_is_a_patch_named_by_key_and_column(versions):
+    old, new = versions
+    set_cell("topics", "six-party-talks", "label", "The Six Party Talks")(new)
+    found = _as_json(old, new)
+    assert found["level"] == "patch"
+    assert found["tables"] == {"topics": {
+        "level": "patch", "added": [], "removed": [], "schema": [],
+        "changed": {"six-party-talks": {"label": [_label(), "The Six Party Talks"]}}}}
+
+
+def _label() -> str:
+    """The committed label of the topic six-party-talks."""
+    import besa545
+
+    topics = besa545.load("topics").set_index("topic_id")
+    return str(topics.loc["six-party-talks", "label"])
+
+
+def test_an_added_row_is_minor_and_a_removed_id_is_major(versions):
+    old, new = versions
+    drop_row("topics", "six-party-talks")(old)  # so new has it: added
+    assert _as_json(old, new)["tables"]["topics"]["added"] == ["six-party-talks"]
+    assert _as_json(old, new)["level"] == "minor"
+    assert _as_json(new, old)["tables"]["topics"]["removed"] == ["six-party-talks"]
+    assert _as_json(new, old)["level"] == "major"
+    text = invoke("diff", str(new), str(old)).stdout
+    assert text.splitlines()[:3] == [
+        f"{new} -> {old}: a major release (breaking: something users relied on was removed "
+        "or retyped)", "topics: 1 removed (major)", "  - six-party-talks"]
+
+
+def test_schema_changes_are_classified(versions):
+    old, new = versions
+    schema = json.loads((new / "schemas" / "topics.json").read_text(encoding="utf-8"))
+    schema["fields"] = [field for field in schema["fields"] if field["name"] != "description"]
+    (new / "schemas" / "topics.json").write_text(json.dumps(schema), encoding="utf-8")
+    events = json.loads((new / "schemas" / "events.json").read_text(encoding="utf-8"))
+    status = next(field for field in events["fields"] if field["name"] == "status")
+    status["constraints"]["enum"] = [*status["constraints"]["enum"][1:], "rumoured"]
+    (new / "schemas" / "events.json").write_text(json.dumps(events), encoding="utf-8")
+    found = _as_json(old, new)
+    removed_value = json.loads((old / "schemas" / "events.json").read_text(
+        encoding="utf-8"))["fields"]
+    first = next(field for field in removed_value if field["name"] == "status")[
+        "constraints"]["enum"][0]
+    assert found["tables"]["topics"]["schema"] == [
+        {"level": "major", "change": "column description removed"}]
+    assert found["tables"]["events"]["schema"] == [
+        {"level": "major", "change": f"column status no longer allows {first!r}"},
+        {"level": "minor", "change": "column status also allows 'rumoured'"}]
+    assert found["level"] == "major"
+
+
+def test_a_git_revision_is_read_from_the_checkout(tmp_path):
+    """OLD as a revision of the checkout, NEW the working tree."""
+    repository = copy_package(tmp_path / "repository")
+    for command in (["init", "-q"], ["add", "-A"],
+                    ["-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "v1"]):
+        subprocess.run(["git", "-C", str(repository), *command], check=True,
+                       capture_output=True)
+    set_cell("topics", "six-party-talks", "label", "The Six Party Talks")(repository)
+    found = diff("HEAD", checkout=repository)
+    assert (found.old, found.new, found.level) == ("HEAD", "the working tree", "patch")
+    assert found.tables["topics"].changed == {
+        "six-party-talks": {"label": [_label(), "The Six Party Talks"]}}
+
+
+@pytest.mark.parametrize(("given", "says"), [
+    ("no-such-revision", "no-such-revision is neither a package folder nor a git revision of"),
+    ("-x", "'-x' is neither a package folder nor a git revision"),  # not an option of git
+    ("src", "src is a folder but not a besa545 package (it needs schemas/ and data/)"),
+])
+def test_what_cannot_be_compared_is_one_clear_error(given, says, monkeypatch):
+    monkeypatch.chdir(ROOT)
+    result = invoke("diff", "--", given)
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"Error: {says}") and result.stderr.count("\n") == 1
+
+
+def test_two_different_packages_are_refused(versions):
+    old, new = versions
+    descriptor = json.loads((new / "datapackage.json").read_text(encoding="utf-8"))
+    descriptor["name"] = "another-dataset"
+    (new / "datapackage.json").write_text(json.dumps(descriptor), encoding="utf-8")
+    result = invoke("diff", str(old), str(new))
+    assert result.status == 2
+    assert result.stderr == (f"Error: {old} and {new} are different packages "
+                             "('besa-perspectives-545' and 'another-dataset'); diff compares "
+                             "two versions of one\n")
