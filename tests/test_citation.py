@@ -36,6 +36,33 @@ def test_title_version_licence_and_authors_agree_everywhere():
     assert creators == {"besa545 contributors"}
 
 
+def test_a_release_states_one_version_date_and_licence_everywhere():
+    """The version, its date and the per-part licence statement, as every published file
+    carries them, and the CHANGELOG's latest release heading."""
+    import re
+
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    card = yaml.safe_load(readme.split("---\n")[1])
+    versions = {DESCRIPTOR["version"], CFF["version"], ZENODO["version"], CROISSANT["version"],
+                card["version"], besa545.__version__}
+    dates = {str(CFF["date-released"]), ZENODO["publication_date"],
+             CROISSANT["datePublished"], card["date"], metadata.RELEASE_DATE}
+    assert (versions, dates) == ({metadata.__version__}, {metadata.RELEASE_DATE})
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    (latest,) = re.findall(r"^## (\d+\.\d+\.\d+ \(\d{4}-\d{2}-\d{2}\))$", changelog,
+                           flags=re.M)[:1]
+    assert latest == f"{metadata.__version__} ({metadata.RELEASE_DATE})"
+    statement = metadata.LICENSE_STATEMENT
+    assert statement in CFF["message"] and statement in ZENODO["notes"]
+    assert CROISSANT["copyrightNotice"] == card["license_details"] == statement
+    assert DESCRIPTOR["licenses"][2]["title"] in statement  # the publisher's part, whole
+    assert card["license"] == "other" and card["license_link"] == "LICENSE-DATA"
+    assert "LicenseRef-publisher-copyright" in _pyproject()["project"]["license"]
+    assert CROISSANT["name"] == metadata.TITLE  # the title, as schema.org names a dataset
+
+
 def _pyproject() -> dict:
     import tomllib
 

@@ -120,3 +120,48 @@ def test_two_different_packages_are_refused(versions):
     assert result.stderr == (f"Error: {old} and {new} are different packages "
                              "('besa-perspectives-545' and 'another-dataset'); diff compares "
                              "two versions of one\n")
+
+
+def _changelogs(old: Path, new: Path, unreleased: str) -> None:
+    (old / "CHANGELOG.md").write_text("# Changelog\n\n## Unreleased\n\n## 1.0.0 (2026-12-07)\n",
+                                      encoding="utf-8")
+    (new / "CHANGELOG.md").write_text(f"# Changelog\n\n## Unreleased\n\n{unreleased}\n\n"
+                                      "## 1.0.0 (2026-12-07)\n", encoding="utf-8")
+
+
+def _checked(old: Path, new: Path) -> tuple[int, list[str]]:
+    result = invoke("diff", str(old), str(new), "--check-changelog")
+    return result.status, result.stderr.splitlines()
+
+
+def test_the_changelog_must_name_each_changed_row_and_mark_a_breaking_change(versions):
+    old, new = versions
+    drop_row("topics", "six-party-talks")(new)
+    set_cell("topics", "thaad-deployment", "label", "THAAD")(new)
+    _changelogs(old, new, "")
+    assert _checked(old, new) == (1, [
+        "CHANGELOG.md: the data changed (major) but the Unreleased section of CHANGELOG.md "
+        "did not: say what changed, naming each row as `table/id`",
+        "CHANGELOG.md: the change is breaking (major) but the Unreleased section of "
+        'CHANGELOG.md does not say so: write "Breaking:" and what users must change',
+        "CHANGELOG.md: topics/six-party-talks was removed but the Unreleased section of "
+        "CHANGELOG.md does not name it (write `topics/six-party-talks`)",
+        "CHANGELOG.md: topics/thaad-deployment changed but the Unreleased section of "
+        "CHANGELOG.md does not name it (write `topics/thaad-deployment`)"])
+    _changelogs(old, new, "- Breaking: `topics/six-party-talks` removed; "
+                          "`topics/thaad-deployment` relabelled; `topics/no-such-topic` added.")
+    assert _checked(old, new) == (1, [
+        "CHANGELOG.md: the Unreleased section of CHANGELOG.md names `topics/no-such-topic`, "
+        "which the diff does not show as added, removed or changed"])
+    _changelogs(old, new, "- Breaking: `topics/six-party-talks` removed; "
+                          "`topics/thaad-deployment` relabelled.")
+    assert _checked(old, new) == (0, [])
+
+
+def test_a_change_of_offsets_alone_needs_no_name(versions):
+    """The build recomputes offsets when the text or an evidence moves: a row whose only
+    change is a computed column is the consequence of another change, not one to name."""
+    old, new = versions
+    set_cell("events", "g20-summit-hamburg", "char_start", "1")(new)
+    _changelogs(old, new, "- The offsets moved.")
+    assert _checked(old, new) == (0, [])

@@ -582,9 +582,13 @@ def test_a_pull_request_is_validated_by_the_base_branchs_code_too():
     assert checkouts["pr"]["ref"] == "${{ github.event.pull_request.head.sha }}"
     assert all(options["persist-credentials"] is False for options in checkouts.values())
     runs = [step["run"] for step in job["steps"] if "run" in step]
-    assert "python -m pip install --quiet ./trusted" in runs
-    validate = next(step for step in job["steps"] if "besa545 validate" in step.get("run", ""))
-    assert validate["working-directory"] == "${{ runner.temp }}"  # no checkout's src/ there
+    assert 'python -m pip install --quiet "./trusted[validate]"' in runs
+    for command in ("besa545 validate", "besa545 diff"):
+        step = next(step for step in job["steps"] if command in step.get("run", ""))
+        assert step["working-directory"] == "${{ runner.temp }}"  # no checkout's src/ there
+    diff = next(run for run in runs if "besa545 diff" in run)
+    assert '"$GITHUB_WORKSPACE/trusted" "$GITHUB_WORKSPACE/pr" --check-changelog' in diff
+    assert 'exit "$status"' in diff  # a CHANGELOG that leaves the diff unsaid fails the job
     # the pull request's files are named only as the package to validate and to diff
     assert not [run for run in runs if "./pr" in run or "pr/src" in run]
     assert not [step for step in job["steps"] if step.get("uses", "").startswith("./")]

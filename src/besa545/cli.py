@@ -1,4 +1,4 @@
-"""The ``besa545`` command line: build, validate, info, cite, score, show, html, export.
+"""The ``besa545`` command line: build, validate, info, cite, score, show, diff, html, export.
 
 Exit status: 0 when all is well, 1 when problems were found, 2 for a usage error, 130 when
 interrupted and 141 when the reader of the output stopped reading (``| head``), as for
@@ -157,6 +157,10 @@ def make_parser() -> argparse.ArgumentParser:
                          help="a package folder or a git revision (default: the working "
                               "tree)")
     compare.add_argument("--format", choices=("text", "json"), default="text")
+    compare.add_argument("--check-changelog", action="store_true",
+                         help="fail (exit 1) when the Unreleased section of NEW's CHANGELOG.md "
+                              "does not describe the diff: unchanged, a breaking change not "
+                              "marked, a row named that did not change or one not named")
     compare.set_defaults(run=run_diff)
     page = commands.add_parser("html", help="the paper with every annotation as one HTML page",
                                description="Write a self-contained HTML page (no network "
@@ -313,12 +317,15 @@ STDOUT = Path("-")  # where a file is asked for, - is standard output
 def run_diff(arguments: argparse.Namespace) -> int:
     from besa545.use.diff import DiffError, diff
 
+    unsaid: list[str] | None = [] if arguments.check_changelog else None
     try:
-        found = diff(arguments.old, arguments.new, checkout=package_path())
+        found = diff(arguments.old, arguments.new, checkout=package_path(), changelog=unsaid)
     except DiffError as error:
         raise UsageError(str(error)) from None
     print(lines(found.to_json() if arguments.format == "json" else found.to_text()))
-    return OK
+    for problem in unsaid or []:
+        print(f"CHANGELOG.md: {printable(problem)}", file=sys.stderr)
+    return PROBLEMS if unsaid else OK
 
 
 def run_html(arguments: argparse.Namespace) -> int:

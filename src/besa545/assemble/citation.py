@@ -51,7 +51,7 @@ def cff(paper: Paper) -> str:
     document = {
         "cff-version": "1.2.0",
         "message": "If you use this dataset, please cite it as below, and cite the paper it "
-                   "encodes (listed under references).",
+                   "encodes (listed under references). " + metadata.LICENSE_STATEMENT,
         "type": "dataset",
         "title": metadata.TITLE,
         "abstract": metadata.DESCRIPTION,
@@ -91,7 +91,7 @@ def zenodo(paper: Paper) -> str:
         "creators": [{"name": metadata.AUTHOR}],
         "license": metadata.LICENSE_IDS[0],
         "keywords": metadata.KEYWORDS,
-        "notes": f"Encodes: {apa_paper(paper)} Code under {metadata.LICENSE_IDS[1]}.",
+        "notes": f"Encodes: {apa_paper(paper)} {metadata.LICENSE_STATEMENT}",
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
@@ -180,12 +180,14 @@ def croissant(descriptor: dict[str, Any], schemas: dict[str, Any], paper: Paper)
         "@context": CROISSANT_CONTEXT,
         "@type": "sc:Dataset",
         "conformsTo": "http://mlcommons.org/croissant/1.0",
-        "name": descriptor["name"],
+        "name": descriptor["title"],  # a dataset's name in schema.org is its title
+        "alternateName": descriptor["name"],
         "description": descriptor["description"],
         "version": descriptor["version"],
         "datePublished": metadata.RELEASE_DATE,
         **_home("url"),
         "license": [entry["path"] for entry in metadata.LICENSES if "path" in entry],
+        "copyrightNotice": metadata.LICENSE_STATEMENT,
         "creator": {"@type": "sc:Organization", "name": metadata.AUTHOR},
         "keywords": metadata.KEYWORDS,
         "citeAs": bibtex(paper).split("\n\n")[0],
@@ -202,7 +204,13 @@ def dataset_card(descriptor: dict[str, Any]) -> str:
     Strings are written as JSON strings, which YAML reads as they are.
     """
     lines = ["---", "pretty_name: " + json.dumps(metadata.TITLE),
-             "license: cc-by-4.0  # the annotations; see LICENSE-DATA for the source text",
+             # not cc-by-4.0 alone: the package carries the publisher's text too
+             "license: other", "license_name: " + json.dumps("CC-BY-4.0, MIT and the "
+                                                             "publisher's text"),
+             "license_link: LICENSE-DATA",
+             "version: " + json.dumps(__version__),
+             "date: " + json.dumps(metadata.RELEASE_DATE),
+             "license_details: " + json.dumps(metadata.LICENSE_STATEMENT),
              "language:", "- en", "tags:"]
     lines += [f"- {json.dumps(keyword)}" for keyword in metadata.KEYWORDS]
     lines += ["configs:"]

@@ -7,7 +7,7 @@ The build merges this with what it measures (resources, bytes, hashes) to write
 
 from __future__ import annotations
 
-__version__ = "0.1.0"  # the one place the version is written; RELEASE_DATE goes with it
+__version__ = "1.0.0"  # the one place the version is written; RELEASE_DATE goes with it
 
 NAME = "besa-perspectives-545"
 TITLE = "BESA Perspectives Paper 545, annotated: Sino-American Disagreements on North Korea"
@@ -41,12 +41,22 @@ LICENSES = [
     {
         "name": "LicenseRef-publisher-copyright",
         "title": (
-            "The source text (sources/) is copyright of its publisher, the Begin-Sadat Center "
-            "for Strategic Studies, and is redistributed only so that every annotation can be "
-            "checked against it"
+            "The paper's text (sources/) and the passages of it the tables quote (the text of "
+            "data/paragraphs.csv, every evidence and quotation cell) are copyright of its "
+            "publisher, the Begin-Sadat Center for Strategic Studies, and are redistributed "
+            "unchanged only so that every annotation can be checked against it; ask the "
+            "publisher for any other use"
         ),
     },
 ]
+# Every licence of the package in one sentence, per part: what each published file that
+# can hold only a short statement (CITATION.cff, .zenodo.json, croissant.json, the dataset
+# card) says, word for word.
+LICENSE_STATEMENT = (
+    "The annotations (data/, schemas/, the descriptors) are under CC-BY-4.0 and the code "
+    "(src/, scripts/, tests/, benchmarks/) under MIT. "
+    + LICENSES[2]["title"][0].upper() + LICENSES[2]["title"][1:] + "; see LICENSE-DATA."
+)
 CONTRIBUTORS = [
     {"title": "besa545 contributors", "roles": ["creator"]},
 ]
@@ -59,7 +69,7 @@ SOURCE = {
     ),
     "path": "sources/besa-pp-545.md",
 }
-RELEASE_DATE = "2026-11-28"  # of __version__ above; update both together
+RELEASE_DATE = "2026-12-07"  # of __version__ above; update both together
 YEAR = int(RELEASE_DATE[:4])
 AUTHOR = "besa545 contributors"
 CITATION_KEY = "besa545"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import tarfile
 import tempfile
@@ -22,9 +23,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from besa545.model.paths import DESCRIPTOR, csv_file, schema_file
-from besa545.model.schema import TableSchema, read_schema, table_names
+from besa545.model.schema import TableSchema, parse_schema, table_names
 
 LEVELS = ("none", "patch", "minor", "major")
+CHANGELOG = "CHANGELOG.md"
 
 
 class DiffError(ValueError):
@@ -101,7 +103,8 @@ def _cell(value: str | None) -> str:
     return "empty" if value is None else quote(value)
 
 
-def diff(old: str, new: str | None = None, *, checkout: Path) -> Diff:
+def diff(old: str, new: str | None = None, *, checkout: Path,
+         changelog: list[str] | None = None) -> Diff:
     """Compare OLD with NEW (the working tree at ``checkout`` when None)."""
     with _package(old, checkout) as old_root, _package(new, checkout) as new_root:
         _same_dataset(old_root, new_root, old, new or "the working tree")
@@ -110,7 +113,70 @@ def diff(old: str, new: str | None = None, *, checkout: Path) -> Diff:
         for name in sorted(old_schemas.keys() | new_schemas.keys()):
             tables[name] = _table_diff(name, old_root, new_root, old_schemas.get(name),
                                        new_schemas.get(name))
-    return Diff(old, new or "the working tree", tables)
+        found = Diff(old, new or "the working tree", tables)
+        if changelog is not None:
+            changelog += changelog_problems(found, _unreleased(old_root), _unreleased(new_root),
+                                            new_schemas)
+    return found
+
+
+# ---- the CHANGELOG against the diff ------------------------------------------------------
+
+# An id the Unreleased section names: `table/key` in backticks (a key of several columns
+# joined by |, as the diff shows it).
+NAMED = re.compile(r"`([a-z][a-z0-9_]*)/([^`\n]+)`")
+
+
+def _unreleased(root: Path) -> str | None:
+    """The text of the CHANGELOG's Unreleased section, or None without a CHANGELOG."""
+    path = root / CHANGELOG
+    if not path.is_file():
+        return None
+    text = path.read_text(encoding="utf-8")
+    start = text.find("\n## Unreleased")
+    if start < 0:
+        return ""
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end >= 0 else len(text)]
+
+
+def changelog_problems(found: Diff, old: str | None, new: str | None,
+                       schemas: dict[str, TableSchema]) -> list[str]:
+    """What the CHANGELOG's Unreleased section leaves unsaid about ``found``: the data
+    changed and the section did not; a breaking change not marked as one; an id it names
+    that the diff does not show; an edited row added, removed or changed (beyond the
+    columns the build computes) that it does not name as `table/key`."""
+    from besa545.model.package import DERIVED_TABLES
+
+    if new is None:
+        return [f"the new version has no {CHANGELOG}"]
+    problems = []
+    if found.level != "none" and new.strip() == (old or "").strip():
+        problems.append(f"the data changed ({found.level}) but the Unreleased section of "
+                        f"{CHANGELOG} did not: say what changed, naming each row as "
+                        "`table/id`")
+    if found.level == "major" and "breaking" not in new.lower():
+        problems.append(f"the change is breaking (major) but the Unreleased section of "
+                        f"{CHANGELOG} does not say so: write \"Breaking:\" and what users must "
+                        "change")
+    named = {(table, key) for table, key in NAMED.findall(new)}
+    shown = set()
+    for name, table in found.tables.items():
+        computed = {field.name for field in schemas[name].fields if field.is_computed} if (
+            name in schemas) else set()
+        edited = [*((key, "was added") for key in table.added),
+                  *((key, "was removed") for key in table.removed),
+                  *((key, "changed") for key, columns in table.changed.items()
+                    if set(columns) - computed)]
+        shown |= {(name, key) for key in [*table.added, *table.removed, *table.changed]}
+        if name not in DERIVED_TABLES:
+            problems += [f"{name}/{key} {what} but the Unreleased section of {CHANGELOG} "
+                         f"does not name it (write `{name}/{key}`)"
+                         for key, what in edited if (name, key) not in named]
+    problems += [f"the Unreleased section of {CHANGELOG} names `{name}/{key}`, which the "
+                 "diff does not show as added, removed or changed"
+                 for name, key in sorted(named - shown)]
+    return problems
 
 
 @contextmanager
@@ -131,13 +197,21 @@ def _package(given: str | None, checkout: Path) -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="besa545-diff-") as temporary:
         archive = subprocess.run(
             ["git", "-C", str(checkout), "archive", "--format=tar", revision, "--",
-             "schemas", "data", DESCRIPTOR], capture_output=True, check=False)
+             "schemas", "data", DESCRIPTOR, *_if_there(checkout, revision, CHANGELOG)],
+            capture_output=True, check=False)
         if archive.returncode != 0:
             raise DiffError(f"revision {given} holds no besa545 package (git: "
                             f"{archive.stderr.decode(errors='replace').strip()})")
         with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
             tar.extractall(temporary, filter="data")
         yield Path(temporary)
+
+
+def _if_there(checkout: Path, revision: str, path: str) -> list[str]:
+    """``[path]`` when the revision has it (git archive fails on a path it lacks)."""
+    found = subprocess.run(["git", "-C", str(checkout), "cat-file", "-e", f"{revision}:{path}"],
+                           capture_output=True, check=False)
+    return [path] if found.returncode == 0 else []
 
 
 def _revision(given: str, checkout: Path) -> str:
@@ -169,13 +243,16 @@ def _same_dataset(old: Path, new: Path, old_name: str, new_name: str) -> None:
 
 
 def _schemas(root: Path, given: str | None) -> dict[str, TableSchema]:
+    """Every table's schema, read for its fields and keys only: an older version's schema
+    need not pass today's lint to be compared."""
     schemas = {}
     for name in table_names(root):
-        outcome = read_schema(root, schema_file(name), name)
-        if outcome.value is None:
-            first = outcome.problems[0]
-            raise DiffError(f"{given or 'the working tree'}: {first.file}: {first.message}")
-        schemas[name] = outcome.value
+        try:
+            descriptor = json.loads((root / schema_file(name)).read_text(encoding="utf-8"))
+            schemas[name] = parse_schema(name, descriptor)
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise DiffError(f"{given or 'the working tree'}: {schema_file(name)} is not a "
+                            f"Table Schema ({error})") from None
     return schemas
 
 
