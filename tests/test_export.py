@@ -238,3 +238,28 @@ def test_a_folder_of_the_checkout_that_links_outside_it_is_not_written_through(
     monkeypatch.chdir(tmp_path)  # outside the checkout, a path is followed as given
     assert invoke(*command, "elsewhere/out").status == 0
     assert [path.name for path in elsewhere.iterdir()] == ["out"]
+
+
+def test_the_sqlite_columns_are_declared_with_sqlites_own_type_names(tmp_path):
+    """TEXT, INTEGER and REAL, which every SQLite tool shows as they are (booleans as
+    INTEGER 0/1, dates as ISO TEXT): checked on columns of each kind."""
+    import sqlite3
+
+    out = besa545.export("sqlite", tmp_path / "sqlite")
+    connection = sqlite3.connect(out / "besa545.db")
+    try:
+        declared = {(table, row[1]): row[2] for table in ("events", "cameo_codes")
+                    for row in connection.execute(f"PRAGMA table_info({table})")}
+    finally:
+        connection.close()
+    assert {key: declared[key] for key in [
+        ("events", "cameo_code"), ("events", "char_start"), ("events", "target_unstated"),
+        ("events", "date_start"), ("cameo_codes", "goldstein")]} == {
+        ("events", "cameo_code"): "TEXT", ("events", "char_start"): "INTEGER",
+        ("events", "target_unstated"): "INTEGER", ("events", "date_start"): "TEXT",
+        ("cameo_codes", "goldstein"): "REAL"}
+
+
+def test_the_help_says_how_to_open_the_sqlite_export_in_datasette():
+    help_text = " ".join(invoke("export", "--help").stdout.split())
+    assert "(datasette besa545.db -m metadata.json)." in help_text
