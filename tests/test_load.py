@@ -82,7 +82,7 @@ def test_unknown_table_lists_the_valid_names():
 
 
 def test_unknown_format_is_refused():
-    with pytest.raises(ValueError, match="parquet, csv"):
+    with pytest.raises(ValueError, match=r"^unknown format 'xlsx'; use one of: parquet, csv$"):
         besa545.load("events", format="xlsx")
 
 
