@@ -28,7 +28,8 @@ data: $(STAMP)
 ## browser and the end-to-end walkthroughs are left to `make test`)
 CHECK_TESTS := tests/test_build.py tests/test_codes.py \
 	tests/test_coerce.py tests/test_column_checks.py tests/test_composite_keys.py \
-	tests/test_content.py tests/test_conventions.py tests/test_docs.py tests/test_fields.py \
+	tests/test_content.py tests/test_conventions.py tests/test_diff.py tests/test_docs.py \
+	tests/test_fields.py \
 	tests/test_load.py tests/test_reference.py tests/test_schemas.py tests/test_schema_lint.py \
 	tests/test_score.py tests/test_show.py tests/test_text.py tests/test_vectors.py \
 	tests/test_validate_faults.py tests/test_architecture.py
