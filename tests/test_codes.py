@@ -21,7 +21,7 @@ def _code_arguments() -> list[tuple[str, ast.expr]]:
     for path in sorted(SOURCE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                    and node.func.id == "Problem" and len(node.args) >= 4):
+                    and node.func.id in ("Problem", "SpreadsheetMark") and len(node.args) >= 4):
                 found.append((str(path.relative_to(ROOT)), node.args[3]))
     return found
 

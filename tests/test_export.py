@@ -224,7 +224,7 @@ def test_a_folder_of_the_checkout_that_links_outside_it_is_not_written_through(
     from besa545 import cli
 
     checkout, elsewhere = tmp_path / "checkout", tmp_path / "elsewhere"
-    checkout.mkdir()
+    (checkout / "data").mkdir(parents=True)
     elsewhere.mkdir()
     (checkout / "docs").symlink_to(elsewhere, target_is_directory=True)
     monkeypatch.setattr(cli, "package_path", lambda: checkout)
@@ -234,6 +234,11 @@ def test_a_folder_of_the_checkout_that_links_outside_it_is_not_written_through(
     assert result.stderr.endswith(
         f"{out} is inside the checkout, but a symbolic link in its folders leads outside "
         "it: nothing was written; remove the link, or pass a path outside the checkout\n")
+    assert list(elsewhere.iterdir()) == []
+    alias = tmp_path / "alias"  # the checkout reached through another link
+    alias.symlink_to(checkout, target_is_directory=True)
+    for through in (alias / "docs" / "out", checkout / "data" / ".." / "docs" / "out"):
+        assert invoke(*command, str(through)).status == 2, through
     assert list(elsewhere.iterdir()) == []
     monkeypatch.chdir(tmp_path)  # outside the checkout, a path is followed as given
     assert invoke(*command, "elsewhere/out").status == 0

@@ -202,3 +202,19 @@ def test_stata_keeps_a_text_longer_than_its_fixed_width_strings(monkeypatch):
     read = pd.read_stata(io.BytesIO(workbooks.stata_files("test")["topics.dta"]))
     assert read.loc[0, "description"] == long.strip()
     assert read.loc[1, "description"] == frame.loc[1, "description"]
+
+
+def test_force_replaces_a_workbook_of_an_earlier_release(tmp_path, monkeypatch):
+    """What makes the workbook recognisable (its opening bytes) does not change with the
+    release date it records inside."""
+    import datetime
+
+    from besa545.use import workbooks
+
+    out = tmp_path / "besa545.xlsx"
+    monkeypatch.setattr(workbooks, "RELEASED", datetime.datetime(2020, 1, 2))
+    export("xlsx", out)
+    earlier = out.read_bytes()
+    monkeypatch.undo()
+    assert invoke("export", "--format", "xlsx", "--force", str(out)).status == 0
+    assert out.read_bytes() != earlier

@@ -119,3 +119,31 @@ def test_where_evidence_breaks_is_shown_like_a_diff():
         "its first 10 characters occur (line 2), then after 'Mar-a-Lago' the text has its "
         "end where the evidence has ' '")
     assert where_it_breaks(text, "zebra") == "no part of it occurs in the text"
+
+
+class _Counted(str):
+    """A text that counts how many characters its searches pass over."""
+
+    scanned = 0
+
+    def find(self, sub, start=0, end=None):  # type: ignore[override]
+        found = str.find(self, sub, start, end)
+        stop = found + len(sub) if found >= 0 else (len(self) if end is None else end)
+        _Counted.scanned += max(0, stop - start)
+        return found
+
+    def rfind(self, sub, start=0, end=None):  # type: ignore[override]
+        found = str.rfind(self, sub, start, end)
+        stop = len(self) if end is None else end
+        _Counted.scanned += max(0, stop - (found if found >= 0 else start))
+        return found
+
+
+def test_the_quotation_scan_passes_over_the_text_a_bounded_number_of_times():
+    """One kind of mark that stops early must not make every later line search to the end
+    of the text (that took minutes on a few million lines): the searches together pass
+    over each character a few times, however many lines there are."""
+    text = _Counted('He said "yes".\n' + "“a\n" * 20_000)
+    _Counted.scanned = 0
+    assert [span.text for span in quoted_passages(text)] == ["yes"]
+    assert _Counted.scanned < 5 * len(text)

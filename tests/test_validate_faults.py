@@ -328,6 +328,38 @@ case("schema-maximum-not-a-number",
 
 
 
+def _spreadsheet_and_real_faults(root: Path) -> None:
+    set_cell("events", "g20-summit-hamburg", "cameo_code", "44")(root)  # lost its zero
+    set_cell("events", "mar-a-lago-agreement", "cameo_code", "999")(root)  # no such code
+    set_cell("events", "g20-summit-hamburg", "date_start", "7/1/2017")(root)  # reformatted
+    set_cell("events", "mar-a-lago-agreement", "date_start", "2017-02-30")(root)  # no such day
+
+
+# a spreadsheet's mark leaves out only the problems of the cells it changed: a wrong code
+# and an impossible date in the same columns are still reported, each at its cell
+case("spreadsheet-marks-beside-real-faults", _spreadsheet_and_real_faults,
+     lambda r: {(E, line_of(r, "events", "g20-summit-hamburg"), "cameo_code",
+                 "spreadsheet-zeros"),
+                (E, line_of(r, "events", "g20-summit-hamburg"), "date_start",
+                 "spreadsheet-dates"),
+                (E, line_of(r, "events", "mar-a-lago-agreement"), "cameo_code", "foreign-key"),
+                (E, line_of(r, "events", "mar-a-lago-agreement"), "date_start", "type-date")})
+
+
+def _reference_to_no_column(root: Path) -> None:
+    """events' foreign key into documents names a column documents does not have."""
+    path = root / "schemas" / "events.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    schema["foreignKeys"][0]["reference"]["fields"] = "no_such_col"
+    path.write_text(json.dumps(schema, indent=2), encoding="utf-8")
+
+
+# a schema edit may name any column: a located problem, never a crash (of the foreign key
+# check or of the spreadsheet check, which reads the referenced values too)
+case("foreign-key-to-a-column-that-does-not-exist", _reference_to_no_column,
+     lambda r: {("data/events.csv", None, "document_id", "foreign-key-table")})
+
+
 def _schema_pattern(table: str, field: str, pattern: str) -> Callable[[Path], None]:
     """The field given ``pattern`` in its Table Schema, as a pull request can."""
     def edit(root: Path) -> None:
@@ -980,3 +1012,14 @@ def test_a_hash_of_another_algorithm_says_which_are_accepted(tmp_path):
     _md5_recorded(root)
     (problem,) = validate(root, spec=False).problems
     assert problem.message.endswith("; only sha256: hashes are accepted")
+
+
+def test_a_utf8_character_cut_short_is_not_blamed_on_a_spreadsheet():
+    """A lead byte and a continuation byte with the rest missing (a file cut off) is
+    UTF-8 gone wrong, not a spreadsheet's Windows-1252: the message says only where."""
+    from besa545.model.csvfile import decode
+
+    _, problem = decode(b"topic_id\nsix \xe2\x80", "data/topics.csv")
+    assert problem is not None
+    assert problem.message == "invalid UTF-8 byte sequence b'\\xe2\\x80' at byte 13"
+    assert problem.hint == "save the file as UTF-8"

@@ -147,3 +147,8 @@ def test_the_oldest_supported_pandas_and_pyarrow_read_every_cell_alike(wheel, tm
         "Error: besa545 validate needs frictionless, pandera, jsonschema, pandas 3 (this is "
         "pandas 2.2.3); install them with pip install 'besa545[validate]' (reading the "
         "tables needs only pandas and pyarrow)\n")
+    in_python = subprocess.run(
+        [str(bin_folder / "python"), "-c", "import besa545\ntry:\n    besa545.validate()\n"
+         "except ImportError as error:\n    print(error)"], capture_output=True, text=True,
+        cwd=tmp_path, env=environment, check=True)
+    assert in_python.stdout == refused.stderr.removeprefix("Error: ")  # the API says the same

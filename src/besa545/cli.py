@@ -191,23 +191,14 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
-# What `validate` and `build` need beyond reading the tables: the `validate` extra.
-VALIDATE_EXTRA = "pip install 'besa545[validate]'"
-
-
 def _needs_the_validate_extra(command: str) -> None:
     """A one-line usage error when the validator's libraries are missing or too old."""
-    import importlib.util
+    from besa545.check.scheduler import ExtraMissing, needs_the_validate_extra
 
-    import pandas as pd
-
-    missing = [name for name in ("frictionless", "pandera", "jsonschema")
-               if importlib.util.find_spec(name) is None]
-    if int(pd.__version__.split(".")[0]) < 3:
-        missing.append(f"pandas 3 (this is pandas {pd.__version__})")
-    if missing:
-        raise UsageError(f"besa545 {command} needs {', '.join(missing)}; install them with "
-                         f"{VALIDATE_EXTRA} (reading the tables needs only pandas and pyarrow)")
+    try:
+        needs_the_validate_extra(f"besa545 {command}")
+    except ExtraMissing as error:
+        raise UsageError(str(error)) from None
 
 
 def run_build(arguments: argparse.Namespace) -> int:

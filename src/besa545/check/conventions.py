@@ -290,14 +290,9 @@ def conventions_of_broken_tables(problems: list[Problem]) -> set[Problem]:
     return {problem for problem in problems if problem.code in joined}
 
 
-def conventions_of_damaged_codes(problems: list[Problem]) -> set[Problem]:
-    """A report rule: once the CAMEO codes of events are reported as changed by a
-    spreadsheet (zeros lost), the rules that read what a code means (is the action done to
-    someone?) are left out; they would judge codes that are not the ones written."""
-    damaged = any(problem.code == "spreadsheet-zeros" and problem.file == "data/events.csv"
-                  and problem.column == "cameo_code" for problem in problems)
-    reading = {"target-missing", "target-unstated-misused"}
-    return {problem for problem in problems if damaged and problem.code in reading}
+# The rules that read what a CAMEO code means (is the action done to someone?): where a
+# spreadsheet dropped a code's zero, they would judge another code (check/spreadsheet.py).
+READ_A_CODES_MEANING = frozenset({"target-missing", "target-unstated-misused"})
 
 
 def check_stance_duplicates(rebuilt: Package) -> list[Problem]:

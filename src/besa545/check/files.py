@@ -211,9 +211,10 @@ def check_descriptor_fresh(descriptor: dict[str, Any],
     return problems
 
 
-def check_parquet_guide(root: Path) -> list[Problem]:
+def check_parquet_guide(root: Path, tables: list[str]) -> list[Problem]:
     """``data/parquet/README.md`` is there, as the build writes it: without it, reading the
-    folder as one dataset mixes the tables silently."""
+    folder as one dataset mixes the tables silently. Read once the package's tables are
+    listed (``tables``: a package refused as a whole is not read at all)."""
     file = PARQUET_GUIDE
     reason = why_not_readable(root, file)
     if reason:

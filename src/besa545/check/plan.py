@@ -45,7 +45,6 @@ from besa545.check.conventions import (
     check_stance_duplicates,
     check_subjects_in_evidence,
     conventions_of_broken_tables,
-    conventions_of_damaged_codes,
 )
 from besa545.check.files import (
     check_descriptor_fresh,
@@ -172,5 +171,4 @@ REPORT_RULES: tuple[Callable[[list[Problem]], set[Problem]], ...] = (
     hashes_of_unbuilt_csvs,  # "run the build" is said once, by not-built
     conventions_of_broken_tables,  # a lost row explains what the conventions miss
     cells_a_spreadsheet_changed,  # a column a spreadsheet changed is said once
-    conventions_of_damaged_codes,  # and the rules that read those codes wait for the fix
 )

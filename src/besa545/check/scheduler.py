@@ -22,6 +22,27 @@ from besa545.model.paths import DESCRIPTOR, package_path
 from besa545.model.problems import Outcome, Problem, Report, quote
 
 
+class ExtraMissing(ImportError):
+    """The libraries validation needs (the ``validate`` extra) are missing or too old."""
+
+
+def needs_the_validate_extra(what: str) -> None:
+    """Raise :class:`ExtraMissing`, in one line that says what to install, when
+    frictionless, pandera, jsonschema or pandas 3 is missing (reading needs none of them)."""
+    import importlib.util
+
+    import pandas as pd
+
+    missing = [name for name in ("frictionless", "pandera", "jsonschema")
+               if importlib.util.find_spec(name) is None]
+    if int(pd.__version__.split(".")[0]) < 3:
+        missing.append(f"pandas 3 (this is pandas {pd.__version__})")
+    if missing:
+        raise ExtraMissing(f"{what} needs {', '.join(missing)}; install them with pip "
+                           "install 'besa545[validate]' (reading the tables needs only pandas "
+                           "and pyarrow)")
+
+
 def validate(path: str | Path | None = None, *, spec: bool = True,
              time_budget: float | None = None) -> Report:
     """Check the package at ``path`` (a directory or its ``datapackage.json``).
@@ -36,7 +57,9 @@ def validate(path: str | Path | None = None, *, spec: bool = True,
 
     The run happens on a daemon thread while this thread waits for it, so that an
     interrupt (``KeyboardInterrupt``) is raised here at once and never waits for a task.
+    Raises :class:`ExtraMissing` when the ``validate`` extra is not installed.
     """
+    needs_the_validate_extra("besa545 validate")
     root = _root(path)
     if isinstance(root, Problem):
         return Report([root])

@@ -4,7 +4,9 @@ with the fix, and the per-cell problems it explains are left out of the report."
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from besa545.model.problems import Problem, quote
@@ -23,6 +25,15 @@ SPREADSHEET_DATE = re.compile(r"\d{1,2}[/.]\d{1,2}[/.]\d{2,4}|\d{4}/\d{1,2}/\d{1
 EXPLAINED = {"spreadsheet-zeros": {"foreign-key", "pattern"},
              "spreadsheet-dates": {"type-date"}}
 EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class SpreadsheetMark(Problem):
+    """The problem of a column a spreadsheet changed, with the lines of the changed cells
+    (for the report rule; the report shows the first line only)."""
+
+    lines: frozenset[int | None] = dataclasses.field(default=frozenset(), compare=False,
+                                                     repr=False)
 
 
 def check_spreadsheet_marks(edited_tables: dict[str, StringTable],
@@ -65,8 +76,9 @@ def _said_once(table: StringTable, column: str, values: pd.Series, changed: dict
                          else quote(value) for value in dict.fromkeys(shown))
     more = f" (and {len(positions) - EXAMPLES} more)" if len(positions) > EXAMPLES else ""
     count = (f"{len(positions)} cells look" if len(positions) > 1 else "1 cell looks")
-    return Problem(table.file, table.line(int(positions[0])), column, code,
-                   f"{count} like {what}: {examples}{more}")
+    return SpreadsheetMark(table.file, table.line(int(positions[0])), column, code,
+                           f"{count} like {what}: {examples}{more}",
+                           lines=frozenset(table.line(int(position)) for position in positions))
 
 
 def _digit_values(values: pd.Series) -> list[str]:
@@ -123,8 +135,8 @@ def _referenced(tables: dict[str, StringTable], key: ForeignKey | None) -> set[s
     if key is None:
         return None
     target = tables.get(key.resource)
-    if target is None or target.lacks(key.reference_fields[0]):
-        return None
+    if target is None or key.reference_fields[0] not in target.frame.columns:
+        return None  # unread, or no such column (a problem of the foreign key check)
     return set(_digit_values(target.frame[key.reference_fields[0]]))
 
 
@@ -141,11 +153,19 @@ def _rewritten_dates(values: pd.Series) -> dict[str, str]:
 
 
 def cells_a_spreadsheet_changed(problems: list[Problem]) -> set[Problem]:
-    """A report rule: where a column is reported as changed by a spreadsheet, the per-cell
-    problems that change explains (a foreign key or pattern missed for a lost zero, a
-    date that does not parse) are left out; the column's problem says what to do."""
-    marked = {(problem.file, problem.column, code) for problem in problems
-              for code in EXPLAINED.get(problem.code, ())}
-    return {problem for problem in problems
-            if (problem.file, problem.column, problem.code) in marked}
+    """A report rule: the per-cell problems a spreadsheet's change explains (a foreign key
+    or pattern missed for a lost zero, a date that does not parse) are left out, at the
+    very cells it changed; the column's problem says what to do. Where the changed codes
+    are CAMEO codes, the rules that read what a code means are left out on those rows
+    too. Any other problem of the column stays."""
+    from besa545.check.conventions import READ_A_CODES_MEANING
 
+    cells = {(mark.file, line, mark.column, code) for mark in problems
+             if isinstance(mark, SpreadsheetMark) for line in mark.lines
+             for code in EXPLAINED[mark.code]}
+    rows = {(mark.file, line) for mark in problems if isinstance(mark, SpreadsheetMark)
+            and mark.code == "spreadsheet-zeros" and mark.column == "cameo_code"
+            for line in mark.lines}
+    return {problem for problem in problems
+            if (problem.file, problem.line, problem.column, problem.code) in cells
+            or (problem.code in READ_A_CODES_MEANING and (problem.file, problem.line) in rows)}

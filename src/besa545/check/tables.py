@@ -152,6 +152,15 @@ def _foreign_key_problems(package: Package, table: StringTable,
     if set(key.fields) & table.absent:
         return []  # the missing column is reported once, as header-missing
     target = package.tables.get(key.resource)
+    undeclared = [field for field in key.reference_fields if target is not None
+                  and field not in target.frame.columns and field not in target.absent]
+    if undeclared:  # a schema edit can name any column: said, never a crash
+        return [Problem(
+            table.file, None, column, "foreign-key-table",
+            f"{column} cannot be checked: {key.resource} has no column "
+            f"{', '.join(undeclared)}",
+            f"name a column of {key.resource} in the foreign key of "
+            f"schemas/{table.name}.json")]
     if target is None or set(key.reference_fields) & target.absent:
         return [Problem(
             table.file, None, column, "foreign-key-table",
@@ -184,7 +193,11 @@ def _foreign_key_problems(package: Package, table: StringTable,
             for position in positions]
 
 
-GUESSED = 100  # rows given a "did you mean": the first ones (each guess is a few thousand lookups)
+# A "did you mean" is looked for in the first rows only, for values no longer than an id,
+# with the characters of an id: each guess is then a few thousand short lookups at most.
+GUESSED = 100
+GUESSED_LENGTH = 100
+ID_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789-_"
 
 
 def _guesses(table: StringTable, target: StringTable, key: ForeignKey,
@@ -194,12 +207,12 @@ def _guesses(table: StringTable, target: StringTable, key: ForeignKey,
     if len(key.fields) != 1 or not positions:
         return {}
     known = set(target.frame[key.reference_fields[0]].dropna().tolist())
-    alphabet = "".join(sorted(set().union(*map(set, known)))) if len(known) < 10_000 else (
-        "abcdefghijklmnopqrstuvwxyz0123456789-_")
     guesses = {}
     for position in positions[:GUESSED]:
         value = table.frame[key.fields[0]].iat[position]
-        found = one_edit_away(value, known, alphabet)
+        if len(value) > GUESSED_LENGTH:
+            continue
+        found = one_edit_away(value, known, ID_CHARACTERS)
         if found is not None:
             guesses[position] = f"; did you mean {found!r}?"
     return guesses

@@ -111,9 +111,8 @@ def decode(data: bytes | mmap.mmap, file: str) -> tuple[str | None, Problem | No
     except UnicodeDecodeError as error:
         bad = bytes(data[error.start : error.start + 4])
         message = f"invalid UTF-8 byte sequence {bad!r} at byte {error.start}"
-        try:
-            read = bad[:1].decode("cp1252")
-        except UnicodeDecodeError:
+        read = _as_windows_1252(bad)
+        if read is None:
             return None, Problem(file, _line_at(data, error.start), None, "file-encoding",
                                  message)
         return None, Problem(
@@ -121,6 +120,18 @@ def decode(data: bytes | mmap.mmap, file: str) -> tuple[str | None, Problem | No
             f"{message}, which Windows-1252 reads as {read!r}: the file was probably saved by a "
             "spreadsheet in its own encoding", "save it again as UTF-8 (Excel: CSV UTF-8; "
             "LibreOffice: Character set Unicode (UTF-8)), or edit the CSV in a text editor")
+
+
+def _as_windows_1252(bad: bytes) -> str | None:
+    """The character Windows-1252 reads the first bad byte as, or None: for a byte it does
+    not define, or for the start of a UTF-8 character cut short (a lead byte and a
+    continuation byte), which no other encoding explains."""
+    if len(bad) > 1 and 0xC2 <= bad[0] <= 0xF4 and 0x80 <= bad[1] <= 0xBF:
+        return None
+    try:
+        return bad[:1].decode("cp1252")
+    except UnicodeDecodeError:
+        return None
 
 
 def _line_at(data: bytes | mmap.mmap, offset: int) -> int:

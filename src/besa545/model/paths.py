@@ -263,12 +263,21 @@ class NotOurFile(ValueError):
 
 
 def leads_out_of(root: Path, path: Path) -> bool:
-    """Whether ``path`` names a place inside ``root`` that a symbolic link in a folder of
-    it moves outside ``root`` (a pull request can commit such a link; a path outside the
-    checkout is followed as given, as ``cp`` would)."""
+    """Whether a symbolic link among ``path``'s folders leads from inside ``root`` to
+    outside it (a pull request can commit such a link). Each folder is followed as the
+    system would, so the checkout reached through another link, or a path with ``..``,
+    is judged where it really is; a path outside the checkout is followed as given, as
+    ``cp`` would."""
     real_root = os.path.realpath(root)
-    return (_inside(os.path.abspath(path), os.path.abspath(root))
-            and not _inside(os.path.realpath(path.parent), real_root))
+    walked = Path.cwd() / path.parent  # not normalised: ".." is taken where it really goes
+    current = Path(walked.anchor)
+    for part in walked.parts[1:]:
+        step = Path(os.path.realpath(current)).parent if part == ".." else current / part
+        if (step.is_symlink() and _inside(os.path.realpath(current), real_root)
+                and not _inside(os.path.realpath(step), real_root)):
+            return True
+        current = step
+    return False
 
 
 def write_beside(path: Path, data: bytes, *, suffix: str = "") -> Path:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any, Generic, NamedTuple, TypeVar
 
 from besa545.model.codes import lookup
@@ -79,7 +79,8 @@ class Report:
         return [problem.code for problem in self.sorted()]
 
     def to_json(self) -> str:
-        problems = [asdict(problem) for problem in self.sorted()]
+        problems = [{name: getattr(problem, name) for name in PROBLEM_FIELDS}
+                    for problem in self.sorted()]
         return json.dumps({"ok": self.ok, "problems": problems}, indent=2, ensure_ascii=False)
 
     def to_text(self) -> str:
@@ -93,6 +94,10 @@ class Report:
 
     def to_github(self) -> str:
         return "\n".join(problem.as_github() for problem in self.sorted())
+
+
+# What a report says of each problem (a subclass may carry more, for the report rules).
+PROBLEM_FIELDS = ("file", "line", "column", "code", "message", "hint")
 
 
 class ProblemsError(Exception):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import repeat
 
 LINK = re.compile(r"\[([^\[\]\n]+)\]\(#\)")
 EMPHASIS = re.compile(r"\*([^*\n]+)\*")
@@ -66,9 +65,13 @@ def quoted_passages(text: str) -> list[Span]:
     line of many opening marks that never close).
     """
     spans: list[Span] = []
+    ahead = {mark: text.find(mark) for mark in QUOTE_MARKS}  # the next of each, or -1: none
     start = 0
     while start <= len(text):
-        marks = [at for at in map(text.find, QUOTE_MARKS, repeat(start)) if at >= 0]
+        for mark, at in ahead.items():
+            if 0 <= at < start:  # passed: look again from here (each search starts after
+                ahead[mark] = text.find(mark, start)  # the last, so all take linear time)
+        marks = [at for at in ahead.values() if at >= 0]
         if not marks:
             break  # no line left holds a mark
         start = text.rfind("\n", start, min(marks)) + 1 or start  # the line of the next mark

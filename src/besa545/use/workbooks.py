@@ -95,15 +95,16 @@ def _write_rows(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
 
 
 def _fixed_zip(data: bytes, app: bytes) -> bytes:
-    """The workbook with every entry dated to the release and ``docProps/app.xml`` first,
-    stored, naming the generator (by which ``export --force`` knows the file as its own)."""
+    """The workbook with every entry dated 1980-01-01 (zip's first day: no release changes
+    the opening bytes) and ``docProps/app.xml`` first, stored, naming the generator (by
+    which ``export --force`` knows a workbook of any release as its own)."""
     source = zipfile.ZipFile(io.BytesIO(data))
     names = ["docProps/app.xml", *(name for name in source.namelist()
                                    if name != "docProps/app.xml")]
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for name in names:
-            entry = zipfile.ZipInfo(name, date_time=RELEASED.timetuple()[:6])
+            entry = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             if name == "docProps/app.xml":
                 target.writestr(entry, app, compress_type=zipfile.ZIP_STORED)
                 continue
