@@ -17,6 +17,7 @@ import pytest
 from besa545.check.scheduler import validate
 from besa545.model.codes import lookup
 from besa545.model.hashing import file_sha256
+from besa545.model.metadata import __version__
 from besa545.model.paths import JOURNAL, STAGED
 from besa545.model.schema import table_schema
 from helpers import (
@@ -212,7 +213,8 @@ case("no-schemas-and-no-descriptor", _nothing_at_all,
                  "pass the directory of a besa545 package")}, reseal_after=False)
 case("descriptor-metadata-edited", edit_descriptor(lambda d: d.update(version="9.9.9")),
      lambda r: {(D, None, "version", "descriptor-stale",
-                 "version is '9.9.9', the build writes '0.1.0'", default("descriptor-stale"))},
+                 f"version is '9.9.9', the build writes '{__version__}'",
+                 default("descriptor-stale"))},
      reseal_after=False)
 case("descriptor-key-added", edit_descriptor(lambda d: d.update(extra="x")),
      lambda r: {(D, None, "extra", "descriptor-stale", "'extra' is not written by the build",
