@@ -165,3 +165,81 @@ def test_a_change_of_offsets_alone_needs_no_name(versions):
     set_cell("events", "g20-summit-hamburg", "char_start", "1")(new)
     _changelogs(old, new, "- The offsets moved.")
     assert _checked(old, new) == (0, [])
+
+
+def test_names_from_earlier_changes_and_paths_are_not_held_against_this_one(versions):
+    """The Unreleased section grows over many pull requests: a row named by an earlier
+    one is not this diff's, a path in backticks is no row, and a name may wrap."""
+    old, new = versions
+    set_cell("topics", "thaad-deployment", "label", "THAAD")(new)
+    earlier = "- `topics/six-party-talks` relabelled earlier; see `docs/readers.md`."
+    (old / "CHANGELOG.md").write_text(f"# Changelog\n\n## Unreleased\n\n{earlier}\n",
+                                      encoding="utf-8")
+    (new / "CHANGELOG.md").write_text(
+        f"# Changelog\n\n## Unreleased\n\n{earlier}\n- `topics/thaad-deployment` relabelled.\n",
+        encoding="utf-8")
+    assert _checked(old, new) == (0, [])
+
+
+def test_a_wrapped_name_is_read_as_one():
+    """An alias key holds spaces, so a long name wraps in the CHANGELOG: read as one."""
+    from besa545.use.diff import TableDiff, _named
+
+    tables = {"aliases": TableDiff()}
+    assert _named("- `aliases/trump-administration|new US\n  administration` changed",
+                  tables) == {("aliases", "trump-administration|new US administration")}
+    assert _named("- `docs/readers.md` and `data/parquet/`", tables) == set()
+
+
+def test_a_derived_table_does_not_set_the_release(versions):
+    """A text correction moves offsets, so mention ids change: the edited tables decide."""
+    old, new = versions
+    drop_row("mentions", next(iter(_keys(new, "mentions"))))(new)
+    found = diff(str(old), str(new), checkout=ROOT)
+    assert found.tables["mentions"].removed and found.level == "none"
+
+
+def _keys(root: Path, table: str) -> list[str]:
+    import csv
+
+    with (root / "data" / f"{table}.csv").open(encoding="utf-8", newline="") as stream:
+        return [row[next(iter(row))] for row in csv.DictReader(stream)]
+
+
+def test_a_key_twice_or_a_linked_file_is_an_error_not_a_guess(versions, tmp_path):
+    old, new = versions
+    topics = new / "data" / "topics.csv"
+    lines = topics.read_text(encoding="utf-8").splitlines(keepends=True)
+    topics.write_text("".join([*lines, lines[1]]), encoding="utf-8")
+    result = invoke("diff", str(old), str(new))
+    assert result.status == 2 and "twice; run `besa545 validate` on it first" in result.stderr
+    outside = tmp_path / "outside.csv"
+    outside.write_text("topic_id,label,description\nsecret,SECRET,x\n", encoding="utf-8")
+    topics.unlink()
+    topics.symlink_to(outside)
+    result = invoke("diff", str(old), str(new))
+    assert result.status == 2 and "SECRET" not in result.stdout + result.stderr
+
+
+def test_a_line_break_in_a_key_is_shown_escaped_never_written(versions):
+    """A value that starts a new line could be read by CI as a command (::warning::)."""
+    old, new = versions
+    set_cell("topics", "six-party-talks", "label", "x\n::warning::injected")(new)
+    text = invoke("diff", str(old), str(new)).stdout
+    assert not any(line.startswith("::") for line in text.splitlines())
+    assert "\\n::warning::injected" in text
+
+
+def test_constraint_and_key_changes_are_reported(versions):
+    old, new = versions
+    path = new / "schemas" / "events.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    label = next(field for field in schema["fields"] if field["name"] == "label")
+    label["constraints"]["required"] = False
+    schema["foreignKeys"] = schema["foreignKeys"][1:]
+    path.write_text(json.dumps(schema), encoding="utf-8")
+    changes = _as_json(old, new)["tables"]["events"]["schema"]
+    assert {"level": "major", "change": "column label constraint required: True -> False"} \
+        in changes
+    assert any(change["change"].startswith("foreign key document_id -> documents removed")
+               and change["level"] == "major" for change in changes)

@@ -119,7 +119,11 @@ def test_the_datasette_metadata_describes_every_table_and_column(out):
     metadata = json.loads((out / "metadata.json").read_text(encoding="utf-8"))
     descriptor = json.loads((ROOT / "datapackage.json").read_text(encoding="utf-8"))
     assert metadata["title"] == descriptor["title"]
-    assert metadata["license"] == "CC-BY-4.0"
+    # the database holds the paper's passages too: the licence says so, the description how
+    from besa545.model.metadata import LICENSE_STATEMENT
+
+    assert metadata["license"] == "CC-BY-4.0, except the paper's passages (see the description)"
+    assert metadata["description"].endswith(LICENSE_STATEMENT)
     assert metadata["license_url"] == "https://creativecommons.org/licenses/by/4.0/"
     assert "Tzogopoulos" in metadata["source"] and "545" in metadata["source"]
     tables = metadata["databases"]["besa545"]["tables"]

@@ -588,7 +588,8 @@ def test_a_pull_request_is_validated_by_the_base_branchs_code_too():
         step = next(step for step in job["steps"] if command in step.get("run", ""))
         assert step["working-directory"] == "${{ runner.temp }}"  # no checkout's src/ there
     diff = next(run for run in runs if "besa545 diff" in run)
-    assert '"$GITHUB_WORKSPACE/trusted" "$GITHUB_WORKSPACE/pr" --check-changelog' in diff
+    assert 'besa545 diff forked "$GITHUB_WORKSPACE/pr" --check-changelog' in diff
+    assert 'merge-base "$BASE" HEAD' in diff  # against where the pull request branched off
     assert 'exit "$status"' in diff  # a CHANGELOG that leaves the diff unsaid fails the job
     # the pull request's files are named only as the package to validate and to diff
     assert not [run for run in runs if "./pr" in run or "pr/src" in run]

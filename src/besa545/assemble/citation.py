@@ -205,12 +205,11 @@ def dataset_card(descriptor: dict[str, Any]) -> str:
     """
     lines = ["---", "pretty_name: " + json.dumps(metadata.TITLE),
              # not cc-by-4.0 alone: the package carries the publisher's text too
-             "license: other", "license_name: " + json.dumps("CC-BY-4.0, MIT and the "
-                                                             "publisher's text"),
+             "license: other", "license_name: cc-by-4.0-mit-and-publisher-text",
              "license_link: LICENSE-DATA",
+             # not keys of the Hub's card: kept so that the card states its release
              "version: " + json.dumps(__version__),
              "date: " + json.dumps(metadata.RELEASE_DATE),
-             "license_details: " + json.dumps(metadata.LICENSE_STATEMENT),
              "language:", "- en", "tags:"]
     lines += [f"- {json.dumps(keyword)}" for keyword in metadata.KEYWORDS]
     lines += ["configs:"]

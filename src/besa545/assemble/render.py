@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from besa545.assemble.docs import GUIDE, README, refresh_block, render_docs
 from besa545.derive.descriptor import package_descriptor, parquet_descriptor
+from besa545.model import metadata
 from besa545.model.csvfile import write_csv
 from besa545.model.hashing import sha256
 from besa545.model.package import Package
@@ -66,6 +67,7 @@ def render_repository_files(package: Package, descriptor: dict[str, Any]) -> dic
         quoted = "\n".join(f"> {line}" if line else "" for line in
                            citation.apa(paper).rstrip().split("\n"))
         readme = refresh_block(files[README].decode(), "citation", quoted)
+        readme = refresh_block(readme, "licences", metadata.LICENSE_STATEMENT)
         files[README] = (citation.dataset_card(descriptor) + without_front_matter(readme)
                          ).encode()
     files["CITATION.cff"] = citation.cff(paper).encode("utf-8")

@@ -41,11 +41,13 @@ LICENSES = [
     {
         "name": "LicenseRef-publisher-copyright",
         "title": (
-            "The paper's text (sources/) and the passages of it the tables quote (the text of "
-            "data/paragraphs.csv, every evidence and quotation cell) are copyright of its "
-            "publisher, the Begin-Sadat Center for Strategic Studies, and are redistributed "
-            "unchanged only so that every annotation can be checked against it; ask the "
-            "publisher for any other use"
+            "The paper's text (sources/) and the passages of it the package reproduces (the "
+            "text of data/paragraphs.csv, the documents' executive summary, every evidence "
+            "and quotation cell, and so every export and page made from them, and the "
+            "passages quoted in docs/ and tests/) are copyright of its publisher, the "
+            "Begin-Sadat Center for Strategic Studies, and are redistributed unchanged only "
+            "so that every annotation can be checked against it; ask the publisher for any "
+            "other use"
         ),
     },
 ]

@@ -58,8 +58,12 @@ class Diff:
 
     @property
     def level(self) -> str:
-        return max((table.level for table in self.tables.values()), key=LEVELS.index,
-                   default="none")
+        """The release the edited tables call for: a derived table's rows follow them (a
+        text correction moves mention ids, and is still a patch)."""
+        from besa545.model.package import DERIVED_TABLES
+
+        return max((table.level for name, table in self.tables.items()
+                    if name not in DERIVED_TABLES), key=LEVELS.index, default="none")
 
     def to_json(self) -> str:
         return json.dumps({
@@ -72,6 +76,10 @@ class Diff:
             ensure_ascii=False, indent=2)
 
     def to_text(self) -> str:
+        """One line per change; every value escaped (a line break or a control character
+        in a key is shown, never written: CI reads lines that start with :: as commands)."""
+        from besa545.model.problems import printable
+
         lines = [f"{self.old} -> {self.new}: {_says(self.level)}"]
         for name, table in self.tables.items():
             if table.level == "none":
@@ -80,13 +88,13 @@ class Diff:
                 ("added", table.added), ("removed", table.removed),
                 ("changed", table.changed)) if rows)
             lines.append(f"{name}: {counts or 'schema only'} ({table.level})")
-            lines += [f"  schema: {what} ({level})" for level, what in table.schema]
-            lines += [f"  + {key}" for key in table.added]
-            lines += [f"  - {key}" for key in table.removed]
+            lines += [f"  schema: {printable(what)} ({level})" for level, what in table.schema]
+            lines += [f"  + {printable(key)}" for key in table.added]
+            lines += [f"  - {printable(key)}" for key in table.removed]
             for key, columns in table.changed.items():
-                cells = "; ".join(f"{column} {_cell(old)} -> {_cell(new)}"
+                cells = "; ".join(f"{printable(column)} {_cell(old)} -> {_cell(new)}"
                                   for column, (old, new) in columns.items())
-                lines.append(f"  ~ {key}: {cells}")
+                lines.append(f"  ~ {printable(key)}: {cells}")
         return "\n".join(lines)
 
 
@@ -124,15 +132,14 @@ def diff(old: str, new: str | None = None, *, checkout: Path,
 
 # An id the Unreleased section names: `table/key` in backticks (a key of several columns
 # joined by |, as the diff shows it).
-NAMED = re.compile(r"`([a-z][a-z0-9_]*)/([^`\n]+)`")
+NAMED = re.compile(r"`([a-z][a-z0-9_]*)/([^`]+)`")
 
 
 def _unreleased(root: Path) -> str | None:
     """The text of the CHANGELOG's Unreleased section, or None without a CHANGELOG."""
-    path = root / CHANGELOG
-    if not path.is_file():
+    text = _read(root, CHANGELOG)
+    if text is None:
         return None
-    text = path.read_text(encoding="utf-8")
     start = text.find("\n## Unreleased")
     if start < 0:
         return ""
@@ -147,6 +154,7 @@ def changelog_problems(found: Diff, old: str | None, new: str | None,
     that the diff does not show; an edited row added, removed or changed (beyond the
     columns the build computes) that it does not name as `table/key`."""
     from besa545.model.package import DERIVED_TABLES
+    from besa545.model.problems import printable
 
     if new is None:
         return [f"the new version has no {CHANGELOG}"]
@@ -155,11 +163,12 @@ def changelog_problems(found: Diff, old: str | None, new: str | None,
         problems.append(f"the data changed ({found.level}) but the Unreleased section of "
                         f"{CHANGELOG} did not: say what changed, naming each row as "
                         "`table/id`")
-    if found.level == "major" and "breaking" not in new.lower():
+    if found.level == "major" and not BREAKING.search(new):
         problems.append(f"the change is breaking (major) but the Unreleased section of "
                         f"{CHANGELOG} does not say so: write \"Breaking:\" and what users must "
                         "change")
-    named = {(table, key) for table, key in NAMED.findall(new)}
+    named = _named(new, found.tables)
+    earlier = _named(old or "", found.tables)  # named by changes already merged
     shown = set()
     for name, table in found.tables.items():
         computed = {field.name for field in schemas[name].fields if field.is_computed} if (
@@ -170,13 +179,25 @@ def changelog_problems(found: Diff, old: str | None, new: str | None,
                     if set(columns) - computed)]
         shown |= {(name, key) for key in [*table.added, *table.removed, *table.changed]}
         if name not in DERIVED_TABLES:
-            problems += [f"{name}/{key} {what} but the Unreleased section of {CHANGELOG} "
-                         f"does not name it (write `{name}/{key}`)"
+            problems += [f"{name}/{printable(key)} {what} but the Unreleased section of "
+                         f"{CHANGELOG} does not name it (write `{name}/{printable(key)}`)"
                          for key, what in edited if (name, key) not in named]
-    problems += [f"the Unreleased section of {CHANGELOG} names `{name}/{key}`, which the "
-                 "diff does not show as added, removed or changed"
-                 for name, key in sorted(named - shown)]
+    problems += [f"the Unreleased section of {CHANGELOG} names `{name}/{printable(key)}`, "
+                 "which the diff does not show as added, removed or changed"
+                 for name, key in sorted(named - earlier - shown)]
     return problems
+
+
+# "Breaking" as a word, not inside "non-breaking".
+BREAKING = re.compile(r"(?<![-\w])breaking\b", re.IGNORECASE)
+
+
+def _named(section: str, tables: dict[str, TableDiff]) -> set[tuple[str, str]]:
+    """The rows a CHANGELOG section names as `table/key`: only tables of the package (a
+    path such as `docs/readers.md` is not a row), a key's line breaks and indentation read
+    as one space (a long name wraps)."""
+    return {(table, " ".join(key.split())) for table, key in NAMED.findall(section)
+            if table in tables}
 
 
 @contextmanager
@@ -202,14 +223,30 @@ def _package(given: str | None, checkout: Path) -> Iterator[Path]:
         if archive.returncode != 0:
             raise DiffError(f"revision {given} holds no besa545 package (git: "
                             f"{archive.stderr.decode(errors='replace').strip()})")
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
-            tar.extractall(temporary, filter="data")
+        _extract(archive.stdout, Path(temporary))
         yield Path(temporary)
+
+
+def _extract(data: bytes, into: Path) -> None:
+    """The regular files and folders of a tar archive of a revision, and nothing else (a
+    committed link is left out, as the validator refuses it); on every Python 3.11."""
+    with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+        for member in tar.getmembers():
+            parts = Path(member.name).parts
+            if member.name.startswith("/") or ".." in parts:
+                continue
+            if member.isdir():
+                (into / member.name).mkdir(parents=True, exist_ok=True)
+            elif member.isfile():
+                source = tar.extractfile(member)
+                if source is not None:
+                    (into / member.name).parent.mkdir(parents=True, exist_ok=True)
+                    (into / member.name).write_bytes(source.read())
 
 
 def _if_there(checkout: Path, revision: str, path: str) -> list[str]:
     """``[path]`` when the revision has it (git archive fails on a path it lacks)."""
-    found = subprocess.run(["git", "-C", str(checkout), "cat-file", "-e", f"{revision}:{path}"],
+    found = subprocess.run(["git", "-C", str(checkout), "cat-file", "-e", f"{revision}:./{path}"],
                            capture_output=True, check=False)
     return [path] if found.returncode == 0 else []
 
@@ -234,8 +271,8 @@ def _same_dataset(old: Path, new: Path, old_name: str, new_name: str) -> None:
     names = []
     for root, given in ((old, old_name), (new, new_name)):
         try:
-            names.append(json.loads((root / DESCRIPTOR).read_text(encoding="utf-8"))["name"])
-        except (OSError, ValueError, KeyError, TypeError):
+            names.append(json.loads(_read(root, DESCRIPTOR) or "")["name"])
+        except (ValueError, KeyError, TypeError):
             raise DiffError(f"{given} has no readable {DESCRIPTOR} naming its package") from None
     if names[0] != names[1]:
         raise DiffError(f"{old_name} and {new_name} are different packages ({names[0]!r} and "
@@ -248,7 +285,7 @@ def _schemas(root: Path, given: str | None) -> dict[str, TableSchema]:
     schemas = {}
     for name in table_names(root):
         try:
-            descriptor = json.loads((root / schema_file(name)).read_text(encoding="utf-8"))
+            descriptor = json.loads(_read(root, schema_file(name)) or "")
             schemas[name] = parse_schema(name, descriptor)
         except (OSError, ValueError, KeyError, TypeError) as error:
             raise DiffError(f"{given or 'the working tree'}: {schema_file(name)} is not a "
@@ -297,29 +334,85 @@ def _schema_changes(old: TableSchema, new: TableSchema) -> list[tuple[str, str]]
         if new_values and was.enum is not None:
             changes.append(("minor", f"column {name} also allows "
                                      f"{', '.join(map(repr, new_values))}"))
+        if (was.enum is None) != (now.enum is None):  # a category column, or no longer one
+            changes.append(("major", f"column {name} " + (
+                "is now restricted to listed values" if now.enum is not None
+                else "is no longer restricted to listed values")))
+        for constraint in sorted((was.constraints.keys() | now.constraints.keys()) - {"enum"}):
+            before_value = was.constraints.get(constraint)
+            after_value = now.constraints.get(constraint)
+            if before_value != after_value:
+                changes.append((_constraint_level(constraint, after_value),
+                                f"column {name} constraint {constraint}: {before_value!r} -> "
+                                f"{after_value!r}"))
         if was.description != now.description:
-            changes.append(("patch", f"column {name} has a new description"))
+            changes.append(("patch", f"column {name} has a new description (major if its "
+                                     "meaning changed: say so in the CHANGELOG)"))
     if old.primary_key != new.primary_key:
         changes.append(("major", f"primary key changed from {', '.join(old.primary_key)} to "
                                  f"{', '.join(new.primary_key)}"))
+    for key in sorted(set(old.foreign_keys) - set(new.foreign_keys), key=str):
+        changes.append(("major", f"foreign key {', '.join(key.fields)} -> {key.resource} "
+                                 "removed"))
+    for key in sorted(set(new.foreign_keys) - set(old.foreign_keys), key=str):
+        changes.append(("minor", f"foreign key {', '.join(key.fields)} -> {key.resource} "
+                                 "added"))
+    if old.description != new.description:
+        changes.append(("patch", "the table has a new description"))
     return sorted(changes, key=lambda change: (-LEVELS.index(change[0]), change[1]))
+
+
+def _constraint_level(constraint: str, now: object) -> str:
+    """A guarantee given up (a column no longer required or unique) breaks what users may
+    rely on: major. A rule the values already met (the validator checks them) is a patch."""
+    return "major" if constraint in ("required", "unique") and not now else "patch"
+
+
+def _read(root: Path, file: str) -> str | None:
+    """A file of the package as text, read as the validator reads (a regular file inside
+    the package, no link followed, no more than the validator reads of a package), or None
+    when it is not there."""
+    from besa545.check.files import MAX_PACKAGE_BYTES
+    from besa545.model.paths import open_regular
+
+    if not (root / file).exists() and not (root / file).is_symlink():
+        return None
+    try:
+        with open_regular(root / file, file) as handle:
+            data = handle.read(MAX_PACKAGE_BYTES + 1)
+    except OSError as error:
+        raise DiffError(f"{root / file} cannot be read ({error}); run `besa545 validate` on "
+                        "the package first") from None
+    if len(data) > MAX_PACKAGE_BYTES:
+        raise DiffError(f"{root / file} is larger than a package may be")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise DiffError(f"{root / file} is not UTF-8; run `besa545 validate` on the package "
+                        "first") from None
 
 
 def _rows(root: Path, schema: TableSchema) -> dict[str, dict[str, str | None]]:
     """The table's rows by primary key (several key columns joined by ``|``); a missing
-    file is a table without rows."""
-    path = root / csv_file(schema.name)
-    if not path.is_file():
+    file is a table without rows. A key twice, or a row longer than the header, is an
+    error: the diff of a package that does not validate would not say what changed."""
+    text = _read(root, csv_file(schema.name))
+    if text is None:
         return {}
-    rows = {}
+    rows: dict[str, dict[str, str | None]] = {}
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            for row in csv.DictReader(stream):
-                key = "|".join(row.get(column) or "" for column in schema.primary_key)
-                rows[key] = {column: value if value != "" else None
-                             for column, value in row.items() if column is not None}
-    except (UnicodeDecodeError, csv.Error) as error:
-        raise DiffError(f"{path} cannot be read as CSV ({error}); run `besa545 validate` on "
-                        "it first") from None
+        for row in csv.DictReader(io.StringIO(text, newline="")):
+            if None in row:
+                raise DiffError(f"{root / csv_file(schema.name)} has a row with more cells "
+                                "than its header; run `besa545 validate` on it first")
+            key = "|".join(row.get(column) or "" for column in schema.primary_key)
+            if key in rows:
+                raise DiffError(f"{root / csv_file(schema.name)} has the key {key!r} twice; "
+                                "run `besa545 validate` on it first")
+            rows[key] = {column: value if value != "" else None
+                         for column, value in row.items()}
+    except csv.Error as error:
+        raise DiffError(f"{root / csv_file(schema.name)} cannot be read as CSV ({error}); "
+                        "run `besa545 validate` on it first") from None
     return rows
 

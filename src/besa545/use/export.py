@@ -433,8 +433,10 @@ def datasette_metadata() -> dict[str, Any]:
         schema = table_schema(name)
         tables[name] = {"title": schema.title, "description": schema.description,
                         "columns": {field.name: field.description for field in schema.fields}}
-    return {"title": metadata.TITLE, "description": metadata.DESCRIPTION,
-            "license": licence["name"], "license_url": licence["path"],
+    return {"title": metadata.TITLE,
+            "description": f"{metadata.DESCRIPTION} {metadata.LICENSE_STATEMENT}",
+            "license": f"{licence['name']}, except the paper's passages (see the description)",
+            "license_url": licence["path"],
             "source": metadata.SOURCE["title"],
             "databases": {Path(DATABASE).stem: {"tables": tables}}}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import io
 import re
+import textwrap
 import zipfile
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +66,7 @@ def workbook_bytes(generator: str) -> bytes:
                     [[_cell(value) for value in row] for row in
                      frame.astype(object).itertuples(index=False)])
     book.properties.creator = generator
+    book.properties.description = metadata.LICENSE_STATEMENT
     book.properties.created = book.properties.modified = RELEASED
     stream = io.BytesIO()
     book.save(stream)
@@ -174,7 +176,9 @@ def spss_files(generator: str) -> dict[str, bytes]:
             path = Path(folder) / f"{schema.name}.sav"
             pyreadstat.write_sav(frame, str(path), file_label=f"{schema.title}"[:64],
                                  column_labels=[field.description for field in schema.fields],
-                                 variable_value_labels=labels, note=generator)
+                                 variable_value_labels=labels,
+                                 note=textwrap.wrap(f"{generator}. {metadata.LICENSE_STATEMENT}",
+                                                    80))  # SPSS: notes of 80 characters
             data = bytearray(path.read_bytes())
             data[92:109] = RELEASED.strftime("%d %b %y%H:%M:%S").encode("ascii")  # created
             files[path.name] = bytes(data)
