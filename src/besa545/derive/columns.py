@@ -16,8 +16,9 @@ def string_table(name: str, schema: TableSchema, columns: dict[str, Any]) -> Str
     import numpy as np
     import pyarrow as pa
 
-    arrow = pa.table({field: pa.array(columns[field], type=pa.string()) if isinstance(
-        columns[field], list) else columns[field].cast(pa.string())
+    # large_string: what pandas' text columns hold, so that no column is cast again
+    arrow = pa.table({field: pa.array(columns[field], type=pa.large_string()) if isinstance(
+        columns[field], list) else columns[field].cast(pa.large_string())
         for field in schema.field_names})
     frame = _in_key_order(arrow, schema.primary_key).to_pandas().astype("str")
     return StringTable(name, f"data/{name}.csv", frame, np.zeros(len(frame), dtype=np.int64))
@@ -40,5 +41,5 @@ def joined(first: pa.Array, infix: str, number: Any, width: int) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    digits = pc.utf8_lpad(pa.array(number, type=pa.int64()).cast(pa.string()), width, "0")
-    return pc.binary_join_element_wise(first, digits, infix)
+    digits = pc.utf8_lpad(pa.array(number, type=pa.int64()).cast(first.type), width, "0")
+    return pc.binary_join_element_wise(first, digits, pa.scalar(infix, first.type))

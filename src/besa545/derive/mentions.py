@@ -37,13 +37,14 @@ def fill_mentions(package: Package) -> None:
     which_alias = np.fromiter(map(alias_index.__getitem__, surfaces), np.int64, len(surfaces))
     which_document = np.repeat(np.arange(len(counts)), counts)
     start = np.asarray(starts, dtype=np.int64)
-    document = pa.array(list(package.documents), type=pa.string()).take(which_document)
-    surface = pa.array(list(alias_index), type=pa.string()).take(which_alias)
+    document = pa.array(list(package.documents), type=pa.large_string()).take(which_document)
+    surface = pa.array(list(alias_index), type=pa.large_string()).take(which_alias)
     lengths = np.fromiter(map(len, alias_index), np.int64, len(alias_index))
     package.tables["mentions"] = string_table("mentions", package.schemas["mentions"], {
         "mention_id": joined(document, "-m", start, 5),
         "document_id": document,
-        "actor_id": pa.array(aliases["actor_id"].tolist(), type=pa.string()).take(which_alias),
+        "actor_id": pa.array(aliases["actor_id"].tolist(),
+                             type=pa.large_string()).take(which_alias),
         "paragraph_id": _paragraph_of(package, which_document, start),
         "surface": surface,
         "char_start": pa.array(start),
@@ -70,7 +71,7 @@ def _paragraph_of(package: Package, which_document: np.ndarray, start: np.ndarra
     keys = base[paragraph_document] + paragraphs_frame["char_start"].astype("int64").to_numpy()
     sorted_order = np.argsort(keys, kind="stable")
     found = np.searchsorted(keys[sorted_order], base[which_document] + start, side="right") - 1
-    ids = pa.array(paragraphs_frame["paragraph_id"].tolist(), type=pa.string())
+    ids = pa.array(paragraphs_frame["paragraph_id"].tolist(), type=pa.large_string())
     return ids.take(sorted_order[np.maximum(found, 0)])
 
 

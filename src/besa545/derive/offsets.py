@@ -34,7 +34,7 @@ def pd_strings(values: np.ndarray) -> Any:
     import pandas as pd
     import pyarrow as pa
 
-    return pd.Series(pa.array(values, mask=values < 0).cast(pa.string()).to_pandas(),
+    return pd.Series(pa.array(values, mask=values < 0).cast(pa.large_string()).to_pandas(),
                      dtype="str")
 
 

@@ -32,7 +32,7 @@ def fill_paragraphs(package: Package) -> None:
         columns["text"] += [span.text for span in spans]
         columns["char_start"] += [span.start for span in spans]
         columns["char_end"] += [span.end for span in spans]
-    document = pa.array(columns["document_id"], type=pa.string())
+    document = pa.array(columns["document_id"], type=pa.large_string())
     columns["paragraph_id"] = joined(document, "-p", columns["position"], 2)
     for name in ("position", "char_start", "char_end"):
         columns[name] = pa.array(columns[name], type=pa.int64())
