@@ -467,7 +467,6 @@ def _columns(schema: Any) -> str:
 def _same_column(stored: Any, text: pd.Series, kind: str) -> bool:
     """Whether a Parquet column holds, row by row, the values of a CSV text column."""
     import numpy as np
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     from besa545.model.vectors import arrow_text, numbers
@@ -478,8 +477,8 @@ def _same_column(stored: Any, text: pd.Series, kind: str) -> bool:
         return bool(np.array_equal(left.astype(float), right, equal_nan=True))
     if kind == "date":
         stored = pc.strftime(stored, format="%Y-%m-%d")
-    stored = pc.cast(stored, pa.string())
     csv_text = arrow_text(text)
+    stored = pc.cast(stored, csv_text.type)
     equal = pc.fill_null(pc.equal(stored, csv_text), False)
     both_null = pc.and_(pc.is_null(stored), pc.is_null(csv_text))
     return bool(pc.all(pc.or_(equal, both_null)).as_py())

@@ -320,7 +320,8 @@ def _convert_options(header: list[str]) -> pacsv.ConvertOptions:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    return pacsv.ConvertOptions(column_types={name: pa.string() for name in header},
+    # large_string: what pandas' text columns hold, so that no column is cast again
+    return pacsv.ConvertOptions(column_types={name: pa.large_string() for name in header},
                                 null_values=[""], strings_can_be_null=True,
                                 quoted_strings_can_be_null=True)
 
@@ -342,7 +343,7 @@ def read_if_holds(path: Path, file: str, expected: StringTable
 
     names = [str(name) for name in expected.frame.columns]
     wanted = pa.Table.from_pandas(expected.frame, preserve_index=False).cast(
-        pa.schema([(name, pa.string()) for name in names]))
+        pa.schema([(name, pa.large_string()) for name in names]))
     offset = 0
     try:
         with mapped(path, file) as data:

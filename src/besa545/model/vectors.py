@@ -22,7 +22,9 @@ def arrow_text(series: pd.Series) -> pa.ChunkedArray:
     array = pa.array(series.array)  # Arrow-backed strings hand over their buffers
     if isinstance(array, pa.Array):
         array = pa.chunked_array([array])
-    return array if array.type == pa.string() else array.cast(pa.string())
+    # either string type as it is: Arrow's kernels take both (pandas holds large_string)
+    return array if array.type in (pa.string(), pa.large_string()) else array.cast(
+        pa.large_string())
 
 
 def isin(series: pd.Series, values: pd.Series | Iterable[str]) -> np.ndarray:
@@ -91,7 +93,7 @@ def numbers(series: pd.Series) -> np.ndarray:
 
     text = arrow_text(series)
     plain = pc.match_substring_regex(text, PLAIN_NUMBER)
-    kept = pc.if_else(plain, text, pa.scalar(None, pa.string()))
+    kept = pc.if_else(plain, text, pa.scalar(None, text.type))
     result: np.ndarray = pc.cast(kept, pa.float64()).to_numpy(zero_copy_only=False)
     return result
 
