@@ -554,6 +554,9 @@ cell_case("same-position-other-topic", "stances", "trump-supports-military-build
 cell_case("same-position-chained", "stances", "trump-opposes-strategic-patience",
           "same_position_stance_id", "tillerson-opposes-strategic-patience",
           "same-position-mismatch")
+# a stance that does not exist: the foreign key says so, the position rule does not guess
+cell_case("same-position-of-no-stance", "stances", "trump-supports-military-build-up",
+          "same_position_stance_id", "no-such-stance", "foreign-key")
 # the stance that counts a position points at itself: its two rows are not told again
 cell_case("same-position-root-points-at-itself", "stances", "us-opposes-strategic-patience",
           "same_position_stance_id", "us-opposes-strategic-patience", "same-position-mismatch")
