@@ -545,3 +545,14 @@ def test_a_file_that_only_quotes_the_generator_tag_is_not_replaced(tmp_path):
     assert result.status == 2
     assert "exists and was not written by this command" in result.stderr
     assert source.read_bytes() == Path(explorer.__file__).read_bytes()
+
+
+def test_a_path_that_cannot_be_written_is_one_line_naming_it(tmp_path):
+    """A folder on the way that is a file: the system's reason, after the path."""
+    blocker = tmp_path / "notes.txt"
+    blocker.write_text("mine\n", encoding="utf-8")
+    out = blocker / "explorer.html"
+    result = invoke("html", str(out))
+    assert (result.status, result.stdout) == (2, "")
+    assert result.stderr == f"Error: cannot write {out}: File exists\n"
+    assert blocker.read_text(encoding="utf-8") == "mine\n"
