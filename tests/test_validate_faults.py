@@ -133,6 +133,11 @@ case("csv-is-a-directory", _csv_is_a_directory,
      lambda r: {("data/topics.csv", None, None, "path-unsafe"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")},
      reseal_after=False)
+# a blank first line (end at 0): one problem at line 1, not one per row or a crash
+case("csv-starts-with-a-blank-line", replace_bytes("data/topics.csv", b"topic_id,",
+                                                   b"\ntopic_id,"),
+     lambda r: {("data/topics.csv", 1, None, "header-blank"),
+                ("data/stances.csv", None, "topic_id", "foreign-key-table")})
 case("csv-missing", lambda r: (r / "data" / "topics.csv").unlink(),
      lambda r: {("data/topics.csv", None, None, "file-missing"),
                 ("data/stances.csv", None, "topic_id", "foreign-key-table")})

@@ -166,6 +166,10 @@ def _read_mapped(data: bytes | mmap.mmap, file: str, schema: TableSchema,
     end = data.find(b"\n", start, start + 1_000_000)
     first_line = bytes(data[start : end if end >= 0 else start + 1_000_000])
     header_text = first_line.decode("utf-8", errors="replace").rstrip("\r")
+    if not header_text:  # a blank first line: every row would be read against no header
+        return None, [*problems, Problem(
+            file, 1, None, "header-blank", "the first line is blank, where the header goes",
+            "delete the blank line: the column names are the file's first line")]
     try:
         if header_text.count('"') % 2:
             raise csv.Error("a quoted column name continues on the next line")
