@@ -607,3 +607,15 @@ def test_a_descriptor_the_spec_layer_cannot_open_is_located_not_a_crash(tmp_path
     descriptor.symlink_to(root / "elsewhere.json")
     assert [(problem.file, problem.code) for problem in check_spec(root, {})] == [
         ("datapackage.json", "path-unsafe")]
+
+
+def test_a_mapped_file_is_unmapped_when_its_reader_is_done(tmp_path):
+    """The validator maps every CSV it reads; a map left open would hold the file (and its
+    memory) until the run ends, a million-row table at a time."""
+    from besa545.model.paths import mapped
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "t.csv").write_bytes(b"a\n1\n")
+    with mapped(tmp_path / "data" / "t.csv", "data/t.csv") as view:
+        assert bytes(view[:2]) == b"a\n"
+    assert view.closed
