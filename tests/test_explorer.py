@@ -556,3 +556,14 @@ def test_a_path_that_cannot_be_written_is_one_line_naming_it(tmp_path):
     assert (result.status, result.stdout) == (2, "")
     assert result.stderr == f"Error: cannot write {out}: File exists\n"
     assert blocker.read_text(encoding="utf-8") == "mine\n"
+
+
+def test_a_stance_is_named_by_its_holder_polarity_and_topic(page_html):
+    """The label a reader sees for a stance row, from its holder's name, its polarity and
+    its topic's label, each as the tables hold them."""
+    import besa545
+
+    stance = besa545.load("stances").set_index("stance_id").loc["china-opposes-war"]
+    name = besa545.load("actors").set_index("actor_id").loc[stance.holder_actor_id, "name"]
+    topic = besa545.load("topics").set_index("topic_id").loc[stance.topic_id, "label"]
+    assert f"{name} {stance.polarity} {topic}" in page_html
