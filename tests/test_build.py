@@ -371,6 +371,31 @@ def test_an_edit_saved_while_the_build_reads_stops_it_and_is_kept(package_copy, 
         path: data for path, data in before.items() if path != "data/topics.csv"}
 
 
+@pytest.mark.parametrize("path", ["schemas/topics.json", "sources/besa-pp-545.md"])
+def test_a_schema_or_paper_saved_while_the_build_reads_stops_it(package_copy, monkeypatch,
+                                                                 path):
+    from besa545.assemble import pipeline
+
+    real_compute = pipeline.compute
+
+    def edited_meanwhile(root):
+        package = real_compute(root)
+        with open(root / path, "ab") as stream:
+            stream.write(b"\n")  # saved again by an editor that adds a final newline
+        return package
+
+    monkeypatch.setattr(pipeline, "compute", edited_meanwhile)
+    before = committed()
+    result = invoke("build", "--root", str(package_copy))
+    assert result.status == 1
+    assert f"{path}: build-input-changed: {path} changed while the build read it" in (
+        result.stderr)
+    after = snapshot(package_copy)
+    assert after[path] == before[path] + b"\n"
+    assert {name: data for name, data in after.items() if name != path} == {
+        name: data for name, data in before.items() if name != path}
+
+
 def test_a_journal_whose_staged_file_is_gone_is_a_failure_not_a_mix(package_copy,
                                                                     monkeypatch):
     import os
