@@ -26,6 +26,8 @@ from pathlib import Path
 
 from besa545.use.score import TASKS, score
 
+HERE = Path(__file__).resolve().parent
+
 FILES = {name: columns for files in TASKS.values() for name, columns in files.items()}
 
 
@@ -81,13 +83,20 @@ def main() -> int:
     if options.one:
         print(json.dumps(run_one(options.one, options.dir)))
         return 0
+    if not (options.dir / "datapackage.json").is_file():
+        print(f"{options.dir} is not a package: write one first with\n"
+              f"  {sys.executable} {HERE / 'make_synthetic.py'} --rows 1000000 "
+              f"--out {options.dir}", file=sys.stderr)
+        return 2
     measured: dict[str, list[dict]] = {name: [] for name in CONTENDERS}
     for _ in range(options.runs):  # interleaved, each in a fresh process
         for name in CONTENDERS:
-            output = subprocess.run([sys.executable, __file__, "--dir", str(options.dir),
-                                     "--one", name], check=True, capture_output=True,
-                                    text=True).stdout
-            measured[name].append(json.loads(output))
+            result = subprocess.run([sys.executable, __file__, "--dir", str(options.dir),
+                                     "--one", name], capture_output=True, text=True)
+            if result.returncode:
+                print(f"{name} failed:\n{result.stderr}", file=sys.stderr)
+                return 1
+            measured[name].append(json.loads(result.stdout))
     medians = {name: statistics.median(run["seconds"] for run in runs)
                for name, runs in measured.items()}
     print(f"prediction: {measured['csv'][0]['found']:,} rows in {options.dir / 'data'}; "
