@@ -182,6 +182,16 @@ def test_nest_cuts_a_row_that_crosses_the_end_of_another():
     assert outer.height() == 1 and root.height() == 2
 
 
+
+def test_nest_draws_no_highlight_for_a_row_with_nothing_inside_the_paragraph():
+    root = Piece(0, 10, "paragraphs", "p", True)
+    event = Piece(2, 6, "events", "e", True)
+    empty = Piece(4, 4, "stances", "s", True)  # no character: an empty, invisible mark
+    nest(root, [empty, event], ["events", "stances"])
+    assert [(piece.table, piece.start, piece.end) for piece in root.children] == [
+        ("events", 2, 6)]
+    assert event.children == []
+
 # ------------------------------------------------------------------ in a real browser
 
 # Debian's chromium (what .ci/run installs), or the Chrome that GitHub's Ubuntu runners
