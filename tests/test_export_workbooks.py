@@ -65,6 +65,11 @@ def test_the_workbook_holds_every_cell_as_loaded_with_codes_as_text(tmp_path):
         assert read == _expected(name), name
     codes = [cell for cell in book["cameo_codes"]["A"][1:]]
     assert all(cell.data_type == "s" for cell in codes) and "014" in [c.value for c in codes]
+    date_column = [field["name"] for field in besa545.schema("events")["fields"]].index(
+        "date_start") + 1
+    dates = [row[date_column - 1] for row in book["events"].iter_rows(min_row=2)
+             if row[date_column - 1].value is not None]
+    assert dates and {cell.number_format for cell in dates} == {"yyyy-mm-dd"}  # no time shown
 
 
 def _r_with_haven() -> None:

@@ -91,8 +91,6 @@ def _write_rows(sheet: Any, header: list[str], rows: list[list[Any]]) -> None:
         for cell in cells:
             if isinstance(cell.value, str):
                 cell.data_type = "s"  # text, even where it starts like a formula
-            elif isinstance(cell.value, datetime.date):
-                cell.number_format = "yyyy-mm-dd"
     sheet.freeze_panes = "A2"
 
 
