@@ -304,12 +304,10 @@ def check_cells(package: Package, rebuilt: Package | None = None) -> list[Proble
     return problems
 
 
-# A few passes per column find the few cells worth a closer look: any character that is
-# not printable ASCII (so every control, newline and non-ASCII character), a space at either
-# end, or a formula's first character. The rules themselves run in Python on those cells.
-
-
 def _suspect_cells(values: pd.Series) -> np.ndarray:
+    """The positions of the few cells worth a closer look, in a few passes per column: any
+    character that is not printable ASCII (every control, newline and non-ASCII character),
+    a space at either end, or a formula's first character. The rules run on those cells."""
     import numpy as np
     import pyarrow.compute as pc
 

@@ -33,9 +33,11 @@ def needs_the_validate_extra(what: str) -> None:
 
     import pandas as pd
 
+    from besa545.model.fieldtypes import pandas_3
+
     missing = [name for name in ("frictionless", "pandera", "jsonschema")
                if importlib.util.find_spec(name) is None]
-    if int(pd.__version__.split(".")[0]) < 3:
+    if not pandas_3():
         missing.append(f"pandas 3 (this is pandas {pd.__version__})")
     if missing:
         raise ExtraMissing(f"{what} needs {', '.join(missing)}; install them with pip "

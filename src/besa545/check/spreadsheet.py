@@ -103,10 +103,12 @@ def _lost_zeros(values: pd.Series, pattern: str | None, targets: set[str] | None
         return {}
     padded = {value: ["0" * zeros + value for zeros in (1, 2, 3)] for value in candidates}
     matching: set[str] = set()
-    if pattern:
-        everything = [*candidates, *(value for forms in padded.values() for value in forms)]
-        matching = {value for value, matches in zip(everything, _fullmatch(everything, pattern),
-                                                    strict=True) if matches}
+    if pattern:  # asked as the pattern check asks (model/schema.py)
+        import pandas as pd
+
+        everything = pd.Series([*candidates, *(form for forms in padded.values()
+                                               for form in forms)], dtype="str")
+        matching = set(everything[everything.str.fullmatch(pattern)])
     lost = {}
     for value, forms in padded.items():
         for form in forms:
@@ -115,17 +117,6 @@ def _lost_zeros(values: pd.Series, pattern: str | None, targets: set[str] | None
                 lost[value] = form
                 break
     return lost
-
-
-def _fullmatch(values: list[str], pattern: str) -> list[bool]:
-    """Which values match the schema's ``pattern`` whole (RE2, in linear time)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    # a pattern RE2 refuses never gets here: the schema check refuses its schema
-    result: list[bool] = pc.match_substring_regex(pa.array(values, pa.string()),
-                                                  f"^(?:{pattern})$").to_pylist()
-    return result
 
 
 def _referenced(tables: dict[str, StringTable], key: ForeignKey | None) -> set[str] | None:

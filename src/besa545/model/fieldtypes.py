@@ -25,12 +25,17 @@ PANDAS_DTYPES: dict[str, tuple[str, str]] = {
 }
 
 
+def pandas_3() -> bool:
+    """Whether the installed pandas is 3 or later (validation needs it; reading does not)."""
+    import pandas as pd
+
+    return int(pd.__version__.split(".")[0]) >= 3
+
+
 def text_dtype() -> str:
     """The dtype of a text column: pandas 3's ``str``; on pandas 2, ``string`` (missing is
     ``pd.NA``), since its ``str`` is ``object`` and turns a missing value into "None"."""
-    import pandas as pd
-
-    return "str" if int(pd.__version__.split(".")[0]) >= 3 else "string"
+    return "str" if pandas_3() else "string"
 
 
 # How a Frictionless type becomes a Croissant (schema.org) data type.
