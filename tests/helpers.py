@@ -228,26 +228,36 @@ TOOLS = ROOT / ".venv" / "tools"  # inside .venv: ignored by git, gone with `mak
 
 def tool_environment(*packages: str) -> Path:
     """The ``bin`` folder of a virtual environment with ``packages`` installed, for a tool
-    whose dependencies clash with ours. It is kept across test runs under
-    ``.venv/tools/`` (its name carries a hash of the packages and the Python version, so a
-    changed request gets a new one) and rebuilt when a previous build did not finish."""
-    import fcntl
-    import hashlib
+    whose dependencies clash with ours (see :func:`tool_folder`)."""
     import venv
 
-    key = hashlib.sha256(" ".join((*packages, sys.version)).encode()).hexdigest()[:12]
-    where = TOOLS / f"{packages[0].split('[')[0]}-{key}"
+    def install(where: Path) -> None:
+        venv.create(where, with_pip=True)
+        subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
+                        *packages], check=True, capture_output=True)
+
+    return tool_folder(packages[0].split("[")[0], [*packages, sys.version], install) / "bin"
+
+
+def tool_folder(name: str, request: list[str], install: Callable[[Path], object]) -> Path:
+    """A folder under ``.venv/tools/`` that ``install`` filled, kept across test runs: its
+    name carries a hash of ``request`` (so a changed request gets a new one), and it is
+    filled again when a previous install did not finish."""
+    import fcntl
+    import hashlib
+
+    key = hashlib.sha256(" ".join(request).encode()).hexdigest()[:12]
+    where = TOOLS / f"{name}-{key}"
     TOOLS.mkdir(parents=True, exist_ok=True)
-    # one builder at a time: tests running in parallel (pytest -n) may ask for the same one
+    # one installer at a time: tests running in parallel (pytest -n) may ask for the same one
     with open(TOOLS / f"{where.name}.lock", "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if not (where / ".complete").is_file():
             shutil.rmtree(where, ignore_errors=True)
-            venv.create(where, with_pip=True)
-            subprocess.run([str(where / "bin" / "python"), "-m", "pip", "install", "--quiet",
-                            *packages], check=True, capture_output=True)
-            (where / ".complete").write_text(" ".join(packages) + "\n", encoding="utf-8")
-    return where / "bin"
+            where.mkdir()
+            install(where)
+            (where / ".complete").write_text(" ".join(request) + "\n", encoding="utf-8")
+    return where
 
 
 # What is not part of the repository in a working folder: tool caches and environments

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import besa545
-from helpers import ROOT, tool_environment
+from helpers import ROOT, tool_environment, tool_folder
 
 NORMALISE = '''
 import datetime, decimal, json, math, sys
@@ -358,26 +358,10 @@ NODE_PACKAGES = ("d3-dsv@3.0.1", "hyparquet@1.33.0")
 
 
 def _node_folder() -> Path:
-    """A folder with NODE_PACKAGES installed from npm, kept under ``.venv/tools/`` like
-    the Python tool environments (rebuilt when a previous install did not finish)."""
-    import fcntl
-    import hashlib
-
-    from helpers import TOOLS
-
-    key = hashlib.sha256(" ".join(NODE_PACKAGES).encode()).hexdigest()[:12]
-    where = TOOLS / f"node-{key}"
-    TOOLS.mkdir(parents=True, exist_ok=True)
-    with open(TOOLS / f"{where.name}.lock", "w", encoding="utf-8") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not (where / ".complete").is_file():
-            shutil.rmtree(where, ignore_errors=True)
-            where.mkdir()
-            subprocess.run(["npm", "install", "--silent", "--no-audit", "--no-fund",
-                            "--prefix", str(where), *NODE_PACKAGES], check=True,
-                           capture_output=True)
-            (where / ".complete").write_text(" ".join(NODE_PACKAGES) + "\n", encoding="utf-8")
-    return where
+    """A folder with NODE_PACKAGES installed from npm, kept like the Python tools."""
+    return tool_folder("node", [*NODE_PACKAGES], lambda where: subprocess.run(
+        ["npm", "install", "--silent", "--no-audit", "--no-fund", "--prefix", str(where),
+         *NODE_PACKAGES], check=True, capture_output=True))
 
 
 def _readers_block(language: str) -> str:
